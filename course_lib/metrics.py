@@ -1,0 +1,258 @@
+r"""Quality metrics: how close predictions are to the true answers.
+
+See the book: section 1.1 (MAE) and section 2.1.8 (MAE, MAPE).
+
+Every function takes ``y_true`` and ``y_pred`` of shape ``(n_samples,)`` or
+``(n_samples, n_outputs)`` and returns a Python float. Several outputs are
+averaged uniformly, as scikit-learn's ``multioutput="uniform_average"`` does.
+Bad input (different lengths, empty arrays, NaN or infinity) raises a
+``ValueError`` that names the problem.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["mae", "mse", "rmse", "mape", "r2", "accuracy"]
+
+
+def _as_array(values: ArrayLike, name: str) -> NDArray:
+    array = np.asarray(values)
+    if array.ndim == 0 or array.ndim > 2:
+        raise ValueError(
+            f"{name} must be of shape (n_samples,) or (n_samples, n_outputs), "
+            f"got shape {array.shape}"
+        )
+    if array.shape[0] == 0:
+        raise ValueError(f"{name} is empty: a metric needs at least one sample")
+    return array
+
+
+def _check_targets(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[NDArray, NDArray]:
+    """Validate a pair of numeric target arrays and return them as float arrays."""
+    arrays = []
+    for values, name in ((y_true, "y_true"), (y_pred, "y_pred")):
+        array = _as_array(values, name)
+        if not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array):
+            raise ValueError(f"{name} must hold real numbers, got dtype {array.dtype}")
+        array = array.astype(np.float64)
+        if not np.all(np.isfinite(array)):
+            raise ValueError(f"{name} contains NaN or infinity")
+        arrays.append(array)
+    y_true, y_pred = arrays
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"y_true and y_pred have different shapes: {y_true.shape} and {y_pred.shape}"
+        )
+    return y_true, y_pred
+
+
+def mae(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    r"""Mean absolute error.
+
+    .. math:: \mathrm{MAE}(y, \hat y) = \frac{1}{N} \sum_{i=1}^N |y_i - \hat y_i|
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        True answers.
+    y_pred : array-like of the same shape
+        Predictions.
+
+    Returns
+    -------
+    float
+        The mean of absolute deviations, in the units of ``y``.
+
+    Examples
+    --------
+    >>> mae([3.0, 5.0, 2.0], [2.5, 5.0, 4.0])
+    0.8333333333333334
+
+    See the book: section 1.1.
+    """
+    y_true, y_pred = _check_targets(y_true, y_pred)
+    return float(np.mean(np.abs(y_true - y_pred)))
+
+
+def mse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    r"""Mean squared error.
+
+    .. math:: \mathrm{MSE}(y, \hat y) = \frac{1}{N} \sum_{i=1}^N (y_i - \hat y_i)^2
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        True answers.
+    y_pred : array-like of the same shape
+        Predictions.
+
+    Returns
+    -------
+    float
+        The mean of squared deviations, in squared units of ``y``.
+
+    Examples
+    --------
+    >>> mse([3.0, 5.0, 2.0], [2.5, 5.0, 4.0])
+    1.4166666666666667
+
+    See the book: section 2.1.2.
+    """
+    y_true, y_pred = _check_targets(y_true, y_pred)
+    return float(np.mean((y_true - y_pred) ** 2))
+
+
+def rmse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    r"""Root mean squared error, :math:`\sqrt{\mathrm{MSE}}`, in the units of ``y``.
+
+    With several outputs it is the mean over outputs of each output's RMSE,
+    as in scikit-learn's ``root_mean_squared_error``.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        True answers.
+    y_pred : array-like of the same shape
+        Predictions.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> rmse([0.0, 0.0], [3.0, 4.0])
+    3.5355339059327378
+
+    See the book: section 2.1.2.
+    """
+    y_true, y_pred = _check_targets(y_true, y_pred)
+    per_output = np.sqrt(np.mean((y_true - y_pred) ** 2, axis=0))
+    return float(np.mean(per_output))
+
+
+def mape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    r"""Mean absolute percentage error, as a fraction (0.1 means 10%).
+
+    .. math::
+        \mathrm{MAPE}(y, \hat y) = \frac{1}{N} \sum_{i=1}^N
+        \left| \frac{\hat y_i - y_i}{y_i} \right|
+
+    The ratio is undefined for :math:`y_i = 0`, so such input raises an error
+    instead of the huge finite number scikit-learn returns there.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        True answers, none of them zero.
+    y_pred : array-like of the same shape
+        Predictions.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If some ``y_true`` is zero, besides the usual shape and NaN checks.
+
+    Examples
+    --------
+    >>> mape([100.0, 200.0], [110.0, 150.0])
+    0.175
+
+    See the book: section 2.1.8.
+    """
+    y_true, y_pred = _check_targets(y_true, y_pred)
+    if np.any(y_true == 0):
+        raise ValueError(
+            "MAPE is undefined when y_true contains zeros "
+            f"({np.count_nonzero(y_true == 0)} found); use MAE or drop those samples"
+        )
+    return float(np.mean(np.abs((y_pred - y_true) / y_true)))
+
+
+def r2(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    r"""Coefficient of determination.
+
+    .. math::
+        R^2 = 1 - \frac{\sum_i (y_i - \hat y_i)^2}{\sum_i (y_i - \bar y)^2}
+
+    1 is a perfect fit, 0 is as good as predicting the mean, negative is worse.
+    With several outputs it is the mean of the per-output values.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
+        True answers; at least two samples and not all equal.
+    y_pred : array-like of the same shape
+        Predictions.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ValueError
+        If ``y_true`` (or one of its outputs) is constant: the denominator is
+        zero and :math:`R^2` is undefined.
+
+    Examples
+    --------
+    >>> r2([1.0, 2.0, 3.0], [1.0, 2.0, 4.0])
+    0.5
+
+    See the book: section 2.1.2.
+    """
+    y_true, y_pred = _check_targets(y_true, y_pred)
+    total = np.sum((y_true - y_true.mean(axis=0)) ** 2, axis=0)
+    if np.any(total == 0):
+        raise ValueError("R^2 is undefined when y_true is constant (zero variance)")
+    residual = np.sum((y_true - y_pred) ** 2, axis=0)
+    return float(np.mean(1.0 - residual / total))
+
+
+def accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
+    r"""Share of correct answers of a classifier.
+
+    .. math:: \mathrm{accuracy} = \frac{1}{N} \sum_{i=1}^N \mathbb{I}[y_i = \hat y_i]
+
+    Labels may be of any type (numbers, strings). For multilabel targets of
+    shape ``(n_samples, n_labels)`` a sample counts as correct only if all its
+    labels match (subset accuracy, as in scikit-learn).
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n_samples,) or (n_samples, n_labels)
+        True labels.
+    y_pred : array-like of the same shape
+        Predicted labels.
+
+    Returns
+    -------
+    float
+        A number between 0 and 1.
+
+    Examples
+    --------
+    >>> accuracy(["cat", "dog", "dog"], ["cat", "cat", "dog"])
+    0.6666666666666666
+
+    See the book: section 1.2.
+    """
+    y_true, y_pred = _as_array(y_true, "y_true"), _as_array(y_pred, "y_pred")
+    for array, name in ((y_true, "y_true"), (y_pred, "y_pred")):
+        if np.issubdtype(array.dtype, np.floating) and np.any(np.isnan(array)):
+            raise ValueError(f"{name} contains NaN")
+    if y_true.shape != y_pred.shape:
+        raise ValueError(
+            f"y_true and y_pred have different shapes: {y_true.shape} and {y_pred.shape}"
+        )
+    correct = y_true == y_pred
+    if correct.ndim == 2:
+        correct = correct.all(axis=1)
+    return float(np.mean(correct))

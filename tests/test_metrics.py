@@ -1,0 +1,111 @@
+"""course_lib.metrics against scikit-learn, plus bad input."""
+
+import numpy as np
+import pytest
+from sklearn import metrics as skm
+
+from course_lib import metrics
+
+rng = np.random.default_rng(0)
+Y_TRUE = rng.normal(size=50) + 3.0
+Y_PRED = Y_TRUE + rng.normal(scale=0.5, size=50)
+Y_TRUE_2D = rng.normal(size=(40, 3)) * [1.0, 10.0, 100.0] + 5.0
+Y_PRED_2D = Y_TRUE_2D + rng.normal(size=(40, 3))
+
+REGRESSION = [
+    (metrics.mae, skm.mean_absolute_error),
+    (metrics.mse, skm.mean_squared_error),
+    (metrics.rmse, skm.root_mean_squared_error),
+    (metrics.mape, skm.mean_absolute_percentage_error),
+    (metrics.r2, skm.r2_score),
+]
+ALL = [ours for ours, _ in REGRESSION] + [metrics.accuracy]
+
+
+@pytest.mark.parametrize("ours, reference", REGRESSION)
+@pytest.mark.parametrize("y_true, y_pred", [(Y_TRUE, Y_PRED), (Y_TRUE_2D, Y_PRED_2D)])
+def test_regression_metrics_match_sklearn(ours, reference, y_true, y_pred):
+    np.testing.assert_allclose(ours(y_true, y_pred), reference(y_true, y_pred), rtol=1e-12)
+
+
+@pytest.mark.parametrize("ours", [metrics.mae, metrics.mse, metrics.rmse, metrics.mape])
+def test_perfect_prediction_scores_zero(ours):
+    assert ours(Y_TRUE, Y_TRUE) == 0.0
+
+
+def test_values_by_hand():
+    assert metrics.mae([1, 2, 3], [2, 2, 5]) == pytest.approx(1.0)
+    assert metrics.mse([1, 2, 3], [2, 2, 5]) == pytest.approx(5 / 3)
+    assert metrics.rmse([0, 0], [3, 4]) == pytest.approx(np.sqrt(12.5))
+    assert metrics.mape([100, 200], [110, 150]) == pytest.approx(0.175)
+    assert metrics.r2([1, 2, 3], [2, 2, 2]) == pytest.approx(0.0)
+
+
+@pytest.mark.parametrize(
+    "y_true, y_pred",
+    [
+        (["a", "b", "c", "a"], ["a", "c", "c", "b"]),
+        ([0, 1, 1, 0, 1], [0, 1, 0, 0, 1]),
+        (np.array([[0, 1], [1, 1], [1, 0]]), np.array([[0, 1], [1, 0], [1, 0]])),
+    ],
+)
+def test_accuracy_matches_sklearn(y_true, y_pred):
+    assert metrics.accuracy(y_true, y_pred) == pytest.approx(skm.accuracy_score(y_true, y_pred))
+
+
+@pytest.mark.parametrize("metric", ALL)
+def test_mismatched_lengths_are_rejected(metric):
+    with pytest.raises(ValueError, match="different shapes"):
+        metric([1.0, 2.0, 3.0], [1.0, 2.0])
+
+
+@pytest.mark.parametrize("metric", ALL)
+def test_empty_input_is_rejected(metric):
+    with pytest.raises(ValueError, match="empty"):
+        metric([], [])
+
+
+@pytest.mark.parametrize("metric", ALL)
+@pytest.mark.parametrize("where", ["y_true", "y_pred"])
+def test_nan_is_rejected(metric, where):
+    good, bad = [1.0, 2.0, 3.0], [1.0, np.nan, 3.0]
+    args = (bad, good) if where == "y_true" else (good, bad)
+    with pytest.raises(ValueError, match=f"{where} contains NaN"):
+        metric(*args)
+
+
+@pytest.mark.parametrize("metric", [metrics.mae, metrics.mse, metrics.r2])
+def test_infinity_is_rejected(metric):
+    with pytest.raises(ValueError, match="infinity"):
+        metric([1.0, 2.0], [1.0, np.inf])
+
+
+def test_mape_rejects_zero_targets():
+    with pytest.raises(ValueError, match="y_true contains zeros"):
+        metrics.mape([0.0, 1.0], [0.5, 1.0])
+
+
+def test_r2_rejects_constant_target():
+    with pytest.raises(ValueError, match="constant"):
+        metrics.r2([2.0, 2.0, 2.0], [1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("metric", [metrics.mae, metrics.accuracy])
+def test_scalar_and_3d_inputs_are_rejected(metric):
+    with pytest.raises(ValueError, match="shape"):
+        metric(1.0, 1.0)
+    with pytest.raises(ValueError, match="shape"):
+        metric(np.zeros((2, 2, 2)), np.zeros((2, 2, 2)))
+
+
+def test_non_numeric_regression_input_is_rejected():
+    with pytest.raises(ValueError, match="real numbers"):
+        metrics.mae(["a", "b"], ["a", "b"])
+
+
+def test_inputs_are_not_modified():
+    y_true, y_pred = Y_TRUE.copy(), Y_PRED.copy()
+    for metric in ALL:
+        metric(y_true, y_pred)
+    np.testing.assert_array_equal(y_true, Y_TRUE)
+    np.testing.assert_array_equal(y_pred, Y_PRED)

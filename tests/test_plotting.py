@@ -1,0 +1,62 @@
+"""course_lib.plotting: the shared figures draw what they claim."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from sklearn.neighbors import KNeighborsClassifier  # noqa: E402
+
+from course_lib import plotting  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def test_style_is_applied():
+    plotting.use_course_style()
+    assert plt.rcParams["axes.grid"] is True
+    assert plt.rcParams["axes.prop_cycle"].by_key()["color"][0] == plotting.PALETTE[0]
+
+
+def test_complexity_curve_marks_the_best_test_point():
+    ax = plotting.plot_complexity_curve([1, 2, 3, 4], [4, 3, 2, 1], [4, 2, 3, 5])
+    best = ax.lines[2]
+    assert best.get_xdata()[0] == 2 and best.get_ydata()[0] == 2
+
+
+def test_complexity_curve_rejects_mismatched_lengths():
+    with pytest.raises(ValueError, match="one value per model"):
+        plotting.plot_complexity_curve([1, 2], [1, 2, 3], [1, 2])
+
+
+def test_decision_regions_colour_the_predicted_class():
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    y = np.array(["left", "left", "right", "right"])
+    model = KNeighborsClassifier(n_neighbors=1).fit(X, y)
+    ax = plotting.plot_decision_regions(model, X, y, resolution=20)
+    regions = np.asarray(ax.collections[0].get_array()).reshape(20, 20)
+    # Columns on the left half predict class 0, on the right half class 1.
+    assert (regions[:, :8] == 0).all() and (regions[:, -8:] == 1).all()
+    assert ax.get_legend_handles_labels()[1] == ["left", "right"]
+
+
+def test_decision_regions_need_two_features():
+    with pytest.raises(ValueError, match=r"shape \(n_samples, 2\)"):
+        plotting.plot_decision_regions(None, np.zeros((3, 3)), [0, 1, 0])
+
+
+def test_show_images_lays_out_a_grid():
+    fig = plotting.show_images(np.zeros((13, 8, 8)), [str(i) for i in range(13)], ncols=5)
+    assert len(fig.axes) == 13
+    assert fig.axes[12].get_title() == "12"
+
+
+def test_show_images_needs_a_title_per_image():
+    with pytest.raises(ValueError, match="titles"):
+        plotting.show_images(np.zeros((2, 8, 8)), ["only one"])
