@@ -1,10 +1,13 @@
-"""Serve MathJax 3 from the site itself, so formulas render with no network.
+"""Keep the site offline: MathJax served locally, no CDN address on any page.
 
 The PyPI package ``django-static-mathjax`` ships MathJax 3.2.2. At build time
 we copy its self-contained ``tex-svg-full.js`` into ``_build/_mathjax/mathjax/``
 and add that folder to ``html_extra_path``; the site then holds
 ``mathjax/tex-svg-full.js`` at its root. The file must not live in
 ``_static/``: jupyter-book adds every script found there to every page.
+
+Live code on the page (thebe) is off, but sphinx-thebe still writes the CDN
+address of its bundle into every page; we drop that inline script.
 """
 
 from __future__ import annotations
@@ -39,6 +42,21 @@ def _copy_mathjax(app: Sphinx, config: Config) -> None:
     config.mathjax_path = f"../mathjax/{SCRIPT}"
 
 
+def _drop_thebe_cdn_address(app: Sphinx, *args: object) -> None:
+    def names_cdn(script: object) -> bool:
+        attributes = getattr(script, "attributes", None) or (
+            script[1] if isinstance(script, tuple) else {}
+        )
+        return "unpkg.com" in attributes.get("body", "")
+
+    app.registry.js_files[:] = [s for s in app.registry.js_files if not names_cdn(s)]
+    scripts = getattr(app.builder, "script_files", None)
+    if scripts is not None:
+        scripts[:] = [s for s in scripts if not names_cdn(s)]
+
+
 def setup(app: Sphinx) -> dict:
     app.connect("config-inited", _copy_mathjax)
+    # sphinx-thebe registers its scripts at env-before-read-docs (priority 500).
+    app.connect("env-before-read-docs", _drop_thebe_cdn_address, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

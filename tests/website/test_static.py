@@ -2,9 +2,12 @@
 
 import re
 
-from .conftest import ROOT, content_pages
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # src/href values that would make a reader's browser leave the site.
+CDNS = ("unpkg.com", "jsdelivr.net", "cdnjs.", "googleapis.com", "mathjax.org")
 EXTERNAL_ASSET = re.compile(r"""<(?:script|link|img)\b[^>]*?(?:src|href)=["'](?:https?:)?//""")
 
 
@@ -22,13 +25,20 @@ def test_mathjax_is_served_locally(site):
     assert 'src="../_static/../mathjax/tex-svg-full.js' in page
 
 
-def test_no_page_loads_assets_from_another_host(site):
+def test_no_page_loads_assets_from_another_host(site, pages):
     offenders = {}
-    for page in content_pages(site):
+    for page in pages:
         found = EXTERNAL_ASSET.findall(page.read_text(encoding="utf-8"))
         if found:
             offenders[str(page.relative_to(site))] = found[:3]
     assert not offenders, f"pages load scripts, styles or images from other hosts: {offenders}"
+
+
+def test_no_page_names_a_cdn(site, pages):
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for cdn in CDNS:
+            assert cdn not in text, f"{page.relative_to(site)} references {cdn}"
 
 
 def test_pages_are_russian(site):

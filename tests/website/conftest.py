@@ -19,8 +19,9 @@ def site() -> Path:
     return HTML
 
 
-def content_pages(site: Path) -> list[Path]:
-    """Every page a reader can open (not search/genindex/_static)."""
+@pytest.fixture(scope="session")
+def pages(site: Path) -> list[Path]:
+    """Every page a reader can open (not search, genindex or _static)."""
     skip = {"search.html", "genindex.html", "py-modindex.html"}
     return sorted(
         p for p in site.rglob("*.html")
