@@ -33,7 +33,7 @@ def _mathjax_script() -> Path:
 
 
 def _copy_mathjax(app: Sphinx, config: Config) -> None:
-    extra = Path(app.outdir).parent.parent / "_mathjax"  # _build/html -> _build/_mathjax
+    extra = Path(app.outdir).parent / "_mathjax"  # _build/html -> _build/_mathjax
     target = extra / "mathjax" / SCRIPT
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(_mathjax_script(), target)
