@@ -1,0 +1,267 @@
+r"""Linear regression, ridge and lasso: one core, several solvers and losses.
+
+See the book: sections 2.1.2-2.1.8.
+
+All three minimize :math:`\sum_i \ell(y_i, \langle w, x_i\rangle + b) + \alpha\,\Omega(w)`
+(the bias :math:`b` is never penalized) and differ only in the penalty:
+none, :math:`\|w\|_2^2` or :math:`\|w\|_1`. The fitting code lives in
+:mod:`course_lib.linear._base`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from sklearn.base import RegressorMixin
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.validation import validate_data
+
+from ..losses import Loss
+from ._base import LinearModel
+
+__all__ = ["LinearRegression", "Ridge", "Lasso"]
+
+_COMMON_PARAMETERS = r"""
+    loss : {"squared", "absolute", "huber", "mape"} or Loss, default="squared"
+        Pointwise loss :math:`\ell(y, z)` (see :mod:`course_lib.losses`).
+        Losses other than ``"squared"`` need ``solver="gd"`` or ``"sgd"``.
+    fit_intercept : bool, default=True
+        Whether to fit the bias :math:`b`; otherwise :math:`b = 0`.
+    learning_rate : "auto" or float, default="auto"
+        Step of ``"gd"``/``"sgd"``. ``"auto"`` for ``"gd"`` is :math:`1/L`,
+        :math:`L` the Lipschitz constant of the gradient (never diverges);
+        for non-smooth losses a step that decays as :math:`1/\sqrt{1+t}`.
+        ``"auto"`` for ``"sgd"`` is 0.01 for standardized features, smaller
+        for features with large norms; SGD steps decay per epoch as
+        :math:`\eta/\sqrt{1+e}`. A step that makes
+        the objective blow up raises ``course_lib.optim.DivergenceError``.
+    max_iter : int, default=1000
+        Iterations of ``"gd"``, epochs of ``"sgd"``, sweeps of ``"cd"``.
+    batch_size : int, default=32
+        Minibatch size :math:`B` of ``"sgd"``.
+    tol : float, default=1e-4
+        ``"gd"``/``"sgd"`` stop when the mean objective has not improved by
+        ``tol`` (relative) for 10 iterations / 5 epochs; ``"cd"`` stops when
+        the duality gap is below ``tol * ||y - mean(y)||^2``.
+    random_state : int, Generator or None, default=None
+        Seeds the shuffling of ``"sgd"``.
+"""
+
+_ATTRIBUTES = r"""
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+        Weights :math:`w`.
+    intercept_ : float
+        Bias :math:`b` (0.0 when ``fit_intercept=False``).
+    n_iter_ : int
+        Iterations/epochs/sweeps made; 1 for the direct solvers; for
+        ``partial_fit`` the number of passes so far.
+    loss_curve_ : ndarray of shape (n_iter_,)
+        Only for ``"gd"``/``"sgd"``: the mean objective
+        :math:`\frac1N\sum_i \ell_i + \frac{\alpha}{N}\Omega(w)` per iteration/epoch.
+    n_samples_seen_ : int
+        Only after ``partial_fit``: samples streamed so far.
+    n_features_in_ : int
+"""
+
+
+def _solver_is_sgd(estimator: LinearModel) -> bool:
+    # Streaming makes sense only for SGD; other solvers need all rows at once.
+    if estimator.solver != "sgd":
+        raise AttributeError(
+            f"partial_fit needs solver='sgd', this model has solver={estimator.solver!r}"
+        )
+    return True
+
+
+class _LinearRegressor(RegressorMixin, LinearModel):
+    """fit / partial_fit / predict shared by the regressors below."""
+
+    def fit(self, X: ArrayLike, y: ArrayLike) -> "_LinearRegressor":
+        """Fit the model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self
+        """
+        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
+        for attribute in ("loss_curve_", "n_samples_seen_"):  # left from an earlier fit
+            self.__dict__.pop(attribute, None)
+        self._fit_linear(X, np.asarray(y, dtype=np.float64))
+        return self
+
+    @available_if(_solver_is_sgd)
+    def partial_fit(self, X: ArrayLike, y: ArrayLike) -> "_LinearRegressor":
+        r"""One pass of minibatch SGD over ``(X, y)``, continuing from the current weights.
+
+        Call it on consecutive chunks (e.g. slices of a ``numpy.memmap``) to
+        train on data that does not fit in memory: it holds one chunk and
+        :math:`O(BD)` working memory. Rows are used in the given order (shuffle
+        the data beforehand if it is sorted). The step decays per pass:
+        :math:`\eta / \sqrt{1 + \text{passes so far}}`. Needs ``solver="sgd"``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+
+        Returns
+        -------
+        self
+        """
+        first = not hasattr(self, "coef_")
+        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, reset=first)
+        self._partial_fit_linear(X, np.asarray(y, dtype=np.float64))
+        return self
+
+    def predict(self, X: ArrayLike) -> NDArray[np.float64]:
+        r"""Predictions :math:`\hat y = Xw + b`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        return self._decision_function(X)
+
+
+class LinearRegression(_LinearRegressor):
+    __doc__ = (
+        r"""Linear regression: :math:`\sum_i \ell(y_i, \langle w, x_i\rangle + b) \to \min`.
+
+    With the squared loss this is ordinary least squares, equal to
+    scikit-learn's ``LinearRegression``; with ``loss="absolute"`` it is
+    least absolute deviations (scikit-learn's ``QuantileRegressor(quantile=0.5, alpha=0)``).
+
+    Parameters
+    ----------
+    solver : {"lstsq", "normal", "gd", "sgd"}, default="lstsq"
+        ``"lstsq"``: SVD-based least squares, gives the minimum-norm solution
+        for collinear features. ``"normal"``: the normal equations
+        :math:`X^TX w = X^Ty` by Cholesky (fast; raises ``ValueError`` when
+        :math:`X^TX` is singular). ``"gd"``: full-batch gradient descent.
+        ``"sgd"``: minibatch stochastic gradient descent."""
+        + _COMMON_PARAMETERS
+        + _ATTRIBUTES
+        + r"""
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> model = LinearRegression().fit(X, 2 * X[:, 0] + 1)
+    >>> model.coef_.round(6), round(model.intercept_, 6)
+    (array([2.]), 1.0)
+
+    See the book: section 2.1.2 (and 2.1.3-2.1.5 for the solvers, 2.1.8 for the losses).
+    """
+    )
+
+    _solvers = ("lstsq", "normal", "gd", "sgd")
+
+    def __init__(
+        self, *, solver: str = "lstsq", loss: str | Loss = "squared", fit_intercept: bool = True,
+        learning_rate: str | float = "auto", max_iter: int = 1000, batch_size: int = 32,
+        tol: float = 1e-4, random_state: int | np.random.Generator | None = None,
+    ) -> None:
+        self.solver, self.loss, self.fit_intercept = solver, loss, fit_intercept
+        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
+        self.tol, self.random_state = tol, random_state
+
+
+class Ridge(_LinearRegressor):
+    __doc__ = (
+        r"""Ridge regression: :math:`\|y - Xw - b\|^2 + \alpha \|w\|_2^2 \to \min`.
+
+    The same objective as scikit-learn's ``Ridge(alpha)``: the two give
+    equal coefficients for the same ``alpha``. The bias is not penalized.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Regularization strength :math:`\alpha \ge 0`.
+    solver : {"normal", "lstsq", "gd", "sgd"}, default="normal"
+        ``"normal"``: Cholesky of :math:`X^TX + \alpha I`. ``"lstsq"``:
+        SVD-based least squares on the stacked system
+        :math:`(X; \sqrt\alpha I) w \approx (y; 0)`. ``"gd"``/``"sgd"``: iterative."""
+        + _COMMON_PARAMETERS
+        + _ATTRIBUTES
+        + r"""
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> Ridge(alpha=5.0).fit(X, 2 * X[:, 0]).coef_.round(6)
+    array([1.])
+
+    See the book: section 2.1.6.
+    """
+    )
+
+    _penalty = "l2"
+    _solvers = ("normal", "lstsq", "gd", "sgd")
+
+    def __init__(
+        self, alpha: float = 1.0, *, solver: str = "normal", loss: str | Loss = "squared",
+        fit_intercept: bool = True, learning_rate: str | float = "auto", max_iter: int = 1000,
+        batch_size: int = 32, tol: float = 1e-4,
+        random_state: int | np.random.Generator | None = None,
+    ) -> None:
+        self.alpha, self.solver, self.loss, self.fit_intercept = alpha, solver, loss, fit_intercept
+        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
+        self.tol, self.random_state = tol, random_state
+
+
+class Lasso(_LinearRegressor):
+    __doc__ = (
+        r"""Lasso: :math:`\|y - Xw - b\|^2 + \alpha \|w\|_1 \to \min`, with exact zeros in ``w``.
+
+    scikit-learn's ``Lasso`` minimizes :math:`\frac{1}{2N}\|y - Xw - b\|^2 +
+    \alpha_{sk}\|w\|_1`, so the two agree when
+    ``alpha_sklearn = alpha / (2 * n_samples)``.
+
+    Parameters
+    ----------
+    alpha : float, default=1.0
+        Regularization strength :math:`\alpha \ge 0`.
+    solver : {"cd", "gd", "sgd"}, default="cd"
+        ``"cd"``: coordinate descent on :math:`X^TX` (soft thresholding of
+        one weight at a time). ``"gd"``: proximal gradient descent (ISTA).
+        ``"sgd"``: proximal minibatch SGD (its noisy steps seldom end exactly
+        at zero: use ``"cd"`` or ``"gd"`` for a sparse solution)."""
+        + _COMMON_PARAMETERS
+        + _ATTRIBUTES
+        + r"""
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(100, 3))
+    >>> y = 3 * X[:, 0] + 0.01 * rng.normal(size=100)
+    >>> (Lasso(alpha=10.0).fit(X, y).coef_ == 0).tolist()
+    [False, True, True]
+
+    See the book: section 2.1.7.
+    """
+    )
+
+    _penalty = "l1"
+    _solvers = ("cd", "gd", "sgd")
+
+    def __init__(
+        self, alpha: float = 1.0, *, solver: str = "cd", loss: str | Loss = "squared",
+        fit_intercept: bool = True, learning_rate: str | float = "auto", max_iter: int = 1000,
+        batch_size: int = 32, tol: float = 1e-4,
+        random_state: int | np.random.Generator | None = None,
+    ) -> None:
+        self.alpha, self.solver, self.loss, self.fit_intercept = alpha, solver, loss, fit_intercept
+        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
+        self.tol, self.random_state = tol, random_state

@@ -1,0 +1,253 @@
+r"""Pointwise loss functions of a score :math:`z`, each with its gradient.
+
+See the book: section 2.1.2 (squared loss) and section 2.1.8 (other losses).
+
+A linear model computes a score :math:`z_i = \langle w, x_i \rangle + b` for
+every object and is trained by minimizing :math:`\sum_i \ell(y_i, z_i)`.
+Every loss here is an object with two methods that work elementwise on
+arrays of shape ``(n_samples,)``:
+
+* ``value(y, z)``: the losses :math:`\ell(y_i, z_i)`, one per sample;
+* ``gradient(y, z)``: the derivatives :math:`\partial \ell(y_i, z_i) / \partial z_i`.
+
+The gradient with respect to the weights follows by the chain rule,
+:math:`\nabla_w \sum_i \ell(y_i, z_i) = X^T g` with :math:`g_i = \partial\ell/\partial z_i`,
+so one linear core serves every loss. Classification losses (perceptron,
+hinge, logistic, softmax cross-entropy) plug into the same interface: they
+subclass :class:`Loss` and register themselves in :data:`LOSSES`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = [
+    "Loss",
+    "SquaredLoss",
+    "AbsoluteLoss",
+    "HuberLoss",
+    "MAPELoss",
+    "LOSSES",
+    "get_loss",
+]
+
+
+class Loss:
+    r"""Base class of a pointwise loss :math:`\ell(y, z)` of a score ``z``.
+
+    Attributes
+    ----------
+    name : str
+        The short name used by estimators, e.g. ``loss="squared"``.
+    smoothness : float or None
+        A bound on :math:`|\partial^2 \ell / \partial z^2|` (the Lipschitz
+        constant of the gradient in ``z``), used to choose a safe step of
+        gradient descent; ``None`` when the gradient jumps (non-smooth loss).
+
+    See the book: section 2.1.8.
+    """
+
+    name: str = "loss"
+    smoothness: float | None = None
+
+    def value(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
+        """Per-sample losses, shape ``(n_samples,)``."""
+        raise NotImplementedError
+
+    def gradient(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
+        """Per-sample derivatives with respect to the score, shape ``(n_samples,)``."""
+        raise NotImplementedError
+
+    def baseline(self, y: ArrayLike) -> float:
+        """The best constant score: where an iterative solver starts the bias."""
+        raise NotImplementedError
+
+    def check_target(self, y: ArrayLike) -> None:
+        """Raise ``ValueError`` if the loss is undefined for these targets."""
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+
+class SquaredLoss(Loss):
+    r"""Squared error :math:`\ell(y, z) = (y - z)^2`, the loss of least squares.
+
+    .. math:: \frac{\partial \ell}{\partial z} = 2 (z - y)
+
+    Examples
+    --------
+    >>> loss = SquaredLoss()
+    >>> loss.value([1.0, 2.0], [3.0, 2.0]), loss.gradient([1.0, 2.0], [3.0, 2.0])
+    (array([4., 0.]), array([4., 0.]))
+
+    See the book: section 2.1.2.
+    """
+
+    name = "squared"
+    smoothness = 2.0
+
+    def value(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
+        return (np.asarray(z, dtype=float) - np.asarray(y, dtype=float)) ** 2
+
+    def gradient(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
+        return 2.0 * (np.asarray(z, dtype=float) - np.asarray(y, dtype=float))
+
+    def baseline(self, y: ArrayLike) -> float:
+        return float(np.mean(y))
+
+
+class AbsoluteLoss(Loss):
+    r"""Absolute error :math:`\ell(y, z) = |y - z|` (its mean is MAE).
+
+    The derivative :math:`\operatorname{sign}(z - y)` does not exist at
+    :math:`z = y`; ``gradient`` returns the subgradient 0 there.
+
+    Examples
+    --------
+    >>> AbsoluteLoss().gradient([1.0, 2.0, 3.0], [0.0, 2.0, 5.0])
+    array([-1.,  0.,  1.])
+
+    See the book: section 2.1.8.
+    """
+
+    name = "absolute"
+
+    def value(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
+        return np.abs(np.asarray(z, dtype=float) - np.asarray(y, dtype=float))
+
+    def gradient(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
+        return np.sign(np.asarray(z, dtype=float) - np.asarray(y, dtype=float))
+
+    def baseline(self, y: ArrayLike) -> float:
+        return float(np.median(y))
+
+
+class HuberLoss(Loss):
+    r"""Huber loss: squared for small residuals, absolute for large ones.
+
+    .. math::
+        \ell(y, z) = \begin{cases}
+            \frac12 r^2, & |r| \le \delta \\
+            \delta \left(|r| - \frac{\delta}{2}\right), & |r| > \delta
+        \end{cases},
+        \qquad r = z - y,
+        \qquad \frac{\partial \ell}{\partial z} = \operatorname{clip}(r, -\delta, \delta)
+
+    It is as robust to outliers as the absolute loss and smooth like the
+    squared one. ``delta`` is in the units of ``y``: scale ``y`` or choose it.
+
+    Parameters
+    ----------
+    delta : float, default=1.0
+        Where the quadratic part turns linear; must be positive.
+
+    Examples
+    --------
+    >>> HuberLoss(delta=1.0).value([0.0, 0.0], [0.5, 3.0])
+    array([0.125, 2.5  ])
+
+    See the book: section 2.1.8.
+    """
+
+    name = "huber"
+    smoothness = 1.0
+
+    def __init__(self, delta: float = 1.0) -> None:
+        if not delta > 0:
+            raise ValueError(f"Huber delta must be positive, got {delta!r}")
+        self.delta = float(delta)
+
+    def value(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
+        r = np.abs(np.asarray(z, dtype=float) - np.asarray(y, dtype=float))
+        return np.where(r <= self.delta, 0.5 * r**2, self.delta * (r - 0.5 * self.delta))
+
+    def gradient(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
+        r = np.asarray(z, dtype=float) - np.asarray(y, dtype=float)
+        return np.clip(r, -self.delta, self.delta)
+
+    def baseline(self, y: ArrayLike) -> float:
+        # The median is a robust start; the solver moves it to the Huber location.
+        return float(np.median(y))
+
+    def __repr__(self) -> str:
+        return f"HuberLoss(delta={self.delta!r})"
+
+
+class MAPELoss(Loss):
+    r"""Absolute percentage error :math:`\ell(y, z) = |z - y| / |y|` (its mean is MAPE).
+
+    .. math:: \frac{\partial \ell}{\partial z} = \frac{\operatorname{sign}(z - y)}{|y|}
+
+    It is the absolute loss with weight :math:`1/|y_i|` per sample, so it is
+    undefined for :math:`y_i = 0`: ``check_target`` rejects such targets.
+
+    Examples
+    --------
+    >>> MAPELoss().value([100.0, 200.0], [110.0, 150.0])
+    array([0.1 , 0.25])
+
+    See the book: section 2.1.8.
+    """
+
+    name = "mape"
+
+    def value(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
+        y = np.asarray(y, dtype=float)
+        return np.abs(np.asarray(z, dtype=float) - y) / np.abs(y)
+
+    def gradient(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
+        y = np.asarray(y, dtype=float)
+        return np.sign(np.asarray(z, dtype=float) - y) / np.abs(y)
+
+    def baseline(self, y: ArrayLike) -> float:
+        y = np.asarray(y, dtype=float)
+        return _weighted_median(y, 1.0 / np.abs(y))
+
+    def check_target(self, y: ArrayLike) -> None:
+        zeros = np.count_nonzero(np.asarray(y) == 0)
+        if zeros:
+            raise ValueError(
+                f"loss='mape' is undefined when y contains zeros ({zeros} found); "
+                "use loss='absolute' or drop those samples"
+            )
+
+
+def _weighted_median(values: NDArray[np.float64], weights: NDArray[np.float64]) -> float:
+    """The point minimizing sum_i weights_i * |values_i - t| over t."""
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, 0.5 * cumulative[-1])])
+
+
+#: Registry of losses by name; the classification chapter adds its own here.
+LOSSES: dict[str, type[Loss]] = {
+    cls.name: cls for cls in (SquaredLoss, AbsoluteLoss, HuberLoss, MAPELoss)
+}
+
+
+def get_loss(loss: str | Loss) -> Loss:
+    """Return a loss object from its name or pass a :class:`Loss` through.
+
+    Parameters
+    ----------
+    loss : str or Loss
+        One of the keys of :data:`LOSSES` (``"squared"``, ``"absolute"``,
+        ``"huber"``, ``"mape"``) or a ready object such as ``HuberLoss(delta=2)``.
+
+    Returns
+    -------
+    Loss
+
+    Examples
+    --------
+    >>> get_loss("huber")
+    HuberLoss(delta=1.0)
+
+    See the book: section 2.1.8.
+    """
+    if isinstance(loss, Loss):
+        return loss
+    if isinstance(loss, str) and loss in LOSSES:
+        return LOSSES[loss]()
+    raise ValueError(f"unknown loss {loss!r}; expected one of {sorted(LOSSES)} or a Loss object")
