@@ -1,0 +1,265 @@
+"""Tests of course_lib.linear regressors against scikit-learn and the book's claims."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn import linear_model as sk
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from course_lib.linear import Lasso, LinearRegression, Ridge
+from course_lib.optim import DivergenceError
+
+ITERATIVE = ("gd", "sgd")
+
+
+def make_data(n=500, d=6, noise=0.5, correlation=0.1, intercept=3.0, seed=0):
+    """Standardized, mildly correlated features; y = Xw + b + noise."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) @ (np.eye(d) + correlation * rng.normal(size=(d, d)))
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    w = rng.normal(size=d)
+    return X, X @ w + intercept + noise * rng.normal(size=n)
+
+
+def mse(model, X, y):
+    return float(np.mean((model.predict(X) - y) ** 2))
+
+
+# -- scikit-learn's estimator contract, every solver ------------------------
+@parametrize_with_checks(
+    [LinearRegression(solver=s) for s in ("lstsq", "normal", "gd", "sgd")]
+    + [Ridge(solver=s) for s in ("normal", "lstsq", "gd", "sgd")]
+    + [Lasso(solver=s) for s in ("cd", "gd", "sgd")]
+    + [LinearRegression(solver="gd", loss="huber"), LinearRegression(solver="sgd", loss="absolute")]
+)
+def test_sklearn_estimator_checks(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)  # ConvergenceWarning on tiny data
+        check(estimator)
+
+
+# -- agreement with scikit-learn ----------------------------------------------
+# Tolerances: direct solvers agree to rounding; gd to its stopping rule; sgd
+# carries minibatch noise. Coefficients are O(1), so atol is relative too.
+TOLERANCE = {"lstsq": 1e-9, "normal": 1e-9, "cd": 1e-3, "gd": 2e-3, "sgd": 5e-2}
+
+
+@pytest.mark.parametrize("solver", ["lstsq", "normal", "gd", "sgd"])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_linear_regression_matches_sklearn(solver, fit_intercept):
+    X, y = make_data()
+    ours = LinearRegression(solver=solver, fit_intercept=fit_intercept, random_state=0).fit(X, y)
+    ref = sk.LinearRegression(fit_intercept=fit_intercept).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=TOLERANCE[solver])
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=TOLERANCE[solver])
+
+
+@pytest.mark.parametrize("solver", ["normal", "lstsq", "gd", "sgd"])
+@pytest.mark.parametrize("alpha", [0.1, 50.0])
+def test_ridge_matches_sklearn(solver, alpha):
+    X, y = make_data()
+    ours = Ridge(alpha=alpha, solver=solver, random_state=0).fit(X, y)
+    ref = sk.Ridge(alpha=alpha).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=TOLERANCE[solver])
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=TOLERANCE[solver])
+
+
+@pytest.mark.parametrize("solver", ["cd", "gd", "sgd"])
+def test_lasso_matches_sklearn_with_alpha_over_2n(solver):
+    X, y = make_data(d=10)
+    X[:, 5:] = np.random.default_rng(1).normal(size=(len(y), 5))  # 5 useless features
+    alpha = 150.0
+    ours = Lasso(alpha=alpha, solver=solver, tol=1e-6, random_state=0).fit(X, y)
+    ref = sk.Lasso(alpha=alpha / (2 * len(y)), tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=TOLERANCE[solver])
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=TOLERANCE[solver])
+    if solver != "sgd":  # cd and proximal gd give exact zeros where sklearn has them
+        np.testing.assert_array_equal(ours.coef_ == 0, ref.coef_ == 0)
+        assert np.count_nonzero(ours.coef_ == 0) >= 3
+
+
+def test_lasso_default_tol_objective_close_to_sklearn():
+    X, y = make_data(n=2000, d=20)
+    alpha, n = 100.0, len(y)
+
+    def objective(model):
+        return np.sum((y - model.predict(X)) ** 2) + alpha * np.abs(model.coef_).sum()
+
+    ours, ref = Lasso(alpha=alpha).fit(X, y), sk.Lasso(alpha=alpha / (2 * n)).fit(X, y)
+    # The duality-gap rule bounds the excess by tol * ||y - mean y||^2.
+    assert objective(ours) <= objective(ref) + 1e-4 * np.sum((y - y.mean()) ** 2)
+
+
+@pytest.mark.parametrize("solver, atol", [("gd", 0.01), ("sgd", 0.1)])
+def test_absolute_loss_matches_quantile_regressor(solver, atol):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1000, 5))
+    y = X @ rng.normal(size=5) + 3.0 + rng.laplace(size=1000)
+    ours = LinearRegression(solver=solver, loss="absolute", random_state=0).fit(X, y)
+    ref = sk.QuantileRegressor(quantile=0.5, alpha=0.0, solver="highs").fit(X, y)
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=atol)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_, atol=atol)
+
+
+def test_mape_loss_is_weighted_median_regression():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1000, 3))
+    y = np.exp(0.3 * X @ np.array([1.0, -1.0, 0.5])) * 10  # positive, skewed targets
+    ours = LinearRegression(solver="gd", loss="mape").fit(X, y)
+    ref = sk.QuantileRegressor(quantile=0.5, alpha=0.0, solver="highs")
+    ref.fit(X, y, sample_weight=1.0 / np.abs(y))
+
+    def mape(model):
+        return np.mean(np.abs(model.predict(X) - y) / y)
+
+    assert mape(ours) <= mape(ref) * 1.001
+    np.testing.assert_allclose(ours.coef_, ref.coef_, atol=0.05)
+
+
+def test_huber_loss_reaches_the_optimum_of_its_objective():
+    from scipy.optimize import minimize
+
+    from course_lib.losses import HuberLoss
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3))
+    y = X @ np.array([1.0, 2.0, -1.0]) + rng.standard_t(df=2, size=400)
+    ours = LinearRegression(solver="gd", loss="huber", tol=1e-8).fit(X, y)
+    loss = HuberLoss()
+
+    def objective(theta):
+        return loss.value(y, X @ theta[:3] + theta[3]).mean()
+
+    ref = minimize(objective, np.zeros(4), method="BFGS", options={"gtol": 1e-10})
+    np.testing.assert_allclose(np.append(ours.coef_, ours.intercept_), ref.x, atol=1e-3)
+
+
+# -- the book's claims --------------------------------------------------------
+@pytest.mark.parametrize("estimator", [LinearRegression(solver="gd"), LinearRegression(solver="sgd", random_state=0)], ids=["gd", "sgd"])
+def test_defaults_reach_least_squares_mse_within_one_percent(estimator):
+    X, y = make_data(n=5000, d=20)
+    best = mse(sk.LinearRegression().fit(X, y), X, y)
+    estimator.fit(X, y)
+    assert mse(estimator, X, y) <= 1.01 * best
+    assert estimator.n_iter_ == len(estimator.loss_curve_) < estimator.max_iter
+    assert estimator.loss_curve_[-1] < estimator.loss_curve_[0]
+
+
+@pytest.mark.parametrize("solver", ["gd", "sgd"])
+def test_divergence_raises_instead_of_returning_nan(solver):
+    X, y = make_data()
+    model = LinearRegression(solver=solver, learning_rate=10.0, random_state=0)
+    with pytest.raises(DivergenceError, match="learning rate .* too large"):
+        model.fit(X * 100, y)
+    assert not hasattr(model, "coef_")
+
+
+def test_collinear_features_lstsq_minimum_norm_and_normal_refuses():
+    X, y = make_data(d=4)
+    X = np.column_stack([X, X[:, 0] + X[:, 1], 2 * X[:, 2]])  # rank 4 of 6 columns
+    ours = LinearRegression(solver="lstsq").fit(X, y)
+    Xc = X - X.mean(axis=0)
+    np.testing.assert_allclose(ours.coef_, np.linalg.pinv(Xc) @ (y - y.mean()), atol=1e-9)
+    np.testing.assert_allclose(ours.coef_, sk.LinearRegression().fit(X, y).coef_, atol=1e-9)
+    with pytest.raises(ValueError, match="singular.*solver='lstsq'.*Ridge"):
+        LinearRegression(solver="normal").fit(X, y)
+    with pytest.raises(ValueError, match="n_samples=3, n_features=6"):  # wide X
+        LinearRegression(solver="normal").fit(X[:3], y[:3])
+    ridge = Ridge(alpha=1.0, solver="normal").fit(X, y)  # regularization fixes it
+    np.testing.assert_allclose(ridge.coef_, sk.Ridge(alpha=1.0).fit(X, y).coef_, atol=1e-9)
+
+
+# -- streaming ------------------------------------------------------------------
+def test_partial_fit_streaming_from_memmap_matches_fit(tmp_path):
+    X, y = make_data(n=4000, d=5)
+    X_disk = np.memmap(tmp_path / "X.dat", dtype=np.float64, mode="w+", shape=X.shape)
+    X_disk[:] = X
+    X_disk.flush()
+    X_disk = np.memmap(tmp_path / "X.dat", dtype=np.float64, mode="r", shape=X.shape)
+    streamed = LinearRegression(solver="sgd")
+    for _ in range(10):  # ten passes over the "file", 500 rows at a time
+        for start in range(0, len(y), 500):
+            streamed.partial_fit(X_disk[start : start + 500], y[start : start + 500])
+    fitted = LinearRegression(solver="sgd", random_state=0).fit(X, y)
+    exact = sk.LinearRegression().fit(X, y)
+    np.testing.assert_allclose(streamed.coef_, fitted.coef_, atol=0.02)
+    np.testing.assert_allclose(streamed.coef_, exact.coef_, atol=0.02)
+    np.testing.assert_allclose(streamed.intercept_, exact.intercept_, atol=0.02)
+    assert streamed.n_samples_seen_ == 10 * len(y) and streamed.n_iter_ == 80
+
+
+def test_partial_fit_only_for_sgd_and_checks_features():
+    assert not hasattr(LinearRegression(solver="lstsq"), "partial_fit")
+    X, y = make_data()
+    model = Ridge(solver="sgd").partial_fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        model.partial_fit(X[:, :3], y)
+
+
+# -- plumbing and bad input -----------------------------------------------------
+def test_pipeline_and_grid_search():
+    X, y = make_data(n=300)
+    X = X * 50 + 7  # unscaled: the pipeline standardizes
+    search = GridSearchCV(
+        make_pipeline(StandardScaler(), Ridge()),
+        {"ridge__alpha": [0.1, 10.0, 1000.0], "ridge__solver": ["normal", "gd"]},
+        cv=3,
+    ).fit(X, y)
+    assert search.best_params_["ridge__alpha"] in (0.1, 10.0)
+    assert search.best_score_ > 0.8
+
+
+def test_fit_does_not_modify_caller_data():
+    X, y = make_data()
+    X_copy, y_copy = X.copy(), y.copy()
+    for model in (LinearRegression(solver="normal"), Ridge(solver="gd"), Lasso(), Lasso(solver="sgd")):
+        model.fit(X, y)
+    np.testing.assert_array_equal(X, X_copy)
+    np.testing.assert_array_equal(y, y_copy)
+
+
+def test_closed_form_attributes():
+    X, y = make_data()
+    model = LinearRegression().fit(X, y)
+    assert model.n_iter_ == 1 and not hasattr(model, "loss_curve_")
+    assert model.coef_.shape == (X.shape[1],) and isinstance(model.intercept_, float)
+
+
+@pytest.mark.parametrize(
+    "X, y, message",
+    [
+        ([[1.0, np.nan], [2.0, 3.0]], [1.0, 2.0], "NaN"),
+        ([[1.0, np.inf], [2.0, 3.0]], [1.0, 2.0], "infinity"),
+        ([[1.0, 2.0], [2.0, 3.0]], [1.0, np.nan], "NaN"),
+        ([[1.0, 2.0], [2.0, 3.0]], [1.0, 2.0, 3.0], "inconsistent numbers of samples"),
+        (np.empty((0, 2)), np.empty(0), "0 sample"),
+        ([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], "Expected 2D array"),
+    ],
+)
+def test_bad_input_raises_clear_value_error(X, y, message):
+    with pytest.raises(ValueError, match=message):
+        LinearRegression().fit(X, y)
+
+
+@pytest.mark.parametrize(
+    "model, message",
+    [
+        (LinearRegression(solver="cholesky"), "solver must be one of"),
+        (Lasso(solver="normal"), "solver must be one of"),
+        (LinearRegression(solver="normal", loss="huber"), "needs solver='gd' or solver='sgd'"),
+        (Ridge(alpha=-1.0), "alpha must be a non-negative"),
+        (LinearRegression(solver="gd", learning_rate=0.0), "learning_rate must be"),
+        (LinearRegression(solver="sgd", batch_size=0), "batch_size must be a positive"),
+        (LinearRegression(loss="l2"), "unknown loss"),
+        (LinearRegression(solver="gd", loss="mape"), "undefined when y contains zeros"),
+    ],
+)
+def test_bad_parameters_raise_clear_value_error(model, message):
+    X, y = make_data(n=20, d=2)
+    y[0] = 0.0
+    with pytest.raises(ValueError, match=message):
+        model.fit(X, y)
