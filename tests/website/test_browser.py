@@ -1,0 +1,554 @@
+"""The built site in a real browser: headless Chromium over every page.
+
+`_build/html` is served on 127.0.0.1 by a thread running http.server and
+every page is opened in Debian's `/usr/bin/chromium` through
+playwright-python (never a downloaded browser). Each page must:
+
+* finish MathJax and render every `.math` element, with no MathJax error
+  and no undefined macro (MathJax draws those in red instead of failing);
+* load every image;
+* raise no page error and log no console error (the one known harmless
+  message, a duplicate declaration of `THEBE_JS_URL`, is filtered);
+* make no request off the machine: every request is routed, the ones not to
+  127.0.0.1/localhost are aborted and counted, and the count must be zero.
+
+Links between pages must resolve (HTTP 200, and the `#fragment` exists on
+the target page), search must find a Russian word of the course, the left
+navigation must list the parts of `_toc.yml` in order and numbered, and
+every notebook page must offer its `.ipynb` for download and a Binder link
+built from the repository named in `_config.yml`.
+
+The detectors are tested on synthetic pages first (`test_detectors_*`): a
+check that cannot fail checks nothing. Counts go to `_build/browser_check.txt`.
+
+Without Chromium the module is skipped locally and fails under `CI=true`.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import shutil
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+TIMEOUT_MS = 30_000
+# sphinx-thebe declares this constant in two inline scripts; harmless.
+KNOWN_NOISE = re.compile(r"Identifier 'THEBE_JS_URL' has already been declared")
+SEARCH_WORDS = ("переобучение", "регрессия")
+
+
+def _missing(message: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _sync_playwright():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("playwright-python is not installed: pip install -r requirements.txt")
+    if not CHROMIUM.is_file():
+        _missing(
+            f"{CHROMIUM} not found: install Debian's Chromium with "
+            "`apt-get install -y chromium` (the browser check never downloads a browser)"
+        )
+    return sync_playwright
+
+
+# --------------------------------------------------------------------------
+# Serving a folder on 127.0.0.1
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+@contextmanager
+def serve(directory: Path) -> Iterator[str]:
+    """Serve `directory` on a free port of 127.0.0.1; yield the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+# --------------------------------------------------------------------------
+# What one page reports
+
+# Rendered formulas that show an error. MathJax's SVG output draws an
+# undefined macro as an `mtext` group filled and stroked red (its MathML has
+# mathcolor="red"); a TeX syntax error becomes an `merror` with data-mjx-error
+# (`mjx-merror` in CHTML output). `\color{red}` gives a red *mstyle*, not an
+# mtext, so coloured formulas are not flagged (tested below).
+MATH_ERROR_SELECTOR = ", ".join([
+    "mjx-merror",
+    "[data-mjx-error]",
+    'g[data-mml-node="mtext"][fill="red"]',
+    'g[data-mml-node="mtext"][stroke="red"]',
+    'mtext[mathcolor="red"]',
+])
+
+INSPECT_MATH = """
+async (errorSelector) => {
+  const maths = Array.from(document.querySelectorAll('.math'));
+  const result = {formulas: maths.length, rendered: 0, unrendered: [], errors: [],
+                  mathjax: Boolean(window.MathJax && window.MathJax.startup)};
+  if (!result.mathjax) {
+    result.unrendered = maths.map(m => m.textContent.trim().slice(0, 100));
+    return result;
+  }
+  await MathJax.startup.promise;
+  const source = new Map();
+  for (const item of MathJax.startup.document.math) source.set(item.typesetRoot, item.math);
+  for (const m of maths) {
+    if (m.querySelector('mjx-container')) result.rendered += 1;
+    else result.unrendered.push(m.textContent.trim().slice(0, 100));
+  }
+  for (const c of document.querySelectorAll('mjx-container')) {
+    if (c.querySelector(errorSelector)) {
+      const where = c.closest('[id]');
+      result.errors.push((source.get(c) || c.textContent).trim().slice(0, 100)
+                         + (where ? ` (#${where.id})` : ''));
+    }
+  }
+  return result;
+}
+"""
+
+INSPECT_IMAGES = """
+async () => {
+  const images = Array.from(document.images);
+  for (const img of images) if (img.loading === 'lazy') img.loading = 'eager';
+  await Promise.all(images.map(img => img.complete ? null : new Promise(done => {
+    img.addEventListener('load', done);
+    img.addEventListener('error', done);
+    setTimeout(done, 10000);
+  })));
+  return images.map(img => ({src: img.getAttribute('src'),
+                             ok: img.complete && img.naturalWidth > 0}));
+}
+"""
+
+INSPECT_LINKS = """
+() => ({
+  links: Array.from(document.querySelectorAll('a[href]'), a => a.href),
+  download: Array.from(document.querySelectorAll('.dropdown-download-buttons a[href]'), a => a.href),
+  launch: Array.from(document.querySelectorAll('.dropdown-launch-buttons a[href]'), a => a.href),
+})
+"""
+
+
+@dataclass
+class PageReport:
+    name: str
+    url: str
+    formulas: int = 0
+    rendered: int = 0
+    mathjax: bool = False
+    unrendered: list[str] = field(default_factory=list)
+    math_errors: list[str] = field(default_factory=list)
+    images: list[dict] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    links: list[str] = field(default_factory=list)
+    download: list[str] = field(default_factory=list)
+    launch: list[str] = field(default_factory=list)
+
+    @property
+    def broken_images(self) -> list[str]:
+        return [image["src"] for image in self.images if not image["ok"]]
+
+
+@contextmanager
+def open_page(browser, url: str, name: str = "") -> Iterator[tuple[object, PageReport]]:
+    """Open `url` in a fresh context that may only talk to this machine."""
+    report = PageReport(name=name or url, url=url)
+    context = browser.new_context()
+    context.set_default_timeout(TIMEOUT_MS)
+
+    def route(route) -> None:
+        if urlsplit(route.request.url).hostname in LOCAL_HOSTS:
+            route.continue_()
+        else:
+            report.blocked.append(route.request.url)
+            route.abort()
+
+    def on_console(message) -> None:
+        if message.type == "error" and not KNOWN_NOISE.search(message.text):
+            report.errors.append(f"console: {message.text}")
+
+    def on_page_error(error) -> None:
+        if not KNOWN_NOISE.search(str(error)):
+            report.errors.append(f"pageerror: {error}")
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("console", on_console)
+    page.on("pageerror", on_page_error)
+    try:
+        page.goto(url, wait_until="load")
+        page.wait_for_load_state("networkidle")
+        yield page, report
+    finally:
+        context.close()
+
+
+def inspect(page, report: PageReport) -> PageReport:
+    math = page.evaluate(INSPECT_MATH, MATH_ERROR_SELECTOR)
+    report.formulas, report.rendered, report.mathjax = (
+        math["formulas"], math["rendered"], math["mathjax"])
+    report.unrendered, report.math_errors = math["unrendered"], math["errors"]
+    report.images = page.evaluate(INSPECT_IMAGES)
+    links = page.evaluate(INSPECT_LINKS)
+    report.links, report.download, report.launch = (
+        links["links"], links["download"], links["launch"])
+    return report
+
+
+# --------------------------------------------------------------------------
+# Fixtures
+
+
+@pytest.fixture(scope="module")
+def browser():
+    sync_playwright = _sync_playwright()
+    with sync_playwright() as playwright:
+        # launch() without user_data_dir starts from a fresh temporary profile.
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Path) -> Iterator[str]:
+    with serve(site) as url:
+        yield url
+
+
+REFRESH = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.I)
+
+
+@pytest.fixture(scope="module")
+def reports(browser, base_url: str, site: Path, pages: list[Path]) -> dict[str, PageReport]:
+    """Open every content page once; the tests below read these reports."""
+    assert pages, "no pages found in the built site"
+    result = {}
+    for path in pages:
+        name = path.relative_to(site).as_posix()
+        url = base_url + name
+        redirect = REFRESH.search(path.read_text(encoding="utf-8"))
+        with open_page(browser, url, name) as (page, report):
+            if redirect:  # index.html: must land on the root page
+                target = urljoin(url, redirect.group(1))
+                page.wait_for_url(target)
+                page.wait_for_load_state("networkidle")
+            inspect(page, report)
+        result[name] = report
+    return result
+
+
+# --------------------------------------------------------------------------
+# The detectors can fail: synthetic pages with known faults
+
+SYNTHETIC_MATH = r"""<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+<script>window.MathJax = {"options": {"processHtmlClass": "tex2jax_process|mathjax_process|math|output_area"}}</script>
+<script defer src="mathjax/tex-svg-full.js"></script></head>
+<body class="tex2jax_ignore mathjax_ignore">
+<p id="bad"><span class="math notranslate nohighlight">\(\undefinedmacro + 1\)</span></p>
+<p id="good"><span class="math notranslate nohighlight">\(\frac{a}{b} + \color{red}{x} + \textcolor{red}{\text{ok}}\)</span></p>
+<div id="syntax" class="math notranslate nohighlight">\[x^{1}} + 2\]</div>
+<p id="plain"><span class="math notranslate nohighlight">not a formula at all</span></p>
+</body></html>
+"""
+
+SYNTHETIC_LEAKY = """<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+<script>const THEBE_JS_URL = "a";</script>
+<script>const THEBE_JS_URL = "b";</script>
+</head><body>
+<img id="here" src="logo.svg" alt="">
+<img id="missing" src="no-such-image.png" alt="">
+<img id="away" src="https://cdn.example.com/picture.png" alt="">
+<a href="page.html">ok</a> <a href="page.html#there">ok</a>
+<a href="page.html#nowhere">bad fragment</a> <a href="absent.html">absent</a>
+<script>throw new Error("boom");</script>
+</body></html>
+"""
+
+SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
+
+
+@pytest.fixture(scope="module")
+def synthetic_url(site: Path, tmp_path_factory) -> Iterator[str]:
+    folder = tmp_path_factory.mktemp("synthetic")
+    (folder / "mathjax").mkdir()
+    shutil.copyfile(site / "mathjax" / "tex-svg-full.js", folder / "mathjax" / "tex-svg-full.js")
+    (folder / "math.html").write_text(SYNTHETIC_MATH, encoding="utf-8")
+    (folder / "leaky.html").write_text(SYNTHETIC_LEAKY, encoding="utf-8")
+    (folder / "logo.svg").write_text(SVG, encoding="utf-8")
+    (folder / "page.html").write_text('<p id="there">x</p>', encoding="utf-8")
+    with serve(folder) as url:
+        yield url
+
+
+def test_detectors_flag_exactly_the_bad_formulas(browser, synthetic_url):
+    with open_page(browser, synthetic_url + "math.html") as (page, report):
+        inspect(page, report)
+    assert report.mathjax
+    assert report.formulas == 4 and report.rendered == 3
+    assert report.unrendered == ["not a formula at all"]
+    # The undefined macro and the syntax error; not the (deliberately red) good one.
+    assert len(report.math_errors) == 2, report.math_errors
+    assert report.math_errors[0].startswith(r"\undefinedmacro") and "(#bad)" in report.math_errors[0]
+    assert report.math_errors[1].startswith("x^{1}}") and "(#syntax)" in report.math_errors[1]
+
+
+def test_detectors_flag_leaks_errors_images_and_links(browser, synthetic_url):
+    with open_page(browser, synthetic_url + "leaky.html") as (page, report):
+        inspect(page, report)
+    assert report.blocked == ["https://cdn.example.com/picture.png"]
+    assert sorted(report.broken_images) == ["https://cdn.example.com/picture.png",
+                                            "no-such-image.png"]
+    assert any("boom" in error for error in report.errors), report.errors
+    assert not any("THEBE_JS_URL" in error for error in report.errors), report.errors
+    broken = dict(check_links(report.links, synthetic_url)[1])
+    assert set(broken) == {synthetic_url + "page.html#nowhere", synthetic_url + "absent.html"}
+
+
+# --------------------------------------------------------------------------
+# Every page of the site
+
+
+def test_every_page_was_opened(reports, pages):
+    assert len(reports) == len(pages) > 0
+
+
+def test_mathjax_rendered_every_formula(reports):
+    problems = {}
+    for name, report in reports.items():
+        if report.formulas and not report.mathjax:
+            problems[name] = f"{report.formulas} formulas but MathJax did not load"
+        elif report.unrendered:
+            problems[name] = f"not rendered: {report.unrendered[:5]}"
+    assert not problems, problems
+    assert sum(report.rendered for report in reports.values()) > 0
+
+
+def test_no_mathjax_errors(reports):
+    errors = {name: report.math_errors for name, report in reports.items() if report.math_errors}
+    assert not errors, f"MathJax errors or undefined macros (drawn in red): {errors}"
+
+
+def test_every_image_loaded(reports):
+    broken = {name: report.broken_images for name, report in reports.items() if report.broken_images}
+    assert not broken, f"images that did not load: {broken}"
+
+
+def test_no_page_or_console_errors(reports):
+    errors = {name: report.errors for name, report in reports.items() if report.errors}
+    assert not errors, errors
+
+
+def test_no_request_leaves_the_machine(reports):
+    blocked = {name: report.blocked for name, report in reports.items() if report.blocked}
+    assert not blocked, f"requests to other hosts (aborted): {blocked}"
+
+
+class _Ids(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for key, value in attrs:
+            if key in ("id", "name") and value:
+                self.ids.add(value)
+
+
+def check_links(links: list[str], base_url: str) -> tuple[set[str], list[tuple[str, str]]]:
+    """Same-site targets among `links` and the broken ones with the reason."""
+    targets = {link for link in links if link.startswith(base_url)}
+    bodies: dict[str, bytes | None] = {}
+    broken = []
+    for target in sorted(targets):
+        parts = urlsplit(target)
+        page = urlunsplit((parts.scheme, parts.netloc, parts.path, parts.query, ""))
+        if page not in bodies:
+            try:
+                with urllib.request.urlopen(page, timeout=10) as response:
+                    bodies[page] = response.read() if response.status == 200 else None
+            except urllib.error.HTTPError as error:
+                bodies[page] = None
+                broken.append((target, f"HTTP {error.code}"))
+                continue
+        body = bodies[page]
+        if body is None:
+            if not any(t == target for t, _ in broken):
+                broken.append((target, "not found"))
+            continue
+        if parts.fragment and parts.path.endswith(".html"):
+            parser = _Ids()
+            parser.feed(body.decode("utf-8", errors="replace"))
+            if unquote(parts.fragment) not in parser.ids:
+                broken.append((target, f"no element with id {unquote(parts.fragment)!r}"))
+    return targets, broken
+
+
+@pytest.fixture(scope="module")
+def link_check(reports, base_url):
+    links = [link for report in reports.values() for link in report.links]
+    return check_links(links, base_url)
+
+
+def test_internal_links_resolve(link_check):
+    targets, broken = link_check
+    assert targets, "no internal links found"
+    assert not broken, f"{len(broken)} of {len(targets)} internal links are broken: {broken}"
+
+
+# --------------------------------------------------------------------------
+# Notebook pages: download and Binder buttons
+
+
+def _config() -> dict:
+    return yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+
+def binder_url(notebook: str) -> str:
+    """The Binder link of a notebook, from the one repository address in _config.yml."""
+    config = _config()
+    repository = config["repository"]
+    owner_repo = urlsplit(repository["url"]).path.strip("/").removesuffix(".git")
+    launch = config["launch_buttons"]
+    interface = "lab/tree/" if launch.get("notebook_interface") == "jupyterlab" else "tree/"
+    return (f"{launch['binderhub_url'].rstrip('/')}/v2/gh/{owner_repo}/"
+            f"{repository.get('branch', 'main')}?urlpath={interface}{notebook}")
+
+
+@pytest.fixture(scope="module")
+def notebook_pages(reports, site) -> dict[str, str]:
+    """Page name -> notebook path in the repository, for every notebook page."""
+    result = {}
+    for name in reports:
+        notebook = name.removesuffix(".html") + ".ipynb"
+        if (ROOT / notebook).is_file():
+            result[name] = notebook
+    return result
+
+
+def test_notebook_pages_offer_download_and_binder(reports, notebook_pages, base_url):
+    assert notebook_pages, "no notebook pages found"
+    for name, notebook in notebook_pages.items():
+        report = reports[name]
+        download = base_url + "_sources/" + notebook
+        assert download in report.download, f"{name}: no download link to {download}: {report.download}"
+        with urllib.request.urlopen(download, timeout=10) as response:
+            served = json.loads(response.read())
+        assert served == json.loads((ROOT / notebook).read_text(encoding="utf-8")), (
+            f"{name}: the downloadable .ipynb differs from {notebook}")
+        expected = binder_url(notebook)
+        assert expected in report.launch, f"{name}: no Binder link {expected}: {report.launch}"
+
+
+# --------------------------------------------------------------------------
+# Search and navigation
+
+
+@pytest.mark.parametrize("word", SEARCH_WORDS)
+def test_search_finds_a_russian_word(browser, base_url, word):
+    with open_page(browser, f"{base_url}search.html?q={word}", "search.html") as (page, report):
+        results = page.locator("#search-results ul.search li")
+        results.first.wait_for()
+        hits = results.evaluate_all("items => items.map(li => li.querySelector('a').href)")
+    assert hits, f"search for {word!r} found nothing"
+    assert any("01_intro/intro.html" in hit for hit in hits), hits
+    assert not report.errors, report.errors
+    assert not report.blocked, report.blocked
+
+
+INSPECT_NAV = """
+() => Array.from(document.querySelectorAll('nav.bd-docs-nav p.caption')).map(caption => {
+  const list = caption.nextElementSibling;
+  const links = list ? Array.from(list.querySelectorAll(':scope > li > a'), a => a.href) : [];
+  return {caption: caption.textContent.trim(), links};
+})
+"""
+
+
+def test_navigation_lists_the_chapters_in_order_and_numbered(browser, base_url):
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    expected = [
+        (part["caption"], [base_url + entry["file"] + ".html" for entry in part["chapters"]])
+        for part in toc["parts"]
+    ]
+    with open_page(browser, base_url + toc["root"] + ".html", "root") as (page, report):
+        navigation = page.evaluate(INSPECT_NAV)
+    assert [(part["caption"], part["links"]) for part in navigation] == expected
+
+    numbers = [re.match(r"(\d+)\. \S", caption) for caption, _ in expected]
+    numbered = [int(match.group(1)) for match in numbers if match]
+    assert numbered, "no numbered chapter in _toc.yml"
+    assert numbered[0] == 1 and numbered == sorted(set(numbered)), numbered
+    # Numbered chapters first, then unnumbered parts (the appendix).
+    first_unnumbered = next((i for i, m in enumerate(numbers) if not m), len(numbers))
+    assert all(numbers[:first_unnumbered]) and not any(numbers[first_unnumbered:])
+    assert not report.errors and not report.blocked
+
+
+# --------------------------------------------------------------------------
+# Summary
+
+
+def test_summary(reports, link_check, notebook_pages, site):
+    targets, _ = link_check
+    counts = {
+        "pages": len(reports),
+        "formulas_rendered": sum(r.rendered for r in reports.values()),
+        "formulas": sum(r.formulas for r in reports.values()),
+        "images": sum(len(r.images) for r in reports.values()),
+        "internal_links_checked": len(targets),
+        "notebook_pages": len(notebook_pages),
+        "blocked_requests": sum(len(r.blocked) for r in reports.values()),
+    }
+    line = " ".join(f"{key}={value}" for key, value in counts.items())
+    (site.parent / "browser_check.txt").write_text(line + "\n", encoding="utf-8")
+    print(f"browser check: {line}")
+    assert counts["pages"] > 0 and counts["formulas_rendered"] > 0
+    assert counts["internal_links_checked"] > 0 and counts["blocked_requests"] == 0
