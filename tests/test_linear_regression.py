@@ -263,3 +263,18 @@ def test_bad_parameters_raise_clear_value_error(model, message):
     y[0] = 0.0
     with pytest.raises(ValueError, match=message):
         model.fit(X, y)
+
+
+@pytest.mark.parametrize("offset", [30.0, 1e4])
+@pytest.mark.parametrize(
+    "model", [LinearRegression(solver="normal"), Lasso(alpha=1.0, tol=1e-10)], ids=["normal", "cd"]
+)
+def test_gram_solvers_handle_features_with_large_means(model, offset):
+    # Means far above the spread cancel digits in X^T X - N mean mean^T.
+    X, y = make_data()
+    X = X + offset
+    ref = (sk.LinearRegression() if isinstance(model, LinearRegression)
+           else sk.Lasso(alpha=1.0 / (2 * len(y)), tol=1e-12)).fit(X, y)
+    model.fit(X, y)
+    np.testing.assert_allclose(model.coef_, ref.coef_, atol=1e-6)
+    np.testing.assert_allclose(model.intercept_, ref.intercept_, atol=1e-6 * offset * X.shape[1])

@@ -27,7 +27,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from ..losses import Loss, SquaredLoss, get_loss
 from ..optim import OptimizeResult, gradient_descent, inverse_sqrt_decay, iterate_minibatches, sgd
 from ..penalties import Penalty, get_penalty
-from ._closed_form import center_data, lasso_cd, solve_lstsq, solve_normal
+from ._closed_form import center_data, centered_gram, lasso_cd, solve_lstsq, solve_normal
 
 Array = NDArray[np.float64]
 
@@ -170,16 +170,18 @@ class LinearModel(BaseEstimator):
             self._fit_closed_form(X, y)
 
     def _fit_closed_form(self, X: Array, y: Array) -> None:
-        Xc, yc, x_mean, y_mean = center_data(X, y, self.fit_intercept)
         self.n_iter_ = 1
-        if self.solver == "normal":
-            coef = solve_normal(Xc, yc, self._alpha())
-        elif self.solver == "lstsq":
+        if self.solver == "lstsq":
+            Xc, yc, x_mean, y_mean = center_data(X, y, self.fit_intercept)
             coef = solve_lstsq(Xc, yc, self._alpha())
-        else:  # "cd"
-            coef, self.n_iter_ = lasso_cd(
-                Xc, yc, self._alpha(), tol=self.tol, max_iter=self.max_iter
-            )
+        else:
+            gram, Xty, yty, x_mean, y_mean = centered_gram(X, y, self.fit_intercept)
+            if self.solver == "normal":
+                coef = solve_normal(gram, Xty, self._alpha(), n_samples=len(y))
+            else:  # "cd"
+                coef, self.n_iter_ = lasso_cd(
+                    gram, Xty, yty, self._alpha(), tol=self.tol, max_iter=self.max_iter
+                )
         self.coef_ = coef
         self.intercept_ = float(y_mean - x_mean @ coef) if self.fit_intercept else 0.0
 

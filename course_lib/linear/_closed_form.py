@@ -2,9 +2,10 @@ r"""Direct solvers of the (regularized) least-squares problem.
 
 See the book: section 2.1.3 (exact solution) and sections 2.1.6-2.1.7.
 
-All of them solve :math:`\|y - Xw\|^2 + \alpha\,\Omega(w)` for ``X`` and ``y``
-that the caller has already centered when there is a bias (the bias is then
-:math:`\bar y - \langle \bar x, w \rangle` and is never penalized).
+All of them solve :math:`\|y - Xw\|^2 + \alpha\,\Omega(w)` on centered data
+when there is a bias: the bias is then :math:`\bar y - \langle \bar x, w \rangle`
+and is never penalized. ``solve_lstsq`` takes centered ``X, y``;
+``solve_normal`` and ``lasso_cd`` take the Gram quantities of :func:`centered_gram`.
 """
 
 from __future__ import annotations
@@ -31,11 +32,44 @@ def center_data(X: Array, y: Array, fit_intercept: bool) -> tuple[Array, Array, 
     return X - x_mean, y - y_mean, x_mean, y_mean
 
 
-def solve_normal(X: Array, y: Array, alpha: float = 0.0) -> Array:
+def centered_gram(
+    X: Array, y: Array, fit_intercept: bool
+) -> tuple[Array, Array, float, Array, float]:
+    r"""Gram quantities of the centered data without a centered copy of ``X``.
+
+    Uses :math:`X_c^TX_c = X^TX - N\bar x\bar x^T` and
+    :math:`X_c^T y_c = X^T (y - \bar y)`: one product :math:`X^TX`, no
+    :math:`N \times D` temporary.
+
+    Returns
+    -------
+    gram : ndarray of shape (n_features, n_features)
+    Xty : ndarray of shape (n_features,)
+    yty : float
+        :math:`\|y_c\|^2`.
+    x_mean : ndarray of shape (n_features,)
+    y_mean : float
+    """
+    if not fit_intercept:
+        return X.T @ X, X.T @ y, float(y @ y), np.zeros(X.shape[1]), 0.0
+    x_mean, y_mean = X.mean(axis=0), float(y.mean())
+    yc = y - y_mean
+    gram = X.T @ X
+    shift = len(y) * np.outer(x_mean, x_mean)
+    # The subtraction loses log10(1 + mean^2 / variance) digits of a column's
+    # entries. Up to 4 of 16 digits is harmless; beyond that (e.g. a "year"
+    # feature 2000 +- 10) center explicitly, at the cost of a copy of X.
+    if np.any(np.diag(shift) > (1 - 1e-4) * np.diag(gram)):
+        Xc = X - x_mean
+        return Xc.T @ Xc, Xc.T @ yc, float(yc @ yc), x_mean, y_mean
+    return gram - shift, X.T @ yc, float(yc @ yc), x_mean, y_mean
+
+
+def solve_normal(gram: Array, Xty: Array, alpha: float, n_samples: int) -> Array:
     r"""Solve the normal equations :math:`(X^TX + \alpha I) w = X^Ty` by Cholesky.
 
-    One matrix product :math:`X^TX` (:math:`O(ND^2)`) and a Cholesky
-    factorization (:math:`O(D^3)`); no inverse is ever formed. Squaring
+    Given the Gram matrix (:math:`O(ND^2)`, computed once), the Cholesky
+    factorization costs :math:`O(D^3)`; no inverse is ever formed. Squaring
     ``X`` squares its condition number, so a (nearly) singular :math:`X^TX`
     raises an error instead of returning huge meaningless weights.
 
@@ -44,8 +78,8 @@ def solve_normal(X: Array, y: Array, alpha: float = 0.0) -> Array:
     ValueError
         If :math:`X^TX + \alpha I` is singular to working precision.
     """
-    gram = X.T @ X
-    gram.flat[:: gram.shape[0] + 1] += alpha
+    n_features = gram.shape[0]
+    gram = gram + alpha * np.eye(n_features)
     try:
         factor = scipy.linalg.cho_factor(gram, lower=False, check_finite=False)
         # dpocon estimates 1/cond(gram) from the factor in O(D^2).
@@ -53,8 +87,7 @@ def solve_normal(X: Array, y: Array, alpha: float = 0.0) -> Array:
         rcond, _ = scipy.linalg.lapack.dpocon(factor[0], anorm)
     except np.linalg.LinAlgError:
         rcond = 0.0
-    if not rcond > gram.shape[0] * np.finfo(float).eps * 10:
-        n_samples, n_features = X.shape
+    if not rcond > n_features * np.finfo(float).eps * 10:
         raise ValueError(
             f"X^T X{' + alpha I' if alpha else ''} is singular or nearly so "
             f"(reciprocal condition number {rcond:.2g}; n_samples={n_samples}, "
@@ -62,7 +95,7 @@ def solve_normal(X: Array, y: Array, alpha: float = 0.0) -> Array:
             "few samples, and the normal equations have no stable solution. "
             "Use solver='lstsq' (minimum-norm solution) or Ridge with alpha > 0."
         )
-    return scipy.linalg.cho_solve(factor, X.T @ y, check_finite=False)
+    return scipy.linalg.cho_solve(factor, Xty, check_finite=False)
 
 
 def solve_lstsq(X: Array, y: Array, alpha: float = 0.0) -> Array:
@@ -94,7 +127,8 @@ def _duality_gap(w: Array, grad: Array, Xty: Array, yty: float, lam: float) -> f
 
 
 def lasso_cd(
-    X: Array, y: Array, alpha: float, *, tol: float = 1e-4, max_iter: int = 1000
+    gram: Array, Xty: Array, yty: float, alpha: float, *, tol: float = 1e-4,
+    max_iter: int = 1000,
 ) -> tuple[Array, int]:
     r"""Coordinate descent for :math:`\|y - Xw\|^2 + \alpha \|w\|_1` on the Gram matrix.
 
@@ -103,6 +137,7 @@ def lasso_cd(
     :math:`\rho_j = X_j^T r + (X^TX)_{jj} w_j`, which gives exact zeros.
     Working on :math:`X^TX` (computed once, :math:`O(ND^2)`) makes a sweep
     over all coordinates cost :math:`O(D^2)` instead of :math:`O(ND)`.
+    Takes the output of :func:`centered_gram`.
     Stops when the duality gap falls below ``tol * ||y||^2`` (scikit-learn's rule).
 
     Returns
@@ -111,9 +146,8 @@ def lasso_cd(
     n_iter : int
         Number of sweeps.
     """
-    gram, Xty, yty = X.T @ X, X.T @ y, float(y @ y)
     lam, diag = alpha / 2.0, np.diag(gram).copy()
-    w, grad = np.zeros(X.shape[1]), Xty.copy()  # grad = X^T (y - Xw), kept up to date
+    w, grad = np.zeros(len(Xty)), Xty.copy()  # grad = X^T (y - Xw), kept up to date
     for sweep in range(1, max_iter + 1):
         for j in np.flatnonzero(diag > 0):
             rho = grad[j] + diag[j] * w[j]
