@@ -66,6 +66,7 @@ def plot_complexity_curve(
     *,
     xlabel: str = "сложность модели",
     ylabel: str = "ошибка",
+    labels: tuple[str, str] = ("обучающая выборка", "тестовая выборка"),
     ax: Axes | None = None,
     logy: bool = False,
 ) -> Axes:
@@ -79,6 +80,9 @@ def plot_complexity_curve(
         Error of each model on the training and the test sample.
     xlabel, ylabel : str
         Axis labels (Russian, as in the book).
+    labels : pair of str
+        Legend entries of the two curves, e.g. ``("обучение", "валидация")``
+        for cross-validation; the best point is named after the second.
     ax : matplotlib Axes, optional
         Where to draw; a new figure by default.
     logy : bool, default=False
@@ -92,7 +96,7 @@ def plot_complexity_curve(
     --------
     >>> ax = plot_complexity_curve([1, 2, 3], [3.0, 2.0, 1.0], [3.0, 2.0, 2.5])
     >>> ax.get_legend_handles_labels()[1]
-    ['обучающая выборка', 'тестовая выборка', 'минимум на тесте']
+    ['обучающая выборка', 'тестовая выборка', 'минимум: тестовая выборка']
 
     See the book: section 1.3.
     """
@@ -105,11 +109,11 @@ def plot_complexity_curve(
             f"got shapes {complexity.shape}, {train_error.shape}, {test_error.shape}"
         )
     ax = ax if ax is not None else plt.figure().gca()
-    ax.plot(complexity, train_error, "o-", label="обучающая выборка")
-    ax.plot(complexity, test_error, "s-", label="тестовая выборка")
+    ax.plot(complexity, train_error, "o-", label=labels[0])
+    ax.plot(complexity, test_error, "s-", label=labels[1])
     best = int(np.argmin(test_error))
     ax.plot(complexity[best], test_error[best], "*", ms=16, color=PALETTE[2],
-            label="минимум на тесте")
+            label=f"минимум: {labels[1]}")
     if logy:
         ax.set_yscale("log")
     ax.set_xlabel(xlabel)

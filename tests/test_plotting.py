@@ -60,3 +60,8 @@ def test_show_images_lays_out_a_grid():
 def test_show_images_needs_a_title_per_image():
     with pytest.raises(ValueError, match="titles"):
         plotting.show_images(np.zeros((2, 8, 8)), ["only one"])
+
+
+def test_complexity_curve_labels_name_the_curves():
+    ax = plotting.plot_complexity_curve([1, 2], [2, 1], [2, 3], labels=("обучение", "валидация"))
+    assert ax.get_legend_handles_labels()[1] == ["обучение", "валидация", "минимум: валидация"]
