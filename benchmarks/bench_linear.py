@@ -56,7 +56,8 @@ def main() -> int:
         ("LinearRegression normal", LinearRegression(solver="normal"), sk.LinearRegression(), 0.6),
         ("LinearRegression lstsq", LinearRegression(solver="lstsq"), sk.LinearRegression(), 1.25),
         ("Ridge (normal)", Ridge(alpha=alpha_ridge), sk.Ridge(alpha=alpha_ridge), 1.25),
-        ("Ridge lstsq", Ridge(alpha=alpha_ridge, solver="lstsq"), sk.Ridge(alpha=alpha_ridge), None),
+        ("Ridge lstsq (no target)", Ridge(alpha=alpha_ridge, solver="lstsq"),
+         sk.Ridge(alpha=alpha_ridge), None),
         ("Lasso (cd)", Lasso(alpha=alpha_lasso), sk.Lasso(alpha=alpha_sk_lasso), 2.0),
     ]
     rows = []

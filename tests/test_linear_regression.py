@@ -139,7 +139,11 @@ def test_huber_loss_reaches_the_optimum_of_its_objective():
 
 
 # -- the book's claims --------------------------------------------------------
-@pytest.mark.parametrize("estimator", [LinearRegression(solver="gd"), LinearRegression(solver="sgd", random_state=0)], ids=["gd", "sgd"])
+@pytest.mark.parametrize(
+    "estimator",
+    [LinearRegression(solver="gd"), LinearRegression(solver="sgd", random_state=0)],
+    ids=["gd", "sgd"],
+)
 def test_defaults_reach_least_squares_mse_within_one_percent(estimator):
     X, y = make_data(n=5000, d=20)
     best = mse(sk.LinearRegression().fit(X, y), X, y)
@@ -216,7 +220,8 @@ def test_pipeline_and_grid_search():
 def test_fit_does_not_modify_caller_data():
     X, y = make_data()
     X_copy, y_copy = X.copy(), y.copy()
-    for model in (LinearRegression(solver="normal"), Ridge(solver="gd"), Lasso(), Lasso(solver="sgd")):
+    models = (LinearRegression(solver="normal"), Ridge(solver="gd"), Lasso(), Lasso(solver="sgd"))
+    for model in models:
         model.fit(X, y)
     np.testing.assert_array_equal(X, X_copy)
     np.testing.assert_array_equal(y, y_copy)

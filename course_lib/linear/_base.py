@@ -17,6 +17,7 @@ and a step size then does not depend on the number of samples.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -217,7 +218,9 @@ class LinearModel(BaseEstimator):
         self._set_solution(objective, result.x)
         self.n_iter_, self.loss_curve_ = result.n_iter, result.loss_history
 
-    def _gd_learning_rate(self, X: Array, y: Array, objective: LinearObjective, theta0: Array):
+    def _gd_learning_rate(
+        self, X: Array, y: Array, objective: LinearObjective, theta0: Array
+    ) -> float | Callable[[int], float]:
         r"""Step of gradient descent: ``1/L`` for smooth losses, a decaying step otherwise.
 
         For a non-smooth loss the first step moves the weights by about the
@@ -251,7 +254,9 @@ class LinearModel(BaseEstimator):
             return float(self.learning_rate)
         mean_sq_norm = float(np.einsum("ij,ij->", X, X)) / len(X) + float(self.fit_intercept)
         curvature = (loss.smoothness or SquaredLoss.smoothness) * mean_sq_norm
-        return min(SGD_MAX_LEARNING_RATE, 1.0 / curvature) if curvature > 0 else SGD_MAX_LEARNING_RATE
+        if curvature == 0:  # all-zero X: any step is safe
+            return SGD_MAX_LEARNING_RATE
+        return min(SGD_MAX_LEARNING_RATE, 1.0 / curvature)
 
     def _partial_fit_linear(self, X: Array, y: Array) -> None:
         """One SGD pass over (X, y) in order, continuing from the current weights."""
