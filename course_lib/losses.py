@@ -36,6 +36,8 @@ __all__ = [
 class Loss:
     r"""Base class of a pointwise loss :math:`\ell(y, z)` of a score ``z``.
 
+    See the book: section 2.1.8.
+
     Attributes
     ----------
     name : str
@@ -44,8 +46,6 @@ class Loss:
         A bound on :math:`|\partial^2 \ell / \partial z^2|` (the Lipschitz
         constant of the gradient in ``z``), used to choose a safe step of
         gradient descent; ``None`` when the gradient jumps (non-smooth loss).
-
-    See the book: section 2.1.8.
     """
 
     name: str = "loss"

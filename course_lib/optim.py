@@ -112,16 +112,31 @@ def _as_schedule(learning_rate: float | Callable[[int], float]) -> Callable[[int
     return lambda t: float(learning_rate)
 
 
+def _divergence(value: float, start: float, where: str, step: float) -> DivergenceError:
+    return DivergenceError(
+        f"the optimization diverged at {where}: the objective went from {start:.4g} "
+        f"to {value:.4g}. The learning rate ({step:.4g}) is too large for this data: "
+        "lower learning_rate or standardize the features (e.g. StandardScaler)."
+    )
+
+
 def _check_finite(value: float, x: Vector, start: float, where: str, step: float) -> None:
     """Raise DivergenceError if the objective or the iterate is blowing up."""
     blown_up = start > 0 and value > _GROWTH_LIMIT * start
     if np.isfinite(value) and not blown_up and np.all(np.isfinite(x)):
         return
-    raise DivergenceError(
-        f"the optimization diverged at {where}: the objective went from {start:.4g} "
-        f"to {value:.4g}. The learning rate ({step:.4g}) is too large for this data: "
-        "lower learning_rate or standardize the features (e.g. StandardScaler)."
-    )
+    raise _divergence(value, start, where, step)
+
+
+def _check_stalled_below_start(value: float, start: float, where: str, step: float) -> None:
+    """At a stop, raise DivergenceError if the objective ends above where it began.
+
+    A step that is too large can make the objective grow steadily but slower
+    than the blow-up limit; the best value seen then stops improving and the
+    stopping rule fires. That is a divergence, not a convergence.
+    """
+    if value > start:
+        raise _divergence(value, start, where, step)
 
 
 class _Stopper:
@@ -181,7 +196,8 @@ def gradient_descent(
     Raises
     ------
     DivergenceError
-        If the objective becomes infinite or grows :math:`10^{12}` times.
+        If the objective becomes infinite, grows :math:`10^{12}` times, or
+        stops improving at a value above the starting one.
 
     Examples
     --------
@@ -209,6 +225,7 @@ def gradient_descent(
         best.append(min(value, best[-1]))
         window = best[-1 - n_iter_no_change] if t >= n_iter_no_change else math.inf
         if window - best[-1] <= tol * abs(best[-1]):
+            _check_stalled_below_start(value, start, f"iteration {t + 1}", step)
             return OptimizeResult(best_x, np.array(history), t + 1, True)
     return OptimizeResult(best_x, np.array(history), max_iter, False)
 

@@ -26,6 +26,8 @@ __all__ = ["Penalty", "L2Penalty", "L1Penalty", "PENALTIES", "get_penalty"]
 class Penalty:
     r"""Base class of a penalty :math:`\Omega(w)` on the weights.
 
+    See the book: section 2.1.6.
+
     Attributes
     ----------
     name : str
@@ -34,8 +36,6 @@ class Penalty:
         a smooth penalty to the loss gradient and apply ``prox`` otherwise.
     smoothness : float
         Lipschitz constant of the gradient (0 for a non-smooth penalty).
-
-    See the book: section 2.1.6.
     """
 
     name: str = "penalty"

@@ -185,7 +185,8 @@ def plot_decision_regions(
                    edgecolor="white", linewidth=0.4, label=str(label))
     ax.set_xlabel(feature_names[0])
     ax.set_ylabel(feature_names[1])
-    ax.legend(title="класс")
+    # Outside the axes: "best" placement over a dense mesh is slow and warns.
+    ax.legend(title="класс", loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return ax
 
 

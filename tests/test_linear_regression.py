@@ -5,6 +5,7 @@ import warnings
 import numpy as np
 import pytest
 from sklearn import linear_model as sk
+from sklearn.datasets import load_diabetes
 from sklearn.model_selection import GridSearchCV
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
@@ -159,6 +160,17 @@ def test_divergence_raises_instead_of_returning_nan(solver):
     model = LinearRegression(solver=solver, learning_rate=10.0, random_state=0)
     with pytest.raises(DivergenceError, match="learning rate .* too large"):
         model.fit(X * 100, y)
+    assert not hasattr(model, "coef_")
+
+
+def test_moderately_too_large_step_is_a_divergence_not_a_fit():
+    # lr = 0.5 on standardized diabetes: the objective grows ~20x per step, so
+    # it is still far below the blow-up limit when the stopping rule fires.
+    X, y = load_diabetes(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    model = LinearRegression(solver="gd", learning_rate=0.5)
+    with pytest.raises(DivergenceError, match="diverged at iteration"):
+        model.fit(X, y)
     assert not hasattr(model, "coef_")
 
 

@@ -122,3 +122,10 @@ def test_sgd_is_reproducible_with_random_state():
 def test_bad_learning_rate():
     with pytest.raises(ValueError, match="learning_rate must be a positive number"):
         gradient_descent(lambda w: (0.0, w), np.zeros(2), learning_rate=-1.0)
+
+
+def test_slow_divergence_is_not_reported_as_convergence():
+    # The objective grows 4x per step: below the blow-up limit when the
+    # stopping rule fires, yet the iterate runs away from the minimum.
+    with pytest.raises(DivergenceError, match="diverged at iteration"):
+        gradient_descent(lambda x: (float(x @ x), 2 * x), [1.0, 1.0], learning_rate=1.5)
