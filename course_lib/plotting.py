@@ -6,6 +6,7 @@ notebook with :func:`use_course_style`.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -57,6 +58,10 @@ def use_course_style() -> None:
     See the book: every chapter.
     """
     mpl.rcParams.update(_STYLE)
+    # matplotlib warns when placing a legend at loc="best" takes over a second:
+    # a hint that depends on the machine's load, not on the figure, and would
+    # make a notebook's output (checked by nbval) differ from run to run.
+    warnings.filterwarnings("ignore", message=r'Creating legend with loc="best" can be slow')
 
 
 def plot_complexity_curve(

@@ -65,3 +65,14 @@ def test_show_images_needs_a_title_per_image():
 def test_complexity_curve_labels_name_the_curves():
     ax = plotting.plot_complexity_curve([1, 2], [2, 1], [2, 3], labels=("обучение", "валидация"))
     assert ax.get_legend_handles_labels()[1] == ["обучение", "валидация", "минимум: валидация"]
+
+
+def test_style_silences_the_load_dependent_legend_warning():
+    import warnings
+
+    plotting.use_course_style()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        plotting.use_course_style()  # re-installs the filter after simplefilter
+        warnings.warn('Creating legend with loc="best" can be slow with large amounts of data.')
+    assert caught == []
