@@ -295,3 +295,20 @@ def test_gram_solvers_handle_features_with_large_means(model, offset):
     model.fit(X, y)
     np.testing.assert_allclose(model.coef_, ref.coef_, atol=1e-6)
     np.testing.assert_allclose(model.intercept_, ref.intercept_, atol=1e-6 * offset * X.shape[1])
+
+
+@pytest.mark.parametrize("loss", ["squared", "huber", "absolute"])
+@pytest.mark.parametrize("solver", ["gd", "sgd"])
+def test_iterative_solvers_converge_on_features_far_from_zero(loss, solver):
+    # Features centered at 100: without internal centering the bias direction
+    # is ill-conditioned and GD stalls at max_iter.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(400, 3)) + 100.0
+    y = X @ np.array([1.5, -2.0, 0.5]) + 3.0 + rng.normal(scale=0.5, size=400)
+    best = sk.LinearRegression().fit(X, y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no ConvergenceWarning either
+        ours = LinearRegression(solver=solver, loss=loss, random_state=0).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, best.coef_, atol=0.1)
+    residual = lambda model: np.mean(np.abs(y - model.predict(X)))  # noqa: E731
+    assert residual(ours) <= 1.02 * residual(best)

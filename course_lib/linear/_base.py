@@ -187,6 +187,11 @@ class LinearModel(BaseEstimator):
         self.intercept_ = float(y_mean - x_mean @ coef) if self.fit_intercept else 0.0
 
     def _fit_iterative(self, X: Array, y: Array, loss: Loss) -> None:
+        # Same model, better conditioned: with centered features the bias no
+        # longer couples to large feature means, so GD/SGD converge from any
+        # offset of X. The bias is shifted back at the end.
+        x_mean = X.mean(axis=0) if self.fit_intercept else np.zeros(X.shape[1])
+        X = X - x_mean
         objective = self._objective(loss, len(y))
         theta0 = objective.initial(X.shape[1], y)
         prox = objective.prox if objective.needs_prox else None
@@ -204,6 +209,7 @@ class LinearModel(BaseEstimator):
                 random_state=self.random_state, prox=prox,
             )
         self._finish(objective, result)
+        self.intercept_ -= float(x_mean @ self.coef_)
         if self.solver == "sgd":
             self.n_samples_seen_ = len(y)
 
