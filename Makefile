@@ -24,8 +24,9 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+# --all: a full rebuild, so warnings of unchanged pages are not hidden by the cache.
 book: $(STAMP)
-	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
 test: book
 	$(BIN)/python -m pytest tests course_lib book --doctest-modules --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
