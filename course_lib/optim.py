@@ -24,6 +24,7 @@ instead of returning NaN.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -140,19 +141,16 @@ def _check_stalled_below_start(value: float, start: float, where: str, step: flo
 
 
 class _Stopper:
-    """Stop when no value beat the best by ``tol * |best|`` for ``patience`` rounds (as sklearn)."""
+    """Stop when the best value improved by less than ``tol * |best|`` over the last ``patience`` rounds."""
 
-    def __init__(self, tol: float, patience: int) -> None:
-        self.tol, self.patience = tol, patience
-        self.best, self.stale = math.inf, 0
+    def __init__(self, tol: float, patience: int, start: float = math.inf) -> None:
+        self.tol = tol
+        self.bests: deque[float] = deque([start], maxlen=patience + 1)
 
     def update(self, value: float) -> bool:
-        if not math.isfinite(self.best) or value < self.best - self.tol * abs(self.best):
-            self.stale = 0
-        else:
-            self.stale += 1
-        self.best = min(self.best, value)
-        return self.stale >= self.patience
+        self.bests.append(min(value, self.bests[-1]))
+        full = len(self.bests) == self.bests.maxlen
+        return full and self.bests[0] - self.bests[-1] <= self.tol * abs(self.bests[-1])
 
 
 def gradient_descent(
@@ -211,7 +209,8 @@ def gradient_descent(
     schedule = _as_schedule(learning_rate)
     x = np.array(x0, dtype=float)
     value, grad = objective(x)
-    start, best_x, history, best = value, x, [], [value]
+    start, best_x, best_value, history = value, x, value, []
+    stopper = _Stopper(tol, n_iter_no_change, start=value)
     for t in range(max_iter):
         step = schedule(t)
         x = x - step * grad
@@ -220,11 +219,9 @@ def gradient_descent(
         value, grad = objective(x)
         _check_finite(value, x, start, f"iteration {t + 1}", step)
         history.append(value)
-        if value <= best[-1]:
-            best_x = x
-        best.append(min(value, best[-1]))
-        window = best[-1 - n_iter_no_change] if t >= n_iter_no_change else math.inf
-        if window - best[-1] <= tol * abs(best[-1]):
+        if value <= best_value:
+            best_x, best_value = x, value
+        if stopper.update(value):
             _check_stalled_below_start(value, start, f"iteration {t + 1}", step)
             return OptimizeResult(best_x, np.array(history), t + 1, True)
     return OptimizeResult(best_x, np.array(history), max_iter, False)
