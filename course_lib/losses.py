@@ -59,8 +59,8 @@ class Loss:
         """Per-sample derivatives with respect to the score, shape ``(n_samples,)``."""
         raise NotImplementedError
 
-    def baseline(self, y: ArrayLike) -> float:
-        """The best constant score: where an iterative solver starts the bias."""
+    def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
+        """The best constant score (weighted, if given): where an iterative solver starts the bias."""
         raise NotImplementedError
 
     def check_target(self, y: ArrayLike) -> None:
@@ -93,8 +93,8 @@ class SquaredLoss(Loss):
     def gradient(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
         return 2.0 * (np.asarray(z, dtype=float) - np.asarray(y, dtype=float))
 
-    def baseline(self, y: ArrayLike) -> float:
-        return float(np.mean(y))
+    def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
+        return float(np.average(y, weights=sample_weight))
 
 
 class AbsoluteLoss(Loss):
@@ -119,8 +119,8 @@ class AbsoluteLoss(Loss):
     def gradient(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
         return np.sign(np.asarray(z, dtype=float) - np.asarray(y, dtype=float))
 
-    def baseline(self, y: ArrayLike) -> float:
-        return float(np.median(y))
+    def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
+        return _weighted_median(y, sample_weight)
 
 
 class HuberLoss(Loss):
@@ -166,9 +166,9 @@ class HuberLoss(Loss):
         r = np.asarray(z, dtype=float) - np.asarray(y, dtype=float)
         return np.clip(r, -self.delta, self.delta)
 
-    def baseline(self, y: ArrayLike) -> float:
+    def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
         # The median is a robust start; the solver moves it to the Huber location.
-        return float(np.median(y))
+        return _weighted_median(y, sample_weight)
 
     def __repr__(self) -> str:
         return f"HuberLoss(delta={self.delta!r})"
@@ -200,9 +200,10 @@ class MAPELoss(Loss):
         y = np.asarray(y, dtype=float)
         return np.sign(np.asarray(z, dtype=float) - y) / np.abs(y)
 
-    def baseline(self, y: ArrayLike) -> float:
+    def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
         y = np.asarray(y, dtype=float)
-        return _weighted_median(y, 1.0 / np.abs(y))
+        weights = 1.0 / np.abs(y)
+        return _weighted_median(y, weights if sample_weight is None else weights * sample_weight)
 
     def check_target(self, y: ArrayLike) -> None:
         zeros = np.count_nonzero(np.asarray(y) == 0)
@@ -213,8 +214,11 @@ class MAPELoss(Loss):
             )
 
 
-def _weighted_median(values: NDArray[np.float64], weights: NDArray[np.float64]) -> float:
-    """The point minimizing sum_i weights_i * |values_i - t| over t."""
+def _weighted_median(values: ArrayLike, weights: ArrayLike | None) -> float:
+    """The point minimizing sum_i weights_i * |values_i - t| over t (the median without weights)."""
+    if weights is None:
+        return float(np.median(values))
+    values, weights = np.asarray(values, dtype=float), np.asarray(weights, dtype=float)
     order = np.argsort(values)
     cumulative = np.cumsum(weights[order])
     return float(values[order][np.searchsorted(cumulative, 0.5 * cumulative[-1])])

@@ -24,6 +24,7 @@ instead of returning NaN.
 from __future__ import annotations
 
 import math
+from numbers import Real
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ __all__ = [
 
 Vector = NDArray[np.float64]
 Objective = Callable[[Vector], "tuple[float, Vector]"]
-BatchObjective = Callable[[Vector, NDArray, NDArray], "tuple[float, Vector]"]
+BatchObjective = Callable[..., "tuple[float, Vector]"]
 Prox = Callable[[Vector, float], Vector]
 
 # An objective that grows this many times above its start has diverged; we
@@ -108,36 +109,44 @@ def inverse_sqrt_decay(learning_rate: float) -> Callable[[int], float]:
 def _as_schedule(learning_rate: float | Callable[[int], float]) -> Callable[[int], float]:
     if callable(learning_rate):
         return learning_rate
-    if not (isinstance(learning_rate, (int, float)) and learning_rate > 0):
+    if not (isinstance(learning_rate, Real) and not isinstance(learning_rate, bool)
+            and learning_rate > 0):
         raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
     return lambda t: float(learning_rate)
 
 
-def _divergence(value: float, start: float, where: str, step: float) -> DivergenceError:
-    return DivergenceError(
-        f"the optimization diverged at {where}: the objective went from {start:.4g} "
-        f"to {value:.4g}. The learning rate ({step:.4g}) is too large for this data: "
-        "lower learning_rate or standardize the features (e.g. StandardScaler)."
-    )
+class _DivergenceGuard:
+    """The one divergence rule of both solvers.
 
-
-def _check_finite(value: float, x: Vector, start: float, where: str, step: float) -> None:
-    """Raise DivergenceError if the objective or the iterate is blowing up."""
-    blown_up = start > 0 and value > _GROWTH_LIMIT * start
-    if np.isfinite(value) and not blown_up and np.all(np.isfinite(x)):
-        return
-    raise _divergence(value, start, where, step)
-
-
-def _check_stalled_below_start(value: float, start: float, where: str, step: float) -> None:
-    """At a stop, raise DivergenceError if the objective ends above where it began.
-
-    A step that is too large can make the objective grow steadily but slower
-    than the blow-up limit; the best value seen then stops improving and the
-    stopping rule fires. That is a divergence, not a convergence.
+    During the run: the objective or the iterate is not finite, or the
+    objective grew :data:`_GROWTH_LIMIT` times above its start (a smooth loss
+    with too large a step explodes geometrically). At the end: the objective
+    ended above twice its start (a loss with bounded gradients, such as the
+    absolute one, only drifts away linearly and never explodes). The small
+    absolute slack ``reference`` keeps a run that starts at an exact fit
+    (objective 0) from being called divergent over rounding noise.
     """
-    if value > start:
-        raise _divergence(value, start, where, step)
+
+    def __init__(self, start: float, reference: float, learning_rate: float) -> None:
+        self.start, self.learning_rate = start, learning_rate
+        self.slack = start + 1e-9 * abs(reference)
+
+    def check(self, value: float, x: Vector, where: str) -> None:
+        blown_up = self.start > 0 and value > _GROWTH_LIMIT * self.start
+        if np.isfinite(value) and not blown_up and np.all(np.isfinite(x)):
+            return
+        raise self.error(value, where)
+
+    def check_end(self, value: float, where: str) -> None:
+        if value > self.start + self.slack:
+            raise self.error(value, where)
+
+    def error(self, value: float, where: str) -> DivergenceError:
+        return DivergenceError(
+            f"the optimization diverged at {where}: the objective went from {self.start:.4g} "
+            f"to {value:.4g}. The learning rate ({self.learning_rate:.4g}) is too large for "
+            "this data: lower learning_rate."
+        )
 
 
 class _Stopper:
@@ -162,14 +171,23 @@ def gradient_descent(
     tol: float = 1e-4,
     n_iter_no_change: int = 10,
     prox: Prox | None = None,
+    gtol: float | None = None,
 ) -> OptimizeResult:
     r"""Full-batch (proximal) gradient descent.
 
     .. math:: x_{t+1} = \operatorname{prox}_{\eta_t}\bigl(x_t - \eta_t \nabla f(x_t)\bigr)
 
-    Without ``prox`` this is plain gradient descent. It stops when the best
-    objective seen has improved by less than ``tol`` (relative) over the last
-    ``n_iter_no_change`` iterations together, or after ``max_iter`` steps.
+    Without ``prox`` this is plain gradient descent. It stops when both
+
+    * the best objective has improved by less than ``tol`` (relative) over
+      the last ``n_iter_no_change`` iterations, and
+    * the norm of the gradient mapping :math:`G_t = (x_t - x_{t+1}) / \eta_t`
+      (the gradient itself without ``prox``) is at most ``gtol``, if given.
+
+    The second rule measures optimality: :math:`G = 0` exactly at the
+    minimum, so a slow crawl far from it never passes for convergence, as it
+    can under the first rule alone. Non-smooth objectives, whose subgradients
+    never vanish, leave ``gtol=None``.
 
     Parameters
     ----------
@@ -181,9 +199,12 @@ def gradient_descent(
         Step :math:`\eta`, or a schedule ``t -> eta_t`` (see :func:`inverse_sqrt_decay`).
     max_iter : int, default=1000
     tol : float, default=1e-4
+        0 runs all ``max_iter`` iterations.
     n_iter_no_change : int, default=10
     prox : callable, optional
         ``prox(x, step) -> x``: proximal operator of the non-smooth part.
+    gtol : float, optional
+        Bound on :math:`\|G_t\|` (absolute, as in ``scipy.optimize``).
 
     Returns
     -------
@@ -195,7 +216,7 @@ def gradient_descent(
     ------
     DivergenceError
         If the objective becomes infinite, grows :math:`10^{12}` times, or
-        stops improving at a value above the starting one.
+        ends above twice its starting value.
 
     Examples
     --------
@@ -209,27 +230,33 @@ def gradient_descent(
     schedule = _as_schedule(learning_rate)
     x = np.array(x0, dtype=float)
     value, grad = objective(x)
-    start, best_x, best_value, history = value, x, value, []
+    guard = _DivergenceGuard(value, objective(np.zeros_like(x))[0], schedule(0))
+    best_x, best_value, history = x, value, []
     stopper = _Stopper(tol, n_iter_no_change, start=value)
     for t in range(max_iter):
         step = schedule(t)
-        x = x - step * grad
+        x_next = x - step * grad
         if prox is not None:
-            x = prox(x, step)
+            x_next = prox(x_next, step)
+        mapping = float(np.linalg.norm(x - x_next)) / step
+        x = x_next
         value, grad = objective(x)
-        _check_finite(value, x, start, f"iteration {t + 1}", step)
+        guard.check(value, x, f"iteration {t + 1}")
         history.append(value)
         if value <= best_value:
             best_x, best_value = x, value
-        if stopper.update(value):
-            _check_stalled_below_start(value, start, f"iteration {t + 1}", step)
+        stalled = stopper.update(value)
+        if stalled and (gtol is None or mapping <= gtol):
+            guard.check_end(value, f"iteration {t + 1}")
             return OptimizeResult(best_x, np.array(history), t + 1, True)
+    guard.check_end(value, f"iteration {max_iter}")
     return OptimizeResult(best_x, np.array(history), max_iter, False)
 
 
 def iterate_minibatches(
-    X: ArrayLike, y: ArrayLike, batch_size: int, *, rng: np.random.Generator | None = None
-) -> Iterator[tuple[NDArray, NDArray]]:
+    X: ArrayLike, y: ArrayLike, batch_size: int, *, rng: np.random.Generator | None = None,
+    sample_weight: ArrayLike | None = None,
+) -> Iterator[tuple[NDArray, ...]]:
     """Yield consecutive minibatches ``(X_batch, y_batch)``, the last one possibly smaller.
 
     Parameters
@@ -242,11 +269,14 @@ def iterate_minibatches(
         :math:`B`, the number of rows per batch.
     rng : numpy.random.Generator, optional
         If given, the rows are shuffled first (a new order on every call).
+    sample_weight : array-like of shape (n_samples,), optional
+        If given, every batch is a triple ``(X_batch, y_batch, weight_batch)``.
 
     Yields
     ------
     X_batch : ndarray of shape (B, n_features)
     y_batch : ndarray of shape (B,)
+    weight_batch : ndarray of shape (B,), only with ``sample_weight``
 
     Examples
     --------
@@ -256,20 +286,26 @@ def iterate_minibatches(
 
     See the book: section 2.1.5.
     """
+    arrays = (X, y) if sample_weight is None else (X, y, sample_weight)
     n_samples = len(y)
     order = None if rng is None else rng.permutation(n_samples)
     for start in range(0, n_samples, batch_size):
         if order is None:
-            yield X[start : start + batch_size], y[start : start + batch_size]
+            yield tuple(a[start : start + batch_size] for a in arrays)
         else:
             rows = order[start : start + batch_size]
-            yield X[rows], y[rows]
+            yield tuple(a[rows] for a in arrays)
 
 
-def _epoch_batches(data, batch_size: int, rng: np.random.Generator, epoch: int):
-    """The batches of one epoch: arrays are reshuffled, an iterable is passed through."""
-    if isinstance(data, tuple) and len(data) == 2:
-        return iterate_minibatches(data[0], data[1], batch_size, rng=rng)
+def _is_arrays(data) -> bool:
+    return isinstance(data, tuple) and len(data) in (2, 3)
+
+
+def _epoch_batches(data, batch_size: int, rng: np.random.Generator | None, epoch: int):
+    """The batches of one epoch: arrays are cut (and reshuffled), an iterable is passed through."""
+    if _is_arrays(data):
+        weight = data[2] if len(data) == 3 else None
+        return iterate_minibatches(data[0], data[1], batch_size, rng=rng, sample_weight=weight)
     if epoch > 0 and iter(data) is data:
         raise ValueError(
             "sgd got a one-shot iterator of batches but max_epochs > 1: pass a list "
@@ -278,10 +314,20 @@ def _epoch_batches(data, batch_size: int, rng: np.random.Generator, epoch: int):
     return data
 
 
+def _small_gradient(objective, x: Vector, data, step: float, prox, gtol: float | None) -> bool:
+    """Whether the full-data gradient mapping at ``x`` is at most ``gtol`` (True without one)."""
+    if gtol is None or not _is_arrays(data):
+        return True
+    x_next = x - step * objective(x, *data)[1]
+    if prox is not None:
+        x_next = prox(x_next, step)
+    return float(np.linalg.norm(x - x_next)) / step <= gtol
+
+
 def sgd(
     objective: BatchObjective,
     x0: ArrayLike,
-    data: tuple[ArrayLike, ArrayLike] | Iterable[tuple[NDArray, NDArray]],
+    data: tuple[ArrayLike, ...] | Iterable[tuple[NDArray, ...]],
     *,
     learning_rate: float | Callable[[int], float] = 0.01,
     batch_size: int = 32,
@@ -290,6 +336,8 @@ def sgd(
     n_iter_no_change: int = 5,
     random_state: int | np.random.Generator | None = None,
     prox: Prox | None = None,
+    shuffle: bool = True,
+    gtol: float | None = None,
 ) -> OptimizeResult:
     r"""Minibatch (proximal) stochastic gradient descent.
 
@@ -301,17 +349,18 @@ def sgd(
     Parameters
     ----------
     objective : callable
-        ``objective(x, X_batch, y_batch) -> (value, gradient)``.
+        ``objective(x, X_batch, y_batch) -> (value, gradient)``; with sample
+        weights ``objective(x, X_batch, y_batch, weight_batch)``.
     x0 : array-like of shape (n_params,)
         Starting point; not modified.
-    data : tuple (X, y) of arrays or iterable of (X_batch, y_batch)
+    data : tuple (X, y) or (X, y, sample_weight) of arrays, or iterable of batches
         Arrays are cut into minibatches of ``batch_size`` rows, in a new random
-        order every epoch. Any other iterable supplies the batches itself
+        order every epoch. Any other iterable supplies the batch tuples itself
         (streaming): one pass over it is one epoch.
     learning_rate : float or callable, default=0.01
         Step, or a schedule ``epoch -> eta`` (see :func:`inverse_sqrt_decay`).
     batch_size : int, default=32
-        Used only when ``data`` is a pair of arrays.
+        Used only when ``data`` is a tuple of arrays.
     max_epochs : int, default=1
     tol : float or None, default=1e-4
         Stop when the epoch's mean objective has not improved by ``tol``
@@ -321,6 +370,12 @@ def sgd(
         Seeds the shuffling.
     prox : callable, optional
         ``prox(x, step) -> x`` for the non-smooth part of the objective.
+    shuffle : bool, default=True
+        Whether arrays are shuffled every epoch (``False``: rows in order).
+    gtol : float, optional
+        With arrays, the ``tol`` rule stops only once the gradient mapping on
+        all rows (one extra pass) is at most ``gtol``, as in :func:`gradient_descent`:
+        the epoch losses of SGD are noisy and flatten out before the optimum.
 
     Returns
     -------
@@ -330,7 +385,10 @@ def sgd(
     Raises
     ------
     DivergenceError
-        If a minibatch objective becomes infinite or grows :math:`10^{12}` times.
+        If a minibatch objective becomes infinite or grows :math:`10^{12}` times,
+        or the objective ends above twice its starting value. The start and
+        the end are measured on the same rows: all of them for arrays, the
+        first batch for a stream.
 
     Examples
     --------
@@ -347,23 +405,31 @@ def sgd(
     See the book: section 2.1.5.
     """
     schedule = _as_schedule(learning_rate)
-    rng = np.random.default_rng(random_state)
-    x, history, start = np.array(x0, dtype=float), [], None
+    rng = np.random.default_rng(random_state) if shuffle else None
+    x, history, guard, probe = np.array(x0, dtype=float), [], None, None
     stopper = _Stopper(tol if tol is not None else -math.inf, n_iter_no_change)
     for epoch in range(max_epochs):
         step, total, count = schedule(epoch), 0.0, 0
-        for X_batch, y_batch in _epoch_batches(data, batch_size, rng, epoch):
-            value, grad = objective(x, X_batch, y_batch)
-            start = value if start is None else start
-            _check_finite(value, x, start, f"epoch {epoch + 1}", step)
+        for batch in _epoch_batches(data, batch_size, rng, epoch):
+            value, grad = objective(x, *batch)
+            if guard is None:  # the rows on which the start and the end are compared
+                probe = data if _is_arrays(data) else batch
+                start = value if probe is batch else objective(x, *probe)[0]
+                zero = objective(np.zeros_like(x), *probe)[0]
+                guard = _DivergenceGuard(start, zero, schedule(0))
+            guard.check(value, x, f"epoch {epoch + 1}")
             x = x - step * grad
             if prox is not None:
                 x = prox(x, step)
-            total, count = total + value * len(y_batch), count + len(y_batch)
+            total, count = total + value * len(batch[1]), count + len(batch[1])
         if count == 0:
             raise ValueError("sgd got no data: the batch iterable is empty")
         history.append(total / count)
-        _check_finite(history[-1], x, start, f"the end of epoch {epoch + 1}", step)
-        if tol is not None and stopper.update(history[-1]):
+        guard.check(history[-1], x, f"the end of epoch {epoch + 1}")
+        if tol is not None and stopper.update(history[-1]) and _small_gradient(
+            objective, x, data, step, prox, gtol
+        ):
+            guard.check_end(objective(x, *probe)[0], f"epoch {epoch + 1}")
             return OptimizeResult(x, np.array(history), epoch + 1, True)
+    guard.check_end(objective(x, *probe)[0], f"epoch {max_epochs}")
     return OptimizeResult(x, np.array(history), max_epochs, tol is None)

@@ -31,11 +31,23 @@ def mse(model, X, y):
 
 
 # -- scikit-learn's estimator contract, every solver ------------------------
+def expected_failures(estimator):
+    """Checks that test a property the solver does not claim, with the reason."""
+    if estimator.solver == "sgd":  # weights are not repeated rows for a shuffled stream
+        return {"check_sample_weight_equivalence_on_dense_data": "SGD draws random batches"}
+    if estimator.solver == "normal" and not getattr(estimator, "alpha", 0):
+        return {"check_sample_weight_equivalence_on_dense_data":
+                "15 x 30 data: X^T X is singular and solver='normal' refuses it"}
+    return {}
+
+
 @parametrize_with_checks(
-    [LinearRegression(solver=s) for s in ("lstsq", "normal", "gd", "sgd")]
-    + [Ridge(solver=s) for s in ("normal", "lstsq", "gd", "sgd")]
-    + [Lasso(solver=s) for s in ("cd", "gd", "sgd")]
-    + [LinearRegression(solver="gd", loss="huber"), LinearRegression(solver="sgd", loss="absolute")]
+    [LinearRegression(solver=s) for s in ("auto", "lstsq", "normal", "gd", "sgd")]
+    + [Ridge(solver=s) for s in ("auto", "normal", "lstsq", "gd", "sgd")]
+    + [Lasso(solver=s) for s in ("auto", "gd", "sgd")]
+    + [LinearRegression(solver="gd", loss="huber"), LinearRegression(solver="sgd", loss="absolute"),
+       LinearRegression(loss="absolute")],
+    expected_failed_checks=expected_failures,
 )
 def test_sklearn_estimator_checks(estimator, check):
     with warnings.catch_warnings():
@@ -265,13 +277,13 @@ def test_bad_input_raises_clear_value_error(X, y, message):
 @pytest.mark.parametrize(
     "model, message",
     [
-        (LinearRegression(solver="cholesky"), "solver must be one of"),
-        (Lasso(solver="normal"), "solver must be one of"),
-        (LinearRegression(solver="normal", loss="huber"), "needs solver='gd' or solver='sgd'"),
-        (Ridge(alpha=-1.0), "alpha must be a non-negative"),
-        (LinearRegression(solver="gd", learning_rate=0.0), "learning_rate must be"),
-        (LinearRegression(solver="sgd", batch_size=0), "batch_size must be a positive"),
-        (LinearRegression(loss="l2"), "unknown loss"),
+        (LinearRegression(solver="cholesky"), "'solver' parameter of LinearRegression must be"),
+        (Lasso(solver="normal"), "'solver' parameter of Lasso must be a str among"),
+        (LinearRegression(solver="normal", loss="huber"), "needs solver='gd', 'sgd' or 'auto'"),
+        (Ridge(alpha=-1.0), "'alpha' parameter of Ridge must be a float in the range"),
+        (LinearRegression(solver="gd", learning_rate=0.0), "'learning_rate' parameter"),
+        (LinearRegression(solver="sgd", batch_size=0), "'batch_size' parameter"),
+        (LinearRegression(loss="l2"), "'loss' parameter"),
         (LinearRegression(solver="gd", loss="mape"), "undefined when y contains zeros"),
     ],
 )

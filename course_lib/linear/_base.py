@@ -5,30 +5,37 @@ See the book: sections 2.1.2-2.1.8.
 A linear model scores an object as :math:`z = \langle w, x \rangle + b` and
 is trained by minimizing
 
-.. math:: Q(w, b) = \sum_{i=1}^N \ell(y_i, z_i) + \alpha\,\Omega(w),
+.. math:: Q(w, b) = \sum_{i=1}^N s_i\,\ell(y_i, z_i) + \alpha\,\Omega(w),
 
-with a pointwise loss :math:`\ell` from :mod:`course_lib.losses` and a penalty
-:math:`\Omega` from :mod:`course_lib.penalties` that never touches the bias.
-The iterative solvers of :mod:`course_lib.optim` minimize :math:`Q / N`
-(mean loss plus :math:`\frac{\alpha}{N}\Omega`): the minimizer is the same,
-and a step size then does not depend on the number of samples.
+with a pointwise loss :math:`\ell` from :mod:`course_lib.losses`, sample
+weights :math:`s_i` (all 1 by default) and a penalty :math:`\Omega` from
+:mod:`course_lib.penalties` that never touches the bias. The iterative
+solvers of :mod:`course_lib.optim` minimize :math:`Q / S`, :math:`S = \sum_i s_i`
+(weighted mean loss plus :math:`\frac{\alpha}{S}\Omega`): the minimizer is
+the same, and a step size then does not depend on the number of samples.
+They work in standardized coordinates (see :class:`FeatureScaling`), so
+neither the step nor the stopping rule depends on the units of the features.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
+from numbers import Integral, Real
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
-from ..losses import Loss, SquaredLoss, get_loss
-from ..optim import OptimizeResult, gradient_descent, inverse_sqrt_decay, iterate_minibatches, sgd
+from ..losses import LOSSES, Loss, SquaredLoss, get_loss
+from ..optim import OptimizeResult, gradient_descent, inverse_sqrt_decay, sgd
 from ..penalties import Penalty, get_penalty
-from ._closed_form import center_data, centered_gram, lasso_cd, solve_lstsq, solve_normal
+from ._closed_form import (
+    IllConditionedError, center_data, centered_gram, lasso_cd, solve_lstsq, solve_normal,
+)
 
 Array = NDArray[np.float64]
 
@@ -36,12 +43,39 @@ Array = NDArray[np.float64]
 #: of minibatch gradients costs well under 1% of MSE on standardized data.
 SGD_MAX_LEARNING_RATE = 0.01
 
+#: solver="auto" leaves the normal equations for lstsq below this reciprocal
+#: condition number of the scaled Gram matrix: squaring X would cost more
+#: than half of the 16 digits.
+AUTO_MIN_RCOND = 1e-8
+
+
+class _Number(Interval):
+    """scikit-learn's Interval that also refuses booleans (``max_iter=True``)."""
+
+    def is_satisfied_by(self, val) -> bool:
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
+
+
+#: Hyperparameters shared by every linear estimator, checked by scikit-learn at fit.
+COMMON_CONSTRAINTS: dict = {
+    "loss": [StrOptions(set(LOSSES)), Loss],
+    "fit_intercept": ["boolean"],
+    "learning_rate": [StrOptions({"auto"}), _Number(Real, 0, None, closed="neither")],
+    "max_iter": [_Number(Integral, 1, None, closed="left")],
+    "batch_size": [_Number(Integral, 1, None, closed="left")],
+    "tol": [_Number(Real, 0, None, closed="left")],
+    "random_state": ["random_state"],
+}
+ALPHA_CONSTRAINT = [_Number(Real, 0, None, closed="left")]
+
 
 class LinearObjective:
-    r"""Mean objective :math:`Q/N` of a linear model and its gradient on a batch.
+    r"""Mean objective :math:`Q/S` of a linear model and its gradient on a batch.
 
-    The parameters are packed into one vector ``theta = (w_1..w_D, b)``
-    (without ``b`` when there is no bias), so the generic solvers see a plain vector.
+    The parameters are packed into one vector ``theta = (u_1..u_D, b)``
+    (without ``b`` when there is no bias), so the generic solvers see a plain
+    vector. With ``scale`` the solver's weights are :math:`u = s \odot w`
+    (the features are divided by :math:`s`); the penalty is still on :math:`w`.
 
     Parameters
     ----------
@@ -49,18 +83,21 @@ class LinearObjective:
     penalty : Penalty or None
     alpha : float
         Regularization strength of the *sum* objective :math:`Q`.
-    n_samples : int
-        :math:`N`, the size of the whole training set (the penalty share of
-        one sample is :math:`\alpha/N`).
+    n_samples : float
+        :math:`S`, the size (total sample weight) of the training set: the
+        penalty share of one sample is :math:`\alpha/S`.
     fit_intercept : bool
+    scale : ndarray of shape (n_features,), optional
+        Feature scales :math:`s` of the solver's coordinates.
     """
 
     def __init__(
-        self, loss: Loss, penalty: Penalty | None, alpha: float, n_samples: int,
-        fit_intercept: bool,
+        self, loss: Loss, penalty: Penalty | None, alpha: float, n_samples: float,
+        fit_intercept: bool, scale: Array | None = None,
     ) -> None:
         self.loss, self.penalty, self.fit_intercept = loss, penalty, fit_intercept
         self.penalty_scale = alpha / n_samples if penalty is not None else 0.0
+        self.scale = scale
 
     def split(self, theta: Array) -> tuple[Array, float]:
         """Weights and bias from the packed vector."""
@@ -68,29 +105,37 @@ class LinearObjective:
             return theta[:-1], float(theta[-1])
         return theta, 0.0
 
-    def initial(self, n_features: int, y: Array) -> Array:
+    def initial(self, n_features: int, y: Array, sample_weight: Array | None = None) -> Array:
         """Zero weights; the bias starts at the best constant prediction of the loss."""
         if not self.fit_intercept:
             return np.zeros(n_features)
-        return np.append(np.zeros(n_features), self.loss.baseline(y))
+        return np.append(np.zeros(n_features), self.loss.baseline(y, sample_weight))
 
-    def __call__(self, theta: Array, X: Array, y: Array) -> tuple[float, Array]:
+    def __call__(
+        self, theta: Array, X: Array, y: Array, sample_weight: Array | None = None
+    ) -> tuple[float, Array]:
         w, b = self.split(theta)
         z = X @ w + b
-        value = float(np.mean(self.loss.value(y, z)))
-        dz = self.loss.gradient(y, z) / len(y)
+        losses, dz = self.loss.value(y, z), self.loss.gradient(y, z)
+        if sample_weight is not None:
+            losses, dz = losses * sample_weight, dz * sample_weight
+        value = float(np.mean(losses))
+        dz = dz / len(y)
         grad_w = X.T @ dz
         if self.penalty_scale:
-            value += self.penalty_scale * self.penalty.value(w)
+            scale = 1.0 if self.scale is None else self.scale
+            value += self.penalty_scale * self.penalty.value(w / scale)
             if self.penalty.smooth:
-                grad_w = grad_w + self.penalty_scale * self.penalty.gradient(w)
+                grad_w = grad_w + self.penalty_scale * self.penalty.gradient(w / scale) / scale
         return value, (np.append(grad_w, dz.sum()) if self.fit_intercept else grad_w)
 
     def prox(self, theta: Array, step: float) -> Array:
         """Proximal step of the (non-smooth) penalty on the weights only."""
         w, _ = self.split(theta)
         theta = theta.copy()
-        theta[: len(w)] = self.penalty.prox(w, step * self.penalty_scale)
+        scale = 1.0 if self.scale is None else self.scale
+        # prox of t * Omega(u / s) in u: prox of Omega with step t / s^2 at u / s, times s.
+        theta[: len(w)] = scale * self.penalty.prox(w / scale, step * self.penalty_scale / scale**2)
         return theta
 
     @property
@@ -98,134 +143,277 @@ class LinearObjective:
         return self.penalty_scale > 0 and not self.penalty.smooth
 
 
-def max_curvature(X: Array, fit_intercept: bool) -> float:
-    r"""Largest eigenvalue of :math:`\frac1N A^TA`, :math:`A = (X \mid \mathbf 1)`.
+class FeatureScaling:
+    r"""The affine change of coordinates in which gd and sgd work: :math:`\tilde x = (x - m) / s`.
 
-    Times the loss smoothness this is the Lipschitz constant :math:`L` of the
-    gradient of the mean loss; gradient descent with step :math:`1/L` never
-    diverges. Costs one :math:`D \times D` Gram matrix.
+    :math:`m` is the (weighted) mean of the features when there is a bias
+    (0 otherwise); :math:`s_j` the square root of the diagonal of the
+    Hessian, relative to the loss curvature: the spread of feature :math:`j`
+    plus the curvature the L2 penalty adds. This is Jacobi (diagonal)
+    preconditioning: features in metres or in millimetres, at 1e6 or 1e-6,
+    give the same iterates. The model is the same, only its parameters
+    :math:`u = s \odot w`, :math:`c = b + \langle m, w \rangle` are better
+    conditioned.
+
+    Parameters
+    ----------
+    weight : float
+        Total sample weight the moments were measured on.
+    mean, second_moment : ndarray of shape (n_features,)
+        Weighted mean and mean squared deviation from it.
+    """
+
+    def __init__(self, weight: float, mean: Array, second_moment: Array) -> None:
+        if not np.all(np.isfinite(second_moment)):
+            raise ValueError(_overflow_message("X"))
+        self.weight, self.mean, self.second_moment = weight, mean, second_moment
+        self.scale = np.ones_like(mean)
+
+    @classmethod
+    def measure(cls, X: Array, sample_weight: Array | None, fit_intercept: bool) -> "FeatureScaling":
+        """Moments of ``X`` (weights normalized or None)."""
+        weights = np.ones(len(X)) if sample_weight is None else sample_weight
+        total = float(weights.sum())
+        mean = weights @ X / total if fit_intercept else np.zeros(X.shape[1])
+        with np.errstate(over="ignore", invalid="ignore"):
+            second = np.einsum("i,ij,ij->j", weights, X - mean, X - mean) / total
+        return cls(total, mean, second)
+
+    def merge(self, other: "FeatureScaling") -> "FeatureScaling":
+        """Moments of both data sets together (Chan's parallel update)."""
+        weight = self.weight + other.weight
+        delta = other.mean - self.mean
+        mean = self.mean + delta * other.weight / weight
+        second = (self.weight * self.second_moment + other.weight * other.second_moment) / weight
+        return FeatureScaling(weight, mean, second + delta**2 * self.weight * other.weight / weight**2)
+
+    def fix_scale(self, objective: LinearObjective) -> None:
+        """Set :math:`s` for this objective and hand it to the objective."""
+        extra = 0.0
+        if objective.penalty_scale and objective.penalty.smooth and objective.loss.smoothness:
+            extra = objective.penalty_scale * objective.penalty.smoothness / objective.loss.smoothness
+        scale = np.sqrt(self.second_moment + extra)
+        self.scale = np.where(scale > 0, scale, 1.0)
+        objective.scale = self.scale
+
+    def transform(self, X: Array) -> Array:
+        return (X - self.mean) / self.scale
+
+    def to_solver(self, coef: Array, intercept: float, fit_intercept: bool) -> Array:
+        u = coef * self.scale
+        return np.append(u, intercept + self.mean @ coef) if fit_intercept else u
+
+    def from_solver(self, objective: LinearObjective, theta: Array) -> tuple[Array, float]:
+        u, c = objective.split(theta)
+        coef = u / self.scale
+        return coef, (c - float(self.mean @ coef)) if objective.fit_intercept else 0.0
+
+    def mean_curvature(self, objective: LinearObjective) -> float:
+        r"""Mean over samples of the curvature of one sample's objective in solver coordinates.
+
+        :math:`\sigma\,(\sum_j \mathrm{spread}_j / s_j^2 + [\text{bias}])` plus the
+        largest curvature of the penalty share: it bounds the curvature of an
+        average minibatch, which is what a safe SGD step must stay under.
+        """
+        loss_smoothness = objective.loss.smoothness or SquaredLoss.smoothness
+        rows = float(np.sum(self.second_moment / self.scale**2)) + float(objective.fit_intercept)
+        penalty = 0.0
+        if objective.penalty_scale and objective.penalty.smooth:
+            penalty = objective.penalty_scale * objective.penalty.smoothness / np.min(self.scale) ** 2
+        return loss_smoothness * rows + penalty
+
+
+def as_float(*arrays: ArrayLike) -> list[Array]:
+    """The validated numeric arrays as float64 (validation refuses strings, as scikit-learn does)."""
+    return [np.asarray(array, dtype=np.float64) for array in arrays]
+
+
+def _overflow_message(name: str) -> str:
+    return (
+        f"{name} has values so large that their squares overflow float64: "
+        f"rescale {name} (for instance divide it by a power of ten) before fitting"
+    )
+
+
+def check_magnitude(values: Array, name: str, n_terms: int) -> None:
+    """Refuse values whose squares, summed over ``n_terms``, overflow float64."""
+    largest = max(float(np.max(values, initial=0.0)), -float(np.min(values, initial=0.0)))
+    if largest > np.sqrt(np.finfo(np.float64).max / max(n_terms, 1)):
+        raise ValueError(_overflow_message(name) + f" (largest |{name}| = {largest:.3g})")
+
+
+def check_sample_weight(sample_weight: ArrayLike | None, X: Array) -> Array | None:
+    """Validated non-negative weights with a positive sum, or None."""
+    if sample_weight is None:
+        return None
+    weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
+    if np.any(weights < 0):
+        raise ValueError("sample_weight has negative values; weights must be >= 0")
+    if not weights.sum() > 0:
+        raise ValueError("sample_weight sums to zero: there is nothing to fit")
+    return weights
+
+
+def gram_spectrum(X: Array, fit_intercept: bool, sample_weight: Array | None = None) -> Array:
+    r"""Eigenvalues (ascending) of :math:`\frac1N A^T \operatorname{diag}(s) A`, :math:`A = (X \mid \mathbf 1)`.
+
+    Times the loss smoothness the largest one is the Lipschitz constant
+    :math:`L` of the gradient of the mean loss (gradient descent with step
+    :math:`1/L` never diverges); their ratio is the condition number that
+    sets how fast it converges. Costs one :math:`D \times D` Gram matrix.
     """
     n_samples = X.shape[0]
-    gram = X.T @ X
+    weighted = X if sample_weight is None else X * sample_weight[:, None]
+    gram = weighted.T @ X
     if fit_intercept:
-        column = X.sum(axis=0)[:, None]
-        gram = np.block([[gram, column], [column.T, np.array([[n_samples]])]])
-    return float(np.linalg.eigvalsh(gram / n_samples)[-1])
+        column = weighted.sum(axis=0)[:, None]
+        total = n_samples if sample_weight is None else float(sample_weight.sum())
+        gram = np.block([[gram, column], [column.T, np.array([[total]])]])
+    return np.linalg.eigvalsh(gram / n_samples)
 
 
 class LinearModel(BaseEstimator):
     """Fitting machinery shared by all linear estimators; not used directly.
 
     Subclasses set ``_penalty`` (``None``, ``"l2"`` or ``"l1"``) and
-    ``_solvers`` (the allowed values of ``solver``, the first is the default),
-    validate ``X, y`` and call :meth:`_fit_linear` / :meth:`_partial_fit_linear`.
+    ``_parameter_constraints`` (scikit-learn checks them at fit), validate ``X, y`` and call :meth:`_fit_linear`
+    / :meth:`_partial_fit_linear`.
     """
 
     _penalty: str | None = None
-    _solvers: tuple[str, ...] = ()
 
     # -- parameters ---------------------------------------------------------
-    def _check_params(self) -> Loss:
-        """Validate hyperparameters (stored untouched by __init__) and return the loss."""
-        if self.solver not in self._solvers:
-            raise ValueError(f"solver must be one of {self._solvers}, got {self.solver!r}")
-        alpha = self._alpha()
-        if not (np.isfinite(alpha) and alpha >= 0):
-            raise ValueError(f"alpha must be a non-negative number, got {alpha!r}")
-        for name in ("max_iter", "batch_size"):
-            value = getattr(self, name)
-            if not (isinstance(value, (int, np.integer)) and value >= 1):
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
-        if not (isinstance(self.tol, (int, float)) and self.tol >= 0):
-            raise ValueError(f"tol must be a non-negative number, got {self.tol!r}")
-        lr = self.learning_rate
-        if not (lr == "auto" or (isinstance(lr, (int, float)) and lr > 0)):
-            raise ValueError(f"learning_rate must be 'auto' or a positive number, got {lr!r}")
+    def _resolve(self) -> tuple[Loss, str]:
+        """The loss object and the solver to use (``solver="auto"`` resolved)."""
         loss = get_loss(self.loss)
-        if self.solver not in ("gd", "sgd") and not isinstance(loss, SquaredLoss):
+        squared = isinstance(loss, SquaredLoss)
+        if self.solver == "auto":
+            direct = "cd" if self._penalty == "l1" else "normal"
+            return loss, direct if squared else "gd"
+        if self.solver not in ("gd", "sgd") and not squared:
             raise ValueError(
                 f"solver={self.solver!r} solves the least-squares problem only; "
-                f"loss={self.loss!r} needs solver='gd' or solver='sgd'"
+                f"loss={self.loss!r} needs solver='gd', 'sgd' or 'auto'"
             )
-        return loss
+        return loss, self.solver
 
     def _alpha(self) -> float:
         return float(getattr(self, "alpha", 0.0))
 
-    def _objective(self, loss: Loss, n_samples: int) -> LinearObjective:
+    def _objective(self, loss: Loss, total_weight: float) -> LinearObjective:
         penalty = get_penalty(self._penalty) if self._penalty else None
-        return LinearObjective(loss, penalty, self._alpha(), n_samples, self.fit_intercept)
-
-    def _set_solution(self, objective: LinearObjective, theta: Array) -> None:
-        coef, intercept = objective.split(theta)
-        self.coef_, self.intercept_ = coef.copy(), intercept
+        return LinearObjective(loss, penalty, self._alpha(), total_weight, self.fit_intercept)
 
     # -- fitting ------------------------------------------------------------
-    def _fit_linear(self, X: Array, y: Array) -> None:
-        """Fit on validated float arrays; sets coef_, intercept_, n_iter_ (+ loss_curve_)."""
-        loss = self._check_params()
+    def _fit_linear(self, X: Array, y: Array, sample_weight: ArrayLike | None = None) -> None:
+        """Fit on validated float arrays; sets coef_, intercept_, solver_, n_iter_ (+ loss_curve_)."""
+        for attribute in ("loss_curve_", "n_samples_seen_", "n_samples_per_pass_", "_scaling"):
+            self.__dict__.pop(attribute, None)  # left from an earlier fit
+        loss, self.solver_ = self._resolve()
         loss.check_target(y)
-        if self.solver in ("gd", "sgd"):
-            self._fit_iterative(X, y, loss)
+        check_magnitude(X, "X", len(y) * (X.shape[1] + 1))
+        check_magnitude(y, "y", len(y))
+        weights = check_sample_weight(sample_weight, X)
+        if self.solver_ in ("gd", "sgd"):
+            self._fit_iterative(X, y, weights, loss)
         else:
-            self._fit_closed_form(X, y)
+            self._fit_closed_form(X, y, weights)
 
-    def _fit_closed_form(self, X: Array, y: Array) -> None:
-        self.n_iter_ = 1
-        if self.solver == "lstsq":
-            Xc, yc, x_mean, y_mean = center_data(X, y, self.fit_intercept)
-            coef = solve_lstsq(Xc, yc, self._alpha())
+    def _fit_closed_form(self, X: Array, y: Array, weights: Array | None) -> None:
+        self.n_iter_, alpha = 1, self._alpha()
+        if self.solver_ == "lstsq":
+            coef, x_mean, y_mean = self._lstsq(X, y, weights)
         else:
-            gram, Xty, yty, x_mean, y_mean = centered_gram(X, y, self.fit_intercept)
-            if self.solver == "normal":
-                coef = solve_normal(gram, Xty, self._alpha(), n_samples=len(y))
-            else:  # "cd"
+            gram, Xty, yty, x_mean, y_mean = centered_gram(X, y, self.fit_intercept, weights)
+            if self.solver_ == "cd" and alpha > 0:
                 coef, self.n_iter_ = lasso_cd(
-                    gram, Xty, yty, self._alpha(), tol=self.tol, max_iter=self.max_iter
+                    gram, Xty, yty, alpha, tol=self.tol, max_iter=self.max_iter
                 )
+            elif self.solver == "normal" or (self.solver == "auto" and alpha > 0):
+                coef = solve_normal(gram, Xty, alpha if self.solver_ == "normal" else 0.0,
+                                    n_samples=len(y))
+            else:  # auto, or a lasso with alpha = 0: least squares, lstsq if ill-conditioned
+                try:
+                    coef = solve_normal(gram, Xty, 0.0, len(y), min_rcond=AUTO_MIN_RCOND)
+                except IllConditionedError:
+                    self.solver_ = "lstsq"
+                    coef, x_mean, y_mean = self._lstsq(X, y, weights)
         self.coef_ = coef
         self.intercept_ = float(y_mean - x_mean @ coef) if self.fit_intercept else 0.0
 
-    def _fit_iterative(self, X: Array, y: Array, loss: Loss) -> None:
-        # Same model, better conditioned: with centered features the bias no
-        # longer couples to large feature means, so GD/SGD converge from any
-        # offset of X. The bias is shifted back at the end.
-        x_mean = X.mean(axis=0) if self.fit_intercept else np.zeros(X.shape[1])
-        X = X - x_mean
-        objective = self._objective(loss, len(y))
-        theta0 = objective.initial(X.shape[1], y)
+    def _lstsq(self, X: Array, y: Array, weights: Array | None) -> tuple[Array, Array, float]:
+        Xc, yc, x_mean, y_mean = center_data(X, y, self.fit_intercept, weights)
+        return solve_lstsq(Xc, yc, self._alpha()), x_mean, y_mean
+
+    def _fit_iterative(self, X: Array, y: Array, weights: Array | None, loss: Loss) -> None:
+        total = len(y) if weights is None else float(weights.sum())
+        objective = self._objective(loss, total)
+        if weights is not None:  # mean 1: a batch mean of s_i * loss_i then estimates Q/S
+            weights = weights * (len(y) / total)
+        scaling = FeatureScaling.measure(X, weights, self.fit_intercept)
+        scaling.fix_scale(objective)
+        Xs = scaling.transform(X)
+        theta0 = objective.initial(X.shape[1], y, weights)
         prox = objective.prox if objective.needs_prox else None
-        if self.solver == "gd":
+        data = (Xs, y) if weights is None else (Xs, y, weights)
+        spectrum = gram_spectrum(Xs, self.fit_intercept, weights)
+        gtol = self._gradient_tolerance(spectrum, objective, objective(theta0, *data)[0])
+        if self.solver_ == "gd":
             result = gradient_descent(
-                lambda theta: objective(theta, X, y), theta0,
-                learning_rate=self._gd_learning_rate(X, y, objective, theta0),
-                max_iter=self.max_iter, tol=self.tol, prox=prox,
+                lambda theta: objective(theta, *data), theta0,
+                learning_rate=self._gd_learning_rate(Xs, y, weights, objective, theta0, spectrum),
+                max_iter=self.max_iter, tol=self.tol, prox=prox, gtol=gtol,
             )
         else:
+            rate = self._sgd_learning_rate(scaling, objective)
             result = sgd(
-                objective, theta0, (X, y),
-                learning_rate=inverse_sqrt_decay(self._sgd_rate(X, objective.loss)),
+                objective, theta0, data, learning_rate=inverse_sqrt_decay(rate),
                 batch_size=self.batch_size, max_epochs=self.max_iter, tol=self.tol,
-                random_state=self.random_state, prox=prox,
+                random_state=self.random_state, prox=prox, gtol=gtol,
             )
-        self._finish(objective, result)
-        self.intercept_ -= float(x_mean @ self.coef_)
-        if self.solver == "sgd":
-            self.n_samples_seen_ = len(y)
+        self._warn_unless_converged(result)
+        self.coef_, self.intercept_ = scaling.from_solver(objective, result.x)
+        self.n_iter_, self.loss_curve_ = result.n_iter, result.loss_history
+        if self.solver_ == "sgd":  # partial_fit may continue
+            self.n_samples_seen_, self._scaling = len(y), scaling
 
-    def _finish(self, objective: LinearObjective, result: OptimizeResult) -> None:
+    def _warn_unless_converged(self, result: OptimizeResult) -> None:
         if not result.converged:
             warnings.warn(
-                f"solver={self.solver!r} stopped at max_iter={self.max_iter} before "
-                "converging; increase max_iter, tune learning_rate or standardize X",
+                f"solver={self.solver_!r} stopped at max_iter={self.max_iter} before "
+                "converging; increase max_iter or tol, or tune learning_rate",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=6,  # the caller of fit (through _fit_context)
             )
-        self._set_solution(objective, result.x)
-        self.n_iter_, self.loss_curve_ = result.n_iter, result.loss_history
+
+    def _gradient_tolerance(
+        self, spectrum: Array, objective: LinearObjective, start: float
+    ) -> float | None:
+        r"""The gradient norm at which the excess objective is at most ``tol`` times the start.
+
+        Near the minimum of a smooth objective with curvature at least
+        :math:`\mu`, :math:`f - f^* \le \|\nabla f\|^2 / (2\mu)`. Asking for
+        :math:`\|\nabla f\| \le \sqrt{2\mu\,\mathrm{tol}\,f_0}`, with :math:`f_0`
+        the objective of the best constant, bounds the excess by
+        :math:`\mathrm{tol}\,f_0`: for the squared loss, :math:`R^2` is within
+        ``tol`` of the best. :math:`\mu` is the smallest non-zero eigenvalue of the
+        scaled Gram matrix times the loss curvature (a flat direction of
+        collinear features costs nothing). Non-smooth losses: ``None``.
+        """
+        smoothness = objective.loss.smoothness
+        if not smoothness:
+            return None
+        spectrum = spectrum[spectrum > 1e-12 * spectrum[-1]]
+        curvature = smoothness * (float(spectrum[0]) if spectrum.size else 0.0)
+        if objective.penalty_scale and objective.penalty.smooth:
+            curvature += objective.penalty_scale * objective.penalty.smoothness / np.max(
+                objective.scale) ** 2
+        # Half of the bound: excess <= tol * f0 / 4, a margin for the curvature estimate.
+        return 0.5 * float(np.sqrt(2.0 * curvature * self.tol * start))
 
     def _gd_learning_rate(
-        self, X: Array, y: Array, objective: LinearObjective, theta0: Array
+        self, X: Array, y: Array, weights: Array | None, objective: LinearObjective,
+        theta0: Array, spectrum: Array,
     ) -> float | Callable[[int], float]:
         r"""Step of gradient descent: ``1/L`` for smooth losses, a decaying step otherwise.
 
@@ -233,62 +421,77 @@ class LinearModel(BaseEstimator):
         spread of ``y`` divided by the spread of ``X`` (both measured on the
         data), then shrinks as :math:`1/\sqrt{1+t}`.
         """
-        curvature = max_curvature(X, self.fit_intercept)
-        smoothness = objective.loss.smoothness
+        curvature, smoothness = float(spectrum[-1]), objective.loss.smoothness
         if self.learning_rate != "auto":
             rate = float(self.learning_rate)
             return rate if smoothness else inverse_sqrt_decay(rate)
         if smoothness:
-            penalty = objective.penalty
-            extra = objective.penalty_scale * penalty.smoothness if penalty else 0.0
+            penalty, extra = objective.penalty, 0.0
+            if penalty is not None and penalty.smooth:
+                extra = objective.penalty_scale * penalty.smoothness / np.min(objective.scale) ** 2
             return 1.0 / (smoothness * curvature + extra)
-        spread_y = float(np.mean(np.abs(y - objective.loss.baseline(y))))
-        grad_norm = float(np.linalg.norm(objective(theta0, X, y)[1]))
+        baseline = objective.loss.baseline(y, weights)
+        residual = np.abs(y - baseline) if weights is None else weights * np.abs(y - baseline)
+        spread_y = float(np.mean(residual))
+        grad_norm = float(np.linalg.norm(objective(theta0, X, y, weights)[1]))
         if spread_y == 0 or grad_norm == 0 or curvature == 0:
             return inverse_sqrt_decay(1.0 / max(curvature, 1.0))
         return inverse_sqrt_decay(spread_y / (np.sqrt(curvature) * grad_norm))
 
-    def _sgd_rate(self, X: Array, loss: Loss) -> float:
-        r"""First SGD step: ``learning_rate`` or, for "auto", a step safe for any scale of X.
+    def _sgd_learning_rate(self, scaling: FeatureScaling, objective: LinearObjective) -> float:
+        r"""SGD step: ``learning_rate`` or, for "auto", :math:`\min(0.01, 1/\text{mean curvature})`.
 
-        :math:`\min(0.01, 1 / (s \cdot \overline{\|a_i\|^2}))` with :math:`a_i = (x_i, 1)`
-        and :math:`s` the loss smoothness: the mean squared row norm bounds the
-        curvature of every minibatch on average, so unscaled features get a
-        smaller step instead of a divergence. Costs one pass over ``X``.
+        In the solver's standardized coordinates the mean curvature is about
+        :math:`2(D + 1)` for the squared loss whatever the data, so the step
+        depends on the number of features only.
         """
         if self.learning_rate != "auto":
             return float(self.learning_rate)
-        mean_sq_norm = float(np.einsum("ij,ij->", X, X)) / len(X) + float(self.fit_intercept)
-        curvature = (loss.smoothness or SquaredLoss.smoothness) * mean_sq_norm
-        if curvature == 0:  # all-zero X: any step is safe
-            return SGD_MAX_LEARNING_RATE
-        return min(SGD_MAX_LEARNING_RATE, 1.0 / curvature)
+        curvature = scaling.mean_curvature(objective)
+        return SGD_MAX_LEARNING_RATE if curvature == 0 else min(SGD_MAX_LEARNING_RATE, 1 / curvature)
 
-    def _partial_fit_linear(self, X: Array, y: Array) -> None:
+    def _partial_fit_linear(
+        self, X: Array, y: Array, sample_weight: ArrayLike | None, n_samples_per_pass: float | None
+    ) -> None:
         """One SGD pass over (X, y) in order, continuing from the current weights."""
-        loss = self._check_params()
+        loss, _ = self._resolve()
         loss.check_target(y)
-        first = not hasattr(self, "coef_")
-        self.n_samples_seen_ = len(y) + (0 if first else self.n_samples_seen_)
-        # The penalty is shared over the samples seen so far: the objective is
-        # "sum of losses on the data seen + alpha * penalty".
-        objective = self._objective(loss, self.n_samples_seen_)
-        if first:
-            theta, passes, curve = objective.initial(X.shape[1], y), 0, np.empty(0)
+        check_magnitude(X, "X", len(y) * (X.shape[1] + 1))
+        check_magnitude(y, "y", len(y))
+        # Raw weights: their scale is the user's, the same across chunks.
+        weights = check_sample_weight(sample_weight, X)
+        if n_samples_per_pass is not None:
+            if not (isinstance(n_samples_per_pass, Real) and n_samples_per_pass >= 1):
+                raise ValueError(
+                    f"n_samples_per_pass must be a number >= 1, got {n_samples_per_pass!r}"
+                )
+            self.n_samples_per_pass_ = float(n_samples_per_pass)
+        objective = self._objective(loss, getattr(self, "n_samples_per_pass_", len(y)))
+        chunk = FeatureScaling.measure(X, weights, self.fit_intercept)
+        scaling = self._scaling.merge(chunk) if hasattr(self, "_scaling") else chunk
+        scaling.fix_scale(objective)
+        if hasattr(self, "coef_"):  # also after fit with any solver
+            theta = scaling.to_solver(self.coef_, self.intercept_, self.fit_intercept)
         else:
-            theta = np.append(self.coef_, self.intercept_) if self.fit_intercept else self.coef_
-            passes, curve = self.n_iter_, getattr(self, "loss_curve_", np.empty(0))
+            theta = objective.initial(X.shape[1], y, weights)
+        Xs = scaling.transform(X)
         result = sgd(
-            objective, theta, iterate_minibatches(X, y, self.batch_size),
-            learning_rate=self._sgd_rate(X, loss) / np.sqrt(1.0 + passes), max_epochs=1, tol=None,
+            objective, theta, (Xs, y) if weights is None else (Xs, y, weights),
+            learning_rate=self._sgd_learning_rate(scaling, objective), batch_size=self.batch_size,
+            max_epochs=1, tol=None, shuffle=False,
             prox=objective.prox if objective.needs_prox else None,
         )
-        self._set_solution(objective, result.x)
-        self.n_iter_, self.loss_curve_ = passes + 1, np.append(curve, result.loss_history)
+        continuing = getattr(self, "solver_", None) == "sgd"
+        self.coef_, self.intercept_ = scaling.from_solver(objective, result.x)
+        self._scaling, self.solver_ = scaling, "sgd"
+        self.n_samples_seen_ = getattr(self, "n_samples_seen_", 0) + len(y)
+        self.n_iter_ = self.n_iter_ + 1 if continuing else 1
+        previous = self.loss_curve_ if continuing else np.empty(0)
+        self.loss_curve_ = np.append(previous, result.loss_history)
 
     # -- prediction ---------------------------------------------------------
     def _decision_function(self, X: ArrayLike) -> Array:
         """Scores :math:`z = Xw + b`, shape ``(n_samples,)``, after validation."""
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=np.float64, reset=False)
+        (X,) = as_float(validate_data(self, X, dtype="numeric", reset=False))
         return X @ self.coef_ + self.intercept_

@@ -20,26 +20,44 @@ from sklearn.exceptions import ConvergenceWarning
 Array = NDArray[np.float64]
 
 
-def center_data(X: Array, y: Array, fit_intercept: bool) -> tuple[Array, Array, Array, float]:
-    """Return ``X - mean(X)``, ``y - mean(y)`` and both means (new arrays, inputs untouched).
+class IllConditionedError(ValueError):
+    """The normal equations are too ill-conditioned to solve at the requested accuracy."""
+
+
+def center_data(
+    X: Array, y: Array, fit_intercept: bool, sample_weight: Array | None = None
+) -> tuple[Array, Array, Array, float]:
+    r"""Return ``X - mean(X)``, ``y - mean(y)`` and both means (new arrays, inputs untouched).
 
     With centered data the bias drops out of the least-squares problem: this
     is how the constant feature of the book absorbs it without being penalized.
+    With ``sample_weight`` the means are weighted and every centered row is
+    multiplied by :math:`\sqrt{s_i}`, so that
+    :math:`\sum_i s_i (y_i - \langle w, x_i\rangle - b)^2` becomes a plain
+    least-squares problem.
     """
-    if not fit_intercept:
-        return X, y, np.zeros(X.shape[1]), 0.0
-    x_mean, y_mean = X.mean(axis=0), float(y.mean())
-    return X - x_mean, y - y_mean, x_mean, y_mean
+    if sample_weight is None:
+        if not fit_intercept:
+            return X, y, np.zeros(X.shape[1]), 0.0
+        x_mean, y_mean = X.mean(axis=0), float(y.mean())
+        return X - x_mean, y - y_mean, x_mean, y_mean
+    x_mean, y_mean = np.zeros(X.shape[1]), 0.0
+    if fit_intercept:
+        total = float(sample_weight.sum())
+        x_mean, y_mean = sample_weight @ X / total, float(sample_weight @ y) / total
+    root = np.sqrt(sample_weight)
+    return (X - x_mean) * root[:, None], (y - y_mean) * root, x_mean, y_mean
 
 
 def centered_gram(
-    X: Array, y: Array, fit_intercept: bool
+    X: Array, y: Array, fit_intercept: bool, sample_weight: Array | None = None
 ) -> tuple[Array, Array, float, Array, float]:
     r"""Gram quantities of the centered data without a centered copy of ``X``.
 
     Uses :math:`X_c^TX_c = X^TX - N\bar x\bar x^T` and
     :math:`X_c^T y_c = X^T (y - \bar y)`: one product :math:`X^TX`, no
-    :math:`N \times D` temporary.
+    :math:`N \times D` temporary (with ``sample_weight``: of the weighted,
+    centered copy of :func:`center_data`).
 
     Returns
     -------
@@ -50,6 +68,9 @@ def centered_gram(
     x_mean : ndarray of shape (n_features,)
     y_mean : float
     """
+    if sample_weight is not None:
+        Xc, yc, x_mean, y_mean = center_data(X, y, fit_intercept, sample_weight)
+        return Xc.T @ Xc, Xc.T @ yc, float(yc @ yc), x_mean, y_mean
     if not fit_intercept:
         return X.T @ X, X.T @ y, float(y @ y), np.zeros(X.shape[1]), 0.0
     x_mean, y_mean = X.mean(axis=0), float(y.mean())
@@ -65,37 +86,64 @@ def centered_gram(
     return gram - shift, X.T @ yc, float(yc @ yc), x_mean, y_mean
 
 
-def solve_normal(gram: Array, Xty: Array, alpha: float, n_samples: int) -> Array:
+def solve_normal(
+    gram: Array, Xty: Array, alpha: float, n_samples: int, min_rcond: float | None = None
+) -> Array:
     r"""Solve the normal equations :math:`(X^TX + \alpha I) w = X^Ty` by Cholesky.
 
     Given the Gram matrix (:math:`O(ND^2)`, computed once), the Cholesky
-    factorization costs :math:`O(D^3)`; no inverse is ever formed. Squaring
-    ``X`` squares its condition number, so a (nearly) singular :math:`X^TX`
-    raises an error instead of returning huge meaningless weights.
+    factorization costs :math:`O(D^3)`; no inverse is ever formed. The system
+    is first scaled to a unit diagonal (Jacobi scaling,
+    :math:`D^{-1}(X^TX + \alpha I)D^{-1}`, :math:`O(D^2)`): features in
+    different units then do not look singular, and the condition number that
+    is judged is that of the correlations between features. Squaring ``X``
+    squares its condition number, so a (nearly) singular matrix raises an
+    error instead of returning huge meaningless weights.
+
+    Parameters
+    ----------
+    min_rcond : float, optional
+        Refuse a reciprocal condition number of the scaled matrix at or
+        below this (default: ten times ``n_features`` machine epsilons).
 
     Raises
     ------
-    ValueError
-        If :math:`X^TX + \alpha I` is singular to working precision.
+    IllConditionedError
+        (a ``ValueError``) If the scaled :math:`X^TX + \alpha I` is singular
+        to working precision or its reciprocal condition number is below ``min_rcond``.
     """
     n_features = gram.shape[0]
-    gram = gram + alpha * np.eye(n_features)
+    matrix = gram + alpha * np.eye(n_features)
+    diagonal = np.diag(matrix)
+    if not np.all(np.isfinite(diagonal)):
+        raise ValueError(
+            "X has values so large that X^T X overflows float64: rescale X before fitting"
+        )
+    root = np.sqrt(np.where(diagonal > 0, diagonal, 1.0))
+    scaled = matrix / np.outer(root, root)
     try:
-        factor = scipy.linalg.cho_factor(gram, lower=False, check_finite=False)
-        # dpocon estimates 1/cond(gram) from the factor in O(D^2).
-        anorm = float(np.abs(gram).sum(axis=0).max())
+        factor = scipy.linalg.cho_factor(scaled, lower=False, check_finite=False)
+        # dpocon estimates 1/cond from the factor in O(D^2).
+        anorm = float(np.abs(scaled).sum(axis=0).max())
         rcond, _ = scipy.linalg.lapack.dpocon(factor[0], anorm)
     except np.linalg.LinAlgError:
         rcond = 0.0
-    if not rcond > n_features * np.finfo(float).eps * 10:
-        raise ValueError(
+    threshold = n_features * np.finfo(float).eps * 10 if min_rcond is None else min_rcond
+    if not rcond > threshold:
+        constant = np.flatnonzero(diagonal <= 0)
+        reason = (
+            f"features {constant.tolist()} are constant (zero after centering)"
+            if constant.size
+            else "the features are collinear (or nearly so) or there are too few samples"
+        )
+        raise IllConditionedError(
             f"X^T X{' + alpha I' if alpha else ''} is singular or nearly so "
-            f"(reciprocal condition number {rcond:.2g}; n_samples={n_samples}, "
-            f"n_features={n_features}): the features are collinear or there are too "
-            "few samples, and the normal equations have no stable solution. "
+            f"(reciprocal condition number {rcond:.2g} after scaling the features; "
+            f"n_samples={n_samples}, n_features={n_features}): {reason}, and the normal "
+            "equations have no stable solution. "
             "Use solver='lstsq' (minimum-norm solution) or Ridge with alpha > 0."
         )
-    return scipy.linalg.cho_solve(factor, Xty, check_finite=False)
+    return scipy.linalg.cho_solve(factor, Xty / root, check_finite=False) / root
 
 
 def solve_lstsq(X: Array, y: Array, alpha: float = 0.0) -> Array:
@@ -109,7 +157,10 @@ def solve_lstsq(X: Array, y: Array, alpha: float = 0.0) -> Array:
     if alpha > 0:
         X = np.vstack([X, np.sqrt(alpha) * np.eye(X.shape[1])])
         y = np.concatenate([y, np.zeros(X.shape[1])])
-    coef, *_ = scipy.linalg.lstsq(X, y, check_finite=False, lapack_driver="gelsd")
+    # Singular values below max(N, D) * eps of the largest are rounding noise (e.g.
+    # the one centering removes): treat them as zero, as numpy.linalg.lstsq does.
+    cond = np.finfo(float).eps * max(X.shape)
+    coef, *_ = scipy.linalg.lstsq(X, y, cond=cond, check_finite=False, lapack_driver="gelsd")
     return coef
 
 

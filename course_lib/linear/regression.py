@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from sklearn.base import RegressorMixin
+from sklearn.base import RegressorMixin, _fit_context
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import validate_data
 
 from ..losses import Loss
-from ._base import LinearModel
+from ._base import ALPHA_CONSTRAINT, COMMON_CONSTRAINTS, LinearModel, as_float
 
 __all__ = ["LinearRegression", "Ridge", "Lasso"]
 
@@ -78,46 +79,70 @@ def _solver_is_sgd(estimator: LinearModel) -> bool:
 class _LinearRegressor(RegressorMixin, LinearModel):
     """fit / partial_fit / predict shared by the regressors below."""
 
-    def fit(self, X: ArrayLike, y: ArrayLike) -> "_LinearRegressor":
-        """Fit the model.
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> "_LinearRegressor":
+        r"""Fit the model.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights :math:`s_i`: the objective is
+            :math:`\sum_i s_i \ell_i + \alpha\,\Omega(w)`, as in scikit-learn
+            (weight 2 is the same as the sample taken twice, 0 as dropping it).
 
         Returns
         -------
         self
         """
-        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True)
-        for attribute in ("loss_curve_", "n_samples_seen_"):  # left from an earlier fit
-            self.__dict__.pop(attribute, None)
-        self._fit_linear(X, np.asarray(y, dtype=np.float64))
+        X, y = validate_data(self, X, y, dtype="numeric", y_numeric=True)
+        self._fit_linear(*as_float(X, y), sample_weight)
         return self
 
     @available_if(_solver_is_sgd)
-    def partial_fit(self, X: ArrayLike, y: ArrayLike) -> "_LinearRegressor":
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, *,
+        n_samples_per_pass: float | None = None,
+    ) -> "_LinearRegressor":
         r"""One pass of minibatch SGD over ``(X, y)``, continuing from the current weights.
 
         Call it on consecutive chunks (e.g. slices of a ``numpy.memmap``) to
         train on data that does not fit in memory: it holds one chunk and
         :math:`O(BD)` working memory. Rows are used in the given order (shuffle
-        the data beforehand if it is sorted). The step decays per pass:
-        :math:`\eta / \sqrt{1 + \text{passes so far}}`. Needs ``solver="sgd"``.
+        the data beforehand if it is sorted). It continues from ``coef_`` of
+        any earlier fit, whatever its solver. Needs ``solver="sgd"``.
+
+        What a call optimizes: ``alpha`` weighs the penalty against the losses
+        of one *pass* over the training data, as in :meth:`fit`. By default
+        the rows of each call are taken to be a whole pass, so calling
+        ``partial_fit(X, y)`` k times is k epochs of ``fit(X, y)`` (same
+        objective, rows in order). When one data set arrives in chunks, give
+        its size once as ``n_samples_per_pass``: the penalty is then shared
+        over that many rows, whatever the chunk sizes. The step is constant,
+        ``learning_rate`` (or the ``"auto"`` step of ``fit``) in standardized
+        coordinates, so a pass does not depend on how the data are cut into chunks.
 
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights; they multiply each sample's step (keep them near 1).
+        n_samples_per_pass : float, optional
+            Rows in one pass over the whole training set; remembered as
+            ``n_samples_per_pass_``.
 
         Returns
         -------
         self
         """
         first = not hasattr(self, "coef_")
-        X, y = validate_data(self, X, y, dtype=np.float64, y_numeric=True, reset=first)
-        self._partial_fit_linear(X, np.asarray(y, dtype=np.float64))
+        X, y = validate_data(self, X, y, dtype="numeric", y_numeric=True, reset=first)
+        self._partial_fit_linear(*as_float(X, y), sample_weight, n_samples_per_pass)
         return self
 
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:
@@ -144,11 +169,14 @@ class LinearRegression(_LinearRegressor):
 
     Parameters
     ----------
-    solver : {"lstsq", "normal", "gd", "sgd"}, default="lstsq"
-        ``"lstsq"``: SVD-based least squares, gives the minimum-norm solution
-        for collinear features. ``"normal"``: the normal equations
-        :math:`X^TX w = X^Ty` by Cholesky (fast; raises ``ValueError`` when
-        :math:`X^TX` is singular). ``"gd"``: full-batch gradient descent.
+    solver : {"auto", "lstsq", "normal", "gd", "sgd"}, default="auto"
+        ``"auto"``: the fastest solver for the loss: ``"normal"`` for the
+        squared loss, falling back to ``"lstsq"`` when :math:`X^TX` is
+        ill-conditioned; ``"gd"`` for the other losses (``solver_`` tells
+        which ran). ``"lstsq"``: SVD-based least squares, gives the
+        minimum-norm solution for collinear features. ``"normal"``: the normal
+        equations :math:`X^TX w = X^Ty` by Cholesky (fast; raises ``ValueError``
+        when :math:`X^TX` is singular). ``"gd"``: full-batch gradient descent.
         ``"sgd"``: minibatch stochastic gradient descent."""
         + _COMMON_PARAMETERS
         + _ATTRIBUTES
@@ -165,10 +193,12 @@ class LinearRegression(_LinearRegressor):
     """
     )
 
-    _solvers = ("lstsq", "normal", "gd", "sgd")
+    _parameter_constraints: dict = {
+        **COMMON_CONSTRAINTS, "solver": [StrOptions({"auto", "lstsq", "normal", "gd", "sgd"})],
+    }
 
     def __init__(
-        self, *, solver: str = "lstsq", loss: str | Loss = "squared", fit_intercept: bool = True,
+        self, *, solver: str = "auto", loss: str | Loss = "squared", fit_intercept: bool = True,
         learning_rate: str | float = "auto", max_iter: int = 1000, batch_size: int = 32,
         tol: float = 1e-4, random_state: int | np.random.Generator | None = None,
     ) -> None:
@@ -188,7 +218,8 @@ class Ridge(_LinearRegressor):
     ----------
     alpha : float, default=1.0
         Regularization strength :math:`\alpha \ge 0`.
-    solver : {"normal", "lstsq", "gd", "sgd"}, default="normal"
+    solver : {"auto", "normal", "lstsq", "gd", "sgd"}, default="auto"
+        ``"auto"``: ``"normal"`` for the squared loss, ``"gd"`` for the others.
         ``"normal"``: Cholesky of :math:`X^TX + \alpha I`. ``"lstsq"``:
         SVD-based least squares on the stacked system
         :math:`(X; \sqrt\alpha I) w \approx (y; 0)`. ``"gd"``/``"sgd"``: iterative."""
@@ -207,10 +238,13 @@ class Ridge(_LinearRegressor):
     )
 
     _penalty = "l2"
-    _solvers = ("normal", "lstsq", "gd", "sgd")
+    _parameter_constraints: dict = {
+        **COMMON_CONSTRAINTS, "alpha": ALPHA_CONSTRAINT,
+        "solver": [StrOptions({"auto", "normal", "lstsq", "gd", "sgd"})],
+    }
 
     def __init__(
-        self, alpha: float = 1.0, *, solver: str = "normal", loss: str | Loss = "squared",
+        self, alpha: float = 1.0, *, solver: str = "auto", loss: str | Loss = "squared",
         fit_intercept: bool = True, learning_rate: str | float = "auto", max_iter: int = 1000,
         batch_size: int = 32, tol: float = 1e-4,
         random_state: int | np.random.Generator | None = None,
@@ -232,9 +266,11 @@ class Lasso(_LinearRegressor):
     ----------
     alpha : float, default=1.0
         Regularization strength :math:`\alpha \ge 0`.
-    solver : {"cd", "gd", "sgd"}, default="cd"
+    solver : {"auto", "cd", "gd", "sgd"}, default="auto"
+        ``"auto"``: ``"cd"`` for the squared loss, ``"gd"`` for the others.
         ``"cd"``: coordinate descent on :math:`X^TX` (soft thresholding of
-        one weight at a time). ``"gd"``: proximal gradient descent (ISTA).
+        one weight at a time; with ``alpha=0`` the lasso is least squares,
+        solved directly). ``"gd"``: proximal gradient descent (ISTA).
         ``"sgd"``: proximal minibatch SGD (its noisy steps seldom end exactly
         at zero: use ``"cd"`` or ``"gd"`` for a sparse solution)."""
         + _COMMON_PARAMETERS
@@ -254,10 +290,13 @@ class Lasso(_LinearRegressor):
     )
 
     _penalty = "l1"
-    _solvers = ("cd", "gd", "sgd")
+    _parameter_constraints: dict = {
+        **COMMON_CONSTRAINTS, "alpha": ALPHA_CONSTRAINT,
+        "solver": [StrOptions({"auto", "cd", "gd", "sgd"})],
+    }
 
     def __init__(
-        self, alpha: float = 1.0, *, solver: str = "cd", loss: str | Loss = "squared",
+        self, alpha: float = 1.0, *, solver: str = "auto", loss: str | Loss = "squared",
         fit_intercept: bool = True, learning_rate: str | float = "auto", max_iter: int = 1000,
         batch_size: int = 32, tol: float = 1e-4,
         random_state: int | np.random.Generator | None = None,
