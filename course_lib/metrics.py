@@ -5,19 +5,24 @@ See the book: section 1.1 (MAE) and section 2.1.8 (MAE, MAPE).
 Every function takes ``y_true`` and ``y_pred`` of shape ``(n_samples,)`` or
 ``(n_samples, n_outputs)`` and returns a Python float. Several outputs are
 averaged uniformly, as scikit-learn's ``multioutput="uniform_average"`` does.
-Bad input (different lengths, empty arrays, NaN or infinity) raises a
-``ValueError`` that names the problem.
+Bad input (different lengths, empty arrays, NaN or infinity, strings where
+numbers are due, continuous values where labels are due) raises a
+``ValueError`` that names the problem; the checks are scikit-learn's own
+(``check_array``, ``check_consistent_length``, ``type_of_target``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from sklearn.utils import check_array, check_consistent_length
+from sklearn.utils.multiclass import type_of_target, unique_labels
 
 __all__ = ["mae", "mse", "rmse", "mape", "r2", "accuracy"]
 
 
 def _as_array(values: ArrayLike, name: str) -> NDArray:
+    """Shape checks with our own messages: 1-D or 2-D, at least one sample."""
     array = np.asarray(values)
     if array.ndim == 0 or array.ndim > 2:
         raise ValueError(
@@ -29,22 +34,31 @@ def _as_array(values: ArrayLike, name: str) -> NDArray:
     return array
 
 
-def _check_targets(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[NDArray, NDArray]:
-    """Validate a pair of numeric target arrays and return them as float arrays."""
-    arrays = []
-    for values, name in ((y_true, "y_true"), (y_pred, "y_pred")):
-        array = _as_array(values, name)
-        if not np.issubdtype(array.dtype, np.number) or np.iscomplexobj(array):
-            raise ValueError(f"{name} must hold real numbers, got dtype {array.dtype}")
-        array = array.astype(np.float64)
-        if not np.all(np.isfinite(array)):
-            raise ValueError(f"{name} contains NaN or infinity")
-        arrays.append(array)
-    y_true, y_pred = arrays
+def _check_pair(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[NDArray, NDArray]:
+    """Both arrays shape-checked, and of the same length (scikit-learn's check)."""
+    y_true, y_pred = _as_array(y_true, "y_true"), _as_array(y_pred, "y_pred")
+    check_consistent_length(y_true, y_pred)
+    return y_true, y_pred
+
+
+def _check_same_shape(y_true: NDArray, y_pred: NDArray) -> None:
     if y_true.shape != y_pred.shape:
         raise ValueError(
             f"y_true and y_pred have different shapes: {y_true.shape} and {y_pred.shape}"
         )
+
+
+def _check_targets(y_true: ArrayLike, y_pred: ArrayLike) -> tuple[NDArray, NDArray]:
+    """Validate a pair of numeric target arrays and return them as float arrays.
+
+    scikit-learn's ``check_array`` refuses strings, complex numbers, NaN and infinity.
+    """
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    y_true, y_pred = (
+        check_array(array, ensure_2d=False, dtype="numeric", input_name=name).astype(np.float64)
+        for array, name in ((y_true, "y_true"), (y_pred, "y_pred"))
+    )
+    _check_same_shape(y_true, y_pred)
     return y_true, y_pred
 
 
@@ -244,14 +258,22 @@ def accuracy(y_true: ArrayLike, y_pred: ArrayLike) -> float:
 
     See the book: section 1.2.
     """
-    y_true, y_pred = _as_array(y_true, "y_true"), _as_array(y_pred, "y_pred")
-    for array, name in ((y_true, "y_true"), (y_pred, "y_pred")):
-        if np.issubdtype(array.dtype, np.floating) and np.any(np.isnan(array)):
-            raise ValueError(f"{name} contains NaN")
-    if y_true.shape != y_pred.shape:
-        raise ValueError(
-            f"y_true and y_pred have different shapes: {y_true.shape} and {y_pred.shape}"
-        )
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    kinds = {}
+    with np.errstate(invalid="ignore"):  # NaN is reported by type_of_target itself
+        for array, name in ((y_true, "y_true"), (y_pred, "y_pred")):
+            kinds[name] = type_of_target(array, input_name=name)
+    for name, kind in kinds.items():
+        if kind not in ("binary", "multiclass", "multilabel-indicator"):
+            raise ValueError(
+                f"accuracy compares class labels, but {name} is {kind!r} "
+                "(e.g. continuous values: round them to classes, or use a regression metric)"
+            )
+    if len({kind == "multilabel-indicator" for kind in kinds.values()}) > 1:
+        raise ValueError(f"accuracy can't compare {kinds['y_true']} y_true with "
+                         f"{kinds['y_pred']} y_pred")
+    unique_labels(y_true, y_pred)  # refuses a mix of string and number labels
+    _check_same_shape(y_true, y_pred)
     correct = y_true == y_pred
     if correct.ndim == 2:
         correct = correct.all(axis=1)

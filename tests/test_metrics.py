@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from sklearn.metrics import accuracy_score
 from sklearn import metrics as skm
 
 from course_lib import metrics
@@ -55,8 +56,10 @@ def test_accuracy_matches_sklearn(y_true, y_pred):
 
 @pytest.mark.parametrize("metric", ALL)
 def test_mismatched_lengths_are_rejected(metric):
-    with pytest.raises(ValueError, match="different shapes"):
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
         metric([1.0, 2.0, 3.0], [1.0, 2.0])
+    with pytest.raises(ValueError, match="different shapes|different numbers of labels"):
+        metric([[1, 0], [0, 1]], [[1, 0, 0], [0, 1, 0]])
 
 
 @pytest.mark.parametrize("metric", ALL)
@@ -98,14 +101,33 @@ def test_scalar_and_3d_inputs_are_rejected(metric):
         metric(np.zeros((2, 2, 2)), np.zeros((2, 2, 2)))
 
 
-def test_non_numeric_regression_input_is_rejected():
-    with pytest.raises(ValueError, match="real numbers"):
-        metrics.mae(["a", "b"], ["a", "b"])
+@pytest.mark.parametrize("values, message", [
+    (["a", "b"], "strings"), (["1.5", "2"], "strings"), ([1 + 2j, 3j], "Complex"),
+])
+def test_non_numeric_regression_input_is_rejected(values, message):
+    with pytest.raises(ValueError, match=message):
+        metrics.mae(values, [1.0, 2.0])
+
+
+@pytest.mark.parametrize("y_true, y_pred, message", [
+    ([0.5, 1.5, 2.0], [0.5, 1.5, 2.0], "continuous"),  # sklearn: continuous not supported
+    ([1, 2, 3], [1.0, 2.5, 3.0], "continuous"),
+    ([1, 0, 1], [1, 0, np.inf], "infinity"),
+    ([1, 0, 1], [1, 0, np.nan], "NaN"),
+    (["a", "b", "a"], [1, 0, 1], "Mix of label input types"),
+    ([[1, 0], [0, 1]], [1, 0], "can't compare"),
+])
+def test_accuracy_refuses_what_sklearn_refuses(y_true, y_pred, message):
+    with pytest.raises(ValueError, match=message):
+        metrics.accuracy(y_true, y_pred)
+    with pytest.raises(ValueError):
+        accuracy_score(y_true, y_pred)
 
 
 def test_inputs_are_not_modified():
     y_true, y_pred = Y_TRUE.copy(), Y_PRED.copy()
     for metric in ALL:
-        metric(y_true, y_pred)
+        metric(*((y_true.round(), y_pred.round()) if metric is metrics.accuracy
+                 else (y_true, y_pred)))
     np.testing.assert_array_equal(y_true, Y_TRUE)
     np.testing.assert_array_equal(y_pred, Y_PRED)
