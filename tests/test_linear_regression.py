@@ -33,8 +33,6 @@ def mse(model, X, y):
 # -- scikit-learn's estimator contract, every solver ------------------------
 def expected_failures(estimator):
     """Checks that test a property the solver does not claim, with the reason."""
-    if estimator.solver == "sgd":  # weights are not repeated rows for a shuffled stream
-        return {"check_sample_weight_equivalence_on_dense_data": "SGD draws random batches"}
     if estimator.solver == "normal" and not getattr(estimator, "alpha", 0):
         return {"check_sample_weight_equivalence_on_dense_data":
                 "15 x 30 data: X^T X is singular and solver='normal' refuses it"}

@@ -25,25 +25,33 @@ __all__ = ["LinearRegression", "Ridge", "Lasso"]
 _COMMON_PARAMETERS = r"""
     loss : {"squared", "absolute", "huber", "mape"} or Loss, default="squared"
         Pointwise loss :math:`\ell(y, z)` (see :mod:`course_lib.losses`).
-        Losses other than ``"squared"`` need ``solver="gd"`` or ``"sgd"``.
+        Losses other than ``"squared"`` need ``solver="gd"``, ``"sgd"`` or ``"auto"``.
     fit_intercept : bool, default=True
         Whether to fit the bias :math:`b`; otherwise :math:`b = 0`.
     learning_rate : "auto" or float, default="auto"
-        Step of ``"gd"``/``"sgd"``. ``"auto"`` for ``"gd"`` is :math:`1/L`,
+        Step of ``"gd"``/``"sgd"``, taken in standardized coordinates: the
+        solvers center the features and divide each by its spread (Jacobi
+        preconditioning), so neither the step nor the result depends on the
+        units of the features. ``"auto"`` for ``"gd"`` is :math:`1/L`,
         :math:`L` the Lipschitz constant of the gradient (never diverges);
         for non-smooth losses a step that decays as :math:`1/\sqrt{1+t}`.
-        ``"auto"`` for ``"sgd"`` is 0.01 for standardized features, smaller
-        for features with large norms; SGD steps decay per epoch as
-        :math:`\eta/\sqrt{1+e}`. A step that makes
-        the objective blow up raises ``course_lib.optim.DivergenceError``.
+        ``"auto"`` for ``"sgd"`` is :math:`\min(0.01, 1/(2(D+1)))`; ``fit``
+        decays it per epoch as :math:`\eta/\sqrt{1+e}`. A step that makes the
+        objective blow up, or end above twice its start, raises
+        ``course_lib.optim.DivergenceError``.
     max_iter : int, default=1000
         Iterations of ``"gd"``, epochs of ``"sgd"``, sweeps of ``"cd"``.
     batch_size : int, default=32
         Minibatch size :math:`B` of ``"sgd"``.
     tol : float, default=1e-4
-        ``"gd"``/``"sgd"`` stop when the mean objective has not improved by
-        ``tol`` (relative) for 10 iterations / 5 epochs; ``"cd"`` stops when
-        the duality gap is below ``tol * ||y - mean(y)||^2``.
+        Accuracy. ``"gd"``/``"sgd"`` with a smooth loss stop once the gradient
+        guarantees an excess objective below ``tol / 4`` times that of the
+        best constant prediction (for the squared loss: :math:`R^2` within
+        ``tol / 4`` of the best) and the mean objective has not improved by
+        ``tol`` (relative) for 10 iterations / 5 epochs; with a non-smooth loss
+        only the second rule applies. ``"cd"`` stops when the duality gap is
+        below ``tol * ||y - mean(y)||^2``. Stopping at ``max_iter`` first
+        raises a ``ConvergenceWarning``.
     random_state : int, Generator or None, default=None
         Seeds the shuffling of ``"sgd"``.
 """
@@ -55,14 +63,18 @@ _ATTRIBUTES = r"""
         Weights :math:`w`.
     intercept_ : float
         Bias :math:`b` (0.0 when ``fit_intercept=False``).
+    solver_ : str
+        The solver that ran (what ``"auto"`` chose).
     n_iter_ : int
         Iterations/epochs/sweeps made; 1 for the direct solvers; for
         ``partial_fit`` the number of passes so far.
     loss_curve_ : ndarray of shape (n_iter_,)
         Only for ``"gd"``/``"sgd"``: the mean objective
-        :math:`\frac1N\sum_i \ell_i + \frac{\alpha}{N}\Omega(w)` per iteration/epoch.
+        :math:`\frac1S\sum_i s_i\ell_i + \frac{\alpha}{S}\Omega(w)` per iteration/epoch.
     n_samples_seen_ : int
-        Only after ``partial_fit``: samples streamed so far.
+        Only for ``"sgd"``: samples used by ``fit`` or streamed by ``partial_fit``.
+    n_samples_per_pass_ : float
+        Only after ``partial_fit(..., n_samples_per_pass=...)``.
     n_features_in_ : int
 """
 
