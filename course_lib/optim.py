@@ -145,7 +145,8 @@ class _DivergenceGuard:
         return DivergenceError(
             f"the optimization diverged at {where}: the objective went from {self.start:.4g} "
             f"to {value:.4g}. The learning rate ({self.learning_rate:.4g}) is too large for "
-            "this data: lower learning_rate."
+            "this data: lower learning_rate (and standardize the features, if the "
+            "objective does not do it)."
         )
 
 
@@ -338,6 +339,7 @@ def sgd(
     prox: Prox | None = None,
     shuffle: bool = True,
     gtol: float | None = None,
+    schedule_unit: str = "epoch",
 ) -> OptimizeResult:
     r"""Minibatch (proximal) stochastic gradient descent.
 
@@ -358,7 +360,9 @@ def sgd(
         order every epoch. Any other iterable supplies the batch tuples itself
         (streaming): one pass over it is one epoch.
     learning_rate : float or callable, default=0.01
-        Step, or a schedule ``epoch -> eta`` (see :func:`inverse_sqrt_decay`).
+        Step, or a schedule ``t -> eta`` (see :func:`inverse_sqrt_decay`):
+        ``t`` counts epochs, or samples seen before the update with
+        ``schedule_unit="sample"``.
     batch_size : int, default=32
         Used only when ``data`` is a tuple of arrays.
     max_epochs : int, default=1
@@ -376,6 +380,10 @@ def sgd(
         With arrays, the ``tol`` rule stops only once the gradient mapping on
         all rows (one extra pass) is at most ``gtol``, as in :func:`gradient_descent`:
         the epoch losses of SGD are noisy and flatten out before the optimum.
+    schedule_unit : {"epoch", "sample"}, default="epoch"
+        What the schedule counts. With ``"sample"`` a batch smaller than
+        ``batch_size`` also takes a proportionally smaller step, so the steps
+        do not depend on how a stream is cut into pieces.
 
     Returns
     -------
@@ -404,9 +412,11 @@ def sgd(
 
     See the book: section 2.1.5.
     """
+    if schedule_unit not in ("epoch", "sample"):
+        raise ValueError(f"schedule_unit must be 'epoch' or 'sample', got {schedule_unit!r}")
     schedule = _as_schedule(learning_rate)
     rng = np.random.default_rng(random_state) if shuffle else None
-    x, history, guard, probe = np.array(x0, dtype=float), [], None, None
+    x, history, guard, probe, seen = np.array(x0, dtype=float), [], None, None, 0
     stopper = _Stopper(tol if tol is not None else -math.inf, n_iter_no_change)
     for epoch in range(max_epochs):
         step, total, count = schedule(epoch), 0.0, 0
@@ -418,10 +428,13 @@ def sgd(
                 zero = objective(np.zeros_like(x), *probe)[0]
                 guard = _DivergenceGuard(start, zero, schedule(0))
             guard.check(value, x, f"epoch {epoch + 1}")
+            if schedule_unit == "sample":  # a batch of n rows moves n / B of a full step
+                step = schedule(seen) * min(len(batch[1]) / batch_size, 1.0)
             x = x - step * grad
             if prox is not None:
                 x = prox(x, step)
             total, count = total + value * len(batch[1]), count + len(batch[1])
+            seen += len(batch[1])
         if count == 0:
             raise ValueError("sgd got no data: the batch iterable is empty")
         history.append(total / count)

@@ -205,16 +205,18 @@ def test_partial_fit_k_passes_equal_k_epochs_of_fit_without_shuffling():
 
 
 def test_one_pass_does_not_depend_on_chunk_size():
-    X, y = make_stream_data(n=3000, seed=1)
+    # Only the start may differ (the first chunk's mean of y is where the bias
+    # begins); a pass long enough to forget it gives the same model.
+    X, y = make_stream_data(n=10_000, seed=1)
     scores = []
-    for chunk in (1, 7, 32, 1000, 3000):
-        model = LinearRegression(solver="sgd", batch_size=1)
+    for chunk in (1, 32, 1000, 10_000):
+        model = LinearRegression(solver="sgd")
         for start in range(0, len(y), chunk):
             model.partial_fit(X[start:start + chunk], y[start:start + chunk])
         scores.append(r2_score(y, model.predict(X)))
-    assert max(scores) - min(scores) < 0.01, scores
+    assert max(scores) - min(scores) < 0.003, scores
     best = r2_score(y, sk.LinearRegression().fit(X, y).predict(X))
-    assert min(scores) > best - 0.02
+    assert min(scores) > best - 0.005
 
 
 def test_partial_fit_continues_after_a_closed_form_fit():

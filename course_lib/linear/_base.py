@@ -475,11 +475,18 @@ class LinearModel(BaseEstimator):
         else:
             theta = objective.initial(X.shape[1], y, weights)
         Xs = scaling.transform(X)
+        rate = self._sgd_learning_rate(scaling, objective)
+        # The step decays per sample seen over a pass, or, with no pass size
+        # given, over the B / (rate * curvature) samples the full step needs to
+        # forget where it started: either way, not per call.
+        smoothness = loss.smoothness or SquaredLoss.smoothness
+        horizon = getattr(self, "n_samples_per_pass_", self.batch_size / (rate * smoothness))
+        seen = getattr(self, "n_samples_seen_", 0)
         result = sgd(
             objective, theta, (Xs, y) if weights is None else (Xs, y, weights),
-            learning_rate=self._sgd_learning_rate(scaling, objective), batch_size=self.batch_size,
-            max_epochs=1, tol=None, shuffle=False,
-            prox=objective.prox if objective.needs_prox else None,
+            learning_rate=lambda t: rate / np.sqrt(1.0 + (seen + t) / horizon),
+            batch_size=self.batch_size, max_epochs=1, tol=None, shuffle=False,
+            schedule_unit="sample", prox=objective.prox if objective.needs_prox else None,
         )
         continuing = getattr(self, "solver_", None) == "sgd"
         self.coef_, self.intercept_ = scaling.from_solver(objective, result.x)

@@ -134,9 +134,13 @@ class _LinearRegressor(RegressorMixin, LinearModel):
         ``partial_fit(X, y)`` k times is k epochs of ``fit(X, y)`` (same
         objective, rows in order). When one data set arrives in chunks, give
         its size once as ``n_samples_per_pass``: the penalty is then shared
-        over that many rows, whatever the chunk sizes. The step is constant,
-        ``learning_rate`` (or the ``"auto"`` step of ``fit``) in standardized
-        coordinates, so a pass does not depend on how the data are cut into chunks.
+        over that many rows, whatever the chunk sizes. The step
+        (``learning_rate`` or the ``"auto"`` step of ``fit``, in standardized
+        coordinates) decays per sample seen, :math:`\eta_0/\sqrt{1 + t/T}`, so
+        a pass does not depend on how the data are cut into chunks: :math:`T`
+        is ``n_samples_per_pass`` (as ``fit`` decays per epoch) or, when not
+        given, :math:`B/(\eta_0\sigma)`, the samples the full step needs to
+        forget its starting point (:math:`\sigma` the loss curvature).
 
         Parameters
         ----------
