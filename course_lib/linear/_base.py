@@ -329,13 +329,14 @@ class LinearModel(BaseEstimator):
                 coef, self.n_iter_ = lasso_cd(
                     gram, Xty, yty, alpha, tol=self.tol, max_iter=self.max_iter
                 )
-            elif self.solver == "normal" or (self.solver == "auto" and alpha > 0):
-                coef = solve_normal(gram, Xty, alpha if self.solver_ == "normal" else 0.0,
-                                    n_samples=len(y))
-            else:  # auto, or a lasso with alpha = 0: least squares, lstsq if ill-conditioned
+            else:  # normal equations (also a lasso with alpha = 0: least squares)
+                strict = self.solver == "normal"  # chosen by the user: refuse, do not fall back
                 try:
-                    coef = solve_normal(gram, Xty, 0.0, len(y), min_rcond=AUTO_MIN_RCOND)
+                    coef = solve_normal(gram, Xty, alpha, len(y),
+                                        min_rcond=None if strict else AUTO_MIN_RCOND)
                 except IllConditionedError:
+                    if strict:
+                        raise
                     self.solver_ = "lstsq"
                     coef, x_mean, y_mean = self._lstsq(X, y, weights)
         self.coef_ = coef
