@@ -176,7 +176,8 @@ class FeatureScaling:
         total = float(weights.sum())
         mean = weights @ X / total if fit_intercept else np.zeros(X.shape[1])
         with np.errstate(over="ignore", invalid="ignore"):
-            second = np.einsum("i,ij,ij->j", weights, X - mean, X - mean) / total
+            centered = X - mean
+            second = np.einsum("i,ij,ij->j", weights, centered, centered) / total
         return cls(total, mean, second)
 
     def merge(self, other: "FeatureScaling") -> "FeatureScaling":
