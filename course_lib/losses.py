@@ -60,7 +60,7 @@ class Loss:
         raise NotImplementedError
 
     def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
-        """The best constant score (weighted, if given): where an iterative solver starts the bias."""
+        """The best (weighted) constant score: where an iterative solver starts the bias."""
         raise NotImplementedError
 
     def check_target(self, y: ArrayLike) -> None:

@@ -24,12 +24,13 @@ instead of returning NaN.
 from __future__ import annotations
 
 import math
-from numbers import Real
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from ._stopping import DivergenceError, _as_schedule, _DivergenceGuard, _Stopper
 
 __all__ = [
     "OptimizeResult",
@@ -44,15 +45,6 @@ Vector = NDArray[np.float64]
 Objective = Callable[[Vector], "tuple[float, Vector]"]
 BatchObjective = Callable[..., "tuple[float, Vector]"]
 Prox = Callable[[Vector, float], Vector]
-
-# An objective that grows this many times above its start has diverged; we
-# stop here rather than wait for overflow to turn the iterate into NaN.
-_GROWTH_LIMIT = 1e12
-
-
-class DivergenceError(FloatingPointError):
-    """The iterations blew up, almost always because the learning rate is too large."""
-
 
 @dataclass
 class OptimizeResult:
@@ -104,85 +96,6 @@ def inverse_sqrt_decay(learning_rate: float) -> Callable[[int], float]:
     See the book: section 2.1.5.
     """
     return lambda t: learning_rate / math.sqrt(1.0 + t)
-
-
-def _as_schedule(learning_rate: float | Callable[[int], float]) -> Callable[[int], float]:
-    if callable(learning_rate):
-        return learning_rate
-    if not (isinstance(learning_rate, Real) and not isinstance(learning_rate, bool)
-            and learning_rate > 0):
-        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
-    return lambda t: float(learning_rate)
-
-
-class _DivergenceGuard:
-    """The one divergence rule of both solvers.
-
-    During the run: the objective or the iterate is not finite, or the
-    objective grew :data:`_GROWTH_LIMIT` times above its start (a smooth loss
-    with too large a step explodes geometrically). At the end: the objective
-    ended above twice its start (a loss with bounded gradients, such as the
-    absolute one, only drifts away linearly and never explodes). A run that
-    ends above its start but below twice it is not a success either: it is
-    reported as not converged (the margin is for the noise of SGD, whose
-    last iterate may end a little above a start that was already optimal).
-    """
-
-    def __init__(self, start: float, learning_rate: float) -> None:
-        self.start, self.learning_rate = start, learning_rate
-
-    def check(self, value: float, x: Vector, where: str) -> None:
-        blown_up = self.start > 0 and value > _GROWTH_LIMIT * self.start
-        if np.isfinite(value) and not blown_up and np.all(np.isfinite(x)):
-            return
-        raise self.error(value, where)
-
-    def check_end(self, value: float, where: str) -> bool:
-        """Raise if the run diverged; return whether it ended at or below its start."""
-        if value > 2 * self.start:
-            raise self.error(value, where)
-        return value <= self.start
-
-    def error(self, value: float, where: str) -> DivergenceError:
-        return DivergenceError(
-            f"the optimization diverged at {where}: the objective went from {self.start:.4g} "
-            f"to {value:.4g}. The learning rate ({self.learning_rate:.4g}) is too large for "
-            "this data: lower learning_rate (and standardize the features, if the "
-            "objective does not do it)."
-        )
-
-
-class _Stopper:
-    """Stop when the best value improved by less than ``tol * |best|`` over the last ``patience`` rounds.
-
-    With ``oscillating=True`` (subgradient steps on a non-smooth objective,
-    which jump around the minimum with an amplitude that shrinks with the
-    step) it compares mean values over two consecutive windows, each at
-    least a third of the run: a lucky early iterate does not stop the run,
-    and since the error falls like :math:`1/\sqrt t`, a small improvement
-    over such long windows means a small error, not just slow progress.
-    """
-
-    def __init__(self, tol: float, patience: int, start: float = math.inf,
-                 oscillating: bool = False) -> None:
-        self.tol, self.patience, self.oscillating = tol, patience, oscillating
-        self.values: list[float] = []
-        self.bests: list[float] = [start]
-
-    def update(self, value: float) -> bool:
-        self.bests.append(min(value, self.bests[-1]))
-        if not self.oscillating:
-            if len(self.bests) <= self.patience:
-                return False
-            earlier, best = self.bests[-1 - self.patience], self.bests[-1]
-            return earlier - best <= self.tol * abs(best)
-        self.values.append(value)
-        window = max(self.patience, len(self.values) // 3)
-        if len(self.values) < 2 * window:
-            return False
-        recent = float(np.mean(self.values[-window:]))
-        before = float(np.mean(self.values[-2 * window : -window]))
-        return before - recent <= self.tol * abs(recent)
 
 
 def gradient_descent(

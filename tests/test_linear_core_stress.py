@@ -294,7 +294,9 @@ def test_partial_fit_takes_sample_weight():
 
 
 @pytest.mark.parametrize("weights, message", [
-    (-np.ones(50), "negative"), (np.zeros(50), "sums to zero|at least one non-zero"), (np.ones(49), "shape|samples"),
+    (-np.ones(50), "negative"),
+    (np.zeros(50), "sums to zero|at least one non-zero"),
+    (np.ones(49), "shape|samples"),
 ])
 def test_bad_sample_weight(weights, message):
     X, y = make_stream_data(n=50)

@@ -28,14 +28,20 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
-from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..losses import LOSSES, Loss, SquaredLoss, get_loss
 from ..optim import OptimizeResult, gradient_descent, inverse_sqrt_decay, sgd
 from ..penalties import Penalty, get_penalty
 from ._closed_form import (
-    IllConditionedError, center_data, centered_gram, lasso_cd, solve_lstsq, solve_normal,
+    IllConditionedError,
+    center_data,
+    centered_gram,
+    lasso_cd,
+    solve_lstsq,
+    solve_normal,
 )
+from ._data import FeatureScaling, as_float, check_fit_data, gram_spectrum
 
 Array = NDArray[np.float64]
 
@@ -143,141 +149,12 @@ class LinearObjective:
         return self.penalty_scale > 0 and not self.penalty.smooth
 
 
-class FeatureScaling:
-    r"""The affine change of coordinates in which gd and sgd work: :math:`\tilde x = (x - m) / s`.
-
-    :math:`m` is the (weighted) mean of the features when there is a bias
-    (0 otherwise); :math:`s_j` the square root of the diagonal of the
-    Hessian, relative to the loss curvature: the spread of feature :math:`j`
-    plus the curvature the L2 penalty adds. This is Jacobi (diagonal)
-    preconditioning: features in metres or in millimetres, at 1e6 or 1e-6,
-    give the same iterates. The model is the same, only its parameters
-    :math:`u = s \odot w`, :math:`c = b + \langle m, w \rangle` are better
-    conditioned.
-
-    Parameters
-    ----------
-    weight : float
-        Total sample weight the moments were measured on.
-    mean, second_moment : ndarray of shape (n_features,)
-        Weighted mean and mean squared deviation from it.
-    """
-
-    def __init__(self, weight: float, mean: Array, second_moment: Array) -> None:
-        if not np.all(np.isfinite(second_moment)):
-            raise ValueError(_overflow_message("X"))
-        self.weight, self.mean, self.second_moment = weight, mean, second_moment
-        self.scale = np.ones_like(mean)
-
-    @classmethod
-    def measure(cls, X: Array, sample_weight: Array | None, fit_intercept: bool) -> "FeatureScaling":
-        """Moments of ``X`` (weights normalized or None)."""
-        weights = np.ones(len(X)) if sample_weight is None else sample_weight
-        total = float(weights.sum())
-        mean = weights @ X / total if fit_intercept else np.zeros(X.shape[1])
-        with np.errstate(over="ignore", invalid="ignore"):
-            centered = X - mean
-            second = np.einsum("i,ij,ij->j", weights, centered, centered) / total
-        return cls(total, mean, second)
-
-    def merge(self, other: "FeatureScaling") -> "FeatureScaling":
-        """Moments of both data sets together (Chan's parallel update)."""
-        weight = self.weight + other.weight
-        delta = other.mean - self.mean
-        mean = self.mean + delta * other.weight / weight
-        second = (self.weight * self.second_moment + other.weight * other.second_moment) / weight
-        return FeatureScaling(weight, mean, second + delta**2 * self.weight * other.weight / weight**2)
-
-    def fix_scale(self, objective: LinearObjective) -> None:
-        """Set :math:`s` for this objective and hand it to the objective."""
-        extra = 0.0
-        if objective.penalty_scale and objective.penalty.smooth and objective.loss.smoothness:
-            extra = objective.penalty_scale * objective.penalty.smoothness / objective.loss.smoothness
-        scale = np.sqrt(self.second_moment + extra)
-        self.scale = np.where(scale > 0, scale, 1.0)
-        objective.scale = self.scale
-
-    def transform(self, X: Array) -> Array:
-        return (X - self.mean) / self.scale
-
-    def to_solver(self, coef: Array, intercept: float, fit_intercept: bool) -> Array:
-        u = coef * self.scale
-        return np.append(u, intercept + self.mean @ coef) if fit_intercept else u
-
-    def from_solver(self, objective: LinearObjective, theta: Array) -> tuple[Array, float]:
-        u, c = objective.split(theta)
-        coef = u / self.scale
-        return coef, (c - float(self.mean @ coef)) if objective.fit_intercept else 0.0
-
-    def mean_curvature(self, objective: LinearObjective) -> float:
-        r"""Mean over samples of the curvature of one sample's objective in solver coordinates.
-
-        :math:`\sigma\,(\sum_j \mathrm{spread}_j / s_j^2 + [\text{bias}])` plus the
-        largest curvature of the penalty share: it bounds the curvature of an
-        average minibatch, which is what a safe SGD step must stay under.
-        """
-        loss_smoothness = objective.loss.smoothness or SquaredLoss.smoothness
-        rows = float(np.sum(self.second_moment / self.scale**2)) + float(objective.fit_intercept)
-        penalty = 0.0
-        if objective.penalty_scale and objective.penalty.smooth:
-            penalty = objective.penalty_scale * objective.penalty.smoothness / np.min(self.scale) ** 2
-        return loss_smoothness * rows + penalty
-
-
-def as_float(*arrays: ArrayLike) -> list[Array]:
-    """The validated numeric arrays as float64 (validation refuses strings, as scikit-learn does)."""
-    return [np.asarray(array, dtype=np.float64) for array in arrays]
-
-
-def _overflow_message(name: str) -> str:
-    return (
-        f"{name} has values so large that their squares overflow float64: "
-        f"rescale {name} (for instance divide it by a power of ten) before fitting"
-    )
-
-
-def check_magnitude(values: Array, name: str, n_terms: int) -> None:
-    """Refuse values whose squares, summed over ``n_terms``, overflow float64."""
-    largest = max(float(np.max(values, initial=0.0)), -float(np.min(values, initial=0.0)))
-    if largest > np.sqrt(np.finfo(np.float64).max / max(n_terms, 1)):
-        raise ValueError(_overflow_message(name) + f" (largest |{name}| = {largest:.3g})")
-
-
-def check_sample_weight(sample_weight: ArrayLike | None, X: Array) -> Array | None:
-    """Validated non-negative weights with a positive sum, or None."""
-    if sample_weight is None:
-        return None
-    weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
-    if np.any(weights < 0):
-        raise ValueError("sample_weight has negative values; weights must be >= 0")
-    if not weights.sum() > 0:
-        raise ValueError("sample_weight sums to zero: there is nothing to fit")
-    return weights
-
-
-def gram_spectrum(X: Array, fit_intercept: bool, sample_weight: Array | None = None) -> Array:
-    r"""Eigenvalues (ascending) of :math:`\frac1N A^T \operatorname{diag}(s) A`, :math:`A = (X \mid \mathbf 1)`.
-
-    Times the loss smoothness the largest one is the Lipschitz constant
-    :math:`L` of the gradient of the mean loss (gradient descent with step
-    :math:`1/L` never diverges); their ratio is the condition number that
-    sets how fast it converges. Costs one :math:`D \times D` Gram matrix.
-    """
-    n_samples = X.shape[0]
-    weighted = X if sample_weight is None else X * sample_weight[:, None]
-    gram = weighted.T @ X
-    if fit_intercept:
-        column = weighted.sum(axis=0)[:, None]
-        total = n_samples if sample_weight is None else float(sample_weight.sum())
-        gram = np.block([[gram, column], [column.T, np.array([[total]])]])
-    return np.linalg.eigvalsh(gram / n_samples)
-
-
 class LinearModel(BaseEstimator):
     """Fitting machinery shared by all linear estimators; not used directly.
 
     Subclasses set ``_penalty`` (``None``, ``"l2"`` or ``"l1"``) and
-    ``_parameter_constraints`` (scikit-learn checks them at fit), validate ``X, y`` and call :meth:`_fit_linear`
+    ``_parameter_constraints`` (scikit-learn checks them at fit), validate
+    ``X, y`` and call :meth:`_fit_linear`
     / :meth:`_partial_fit_linear`.
     """
 
@@ -307,14 +184,11 @@ class LinearModel(BaseEstimator):
 
     # -- fitting ------------------------------------------------------------
     def _fit_linear(self, X: Array, y: Array, sample_weight: ArrayLike | None = None) -> None:
-        """Fit on validated float arrays; sets coef_, intercept_, solver_, n_iter_ (+ loss_curve_)."""
+        """Fit on validated float arrays: coef_, intercept_, solver_, n_iter_ (+ loss_curve_)."""
         for attribute in ("loss_curve_", "n_samples_seen_", "n_samples_per_pass_", "_scaling"):
             self.__dict__.pop(attribute, None)  # left from an earlier fit
         loss, self.solver_ = self._resolve()
-        loss.check_target(y)
-        check_magnitude(X, "X", len(y) * (X.shape[1] + 1))
-        check_magnitude(y, "y", len(y))
-        weights = check_sample_weight(sample_weight, X)
+        weights = check_fit_data(X, y, sample_weight, loss)
         if self.solver_ in ("gd", "sgd"):
             self._fit_iterative(X, y, weights, loss)
         else:
@@ -450,18 +324,17 @@ class LinearModel(BaseEstimator):
         if self.learning_rate != "auto":
             return float(self.learning_rate)
         curvature = scaling.mean_curvature(objective)
-        return SGD_MAX_LEARNING_RATE if curvature == 0 else min(SGD_MAX_LEARNING_RATE, 1 / curvature)
+        if curvature == 0:  # all-zero X: any step is safe
+            return SGD_MAX_LEARNING_RATE
+        return min(SGD_MAX_LEARNING_RATE, 1 / curvature)
 
     def _partial_fit_linear(
         self, X: Array, y: Array, sample_weight: ArrayLike | None, n_samples_per_pass: float | None
     ) -> None:
         """One SGD pass over (X, y) in order, continuing from the current weights."""
         loss, _ = self._resolve()
-        loss.check_target(y)
-        check_magnitude(X, "X", len(y) * (X.shape[1] + 1))
-        check_magnitude(y, "y", len(y))
         # Raw weights: their scale is the user's, the same across chunks.
-        weights = check_sample_weight(sample_weight, X)
+        weights = check_fit_data(X, y, sample_weight, loss)
         if n_samples_per_pass is not None:
             if not (isinstance(n_samples_per_pass, Real) and n_samples_per_pass >= 1):
                 raise ValueError(

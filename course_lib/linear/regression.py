@@ -18,7 +18,8 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import validate_data
 
 from ..losses import Loss
-from ._base import ALPHA_CONSTRAINT, COMMON_CONSTRAINTS, LinearModel, as_float
+from ._base import ALPHA_CONSTRAINT, COMMON_CONSTRAINTS, LinearModel
+from ._data import as_float
 
 __all__ = ["LinearRegression", "Ridge", "Lasso"]
 

@@ -1,0 +1,164 @@
+r"""Data preparation of the linear core: input checks and the solvers' change of coordinates.
+
+See the book: sections 2.1.4-2.1.5 (why gradient methods want standardized features).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from sklearn.utils.validation import _check_sample_weight
+
+from ..losses import Loss, SquaredLoss
+
+if TYPE_CHECKING:
+    from ._base import LinearObjective
+
+Array = NDArray[np.float64]
+
+
+def check_fit_data(X: Array, y: Array, sample_weight: ArrayLike | None, loss: Loss) -> Array | None:
+    """Refuse targets the loss cannot take and values that overflow; return the checked weights."""
+    loss.check_target(y)
+    check_magnitude(X, "X", len(y) * (X.shape[1] + 1))
+    check_magnitude(y, "y", len(y))
+    return check_sample_weight(sample_weight, X)
+
+
+class FeatureScaling:
+    r"""The affine change of coordinates in which gd and sgd work: :math:`\tilde x = (x - m) / s`.
+
+    :math:`m` is the (weighted) mean of the features when there is a bias
+    (0 otherwise); :math:`s_j` the square root of the diagonal of the
+    Hessian, relative to the loss curvature: the spread of feature :math:`j`
+    plus the curvature the L2 penalty adds. This is Jacobi (diagonal)
+    preconditioning: features in metres or in millimetres, at 1e6 or 1e-6,
+    give the same iterates. The model is the same, only its parameters
+    :math:`u = s \odot w`, :math:`c = b + \langle m, w \rangle` are better
+    conditioned.
+
+    Parameters
+    ----------
+    weight : float
+        Total sample weight the moments were measured on.
+    mean, second_moment : ndarray of shape (n_features,)
+        Weighted mean and mean squared deviation from it.
+    """
+
+    def __init__(self, weight: float, mean: Array, second_moment: Array) -> None:
+        if not np.all(np.isfinite(second_moment)):
+            raise ValueError(_overflow_message("X"))
+        self.weight, self.mean, self.second_moment = weight, mean, second_moment
+        self.scale = np.ones_like(mean)
+
+    @classmethod
+    def measure(
+        cls, X: Array, sample_weight: Array | None, fit_intercept: bool
+    ) -> FeatureScaling:
+        """Moments of ``X`` (weights normalized or None)."""
+        weights = np.ones(len(X)) if sample_weight is None else sample_weight
+        total = float(weights.sum())
+        mean = weights @ X / total if fit_intercept else np.zeros(X.shape[1])
+        with np.errstate(over="ignore", invalid="ignore"):
+            centered = X - mean
+            second = np.einsum("i,ij,ij->j", weights, centered, centered) / total
+        return cls(total, mean, second)
+
+    def merge(self, other: "FeatureScaling") -> "FeatureScaling":
+        """Moments of both data sets together (Chan's parallel update)."""
+        weight = self.weight + other.weight
+        delta = other.mean - self.mean
+        mean = self.mean + delta * other.weight / weight
+        second = (self.weight * self.second_moment + other.weight * other.second_moment) / weight
+        second += delta**2 * self.weight * other.weight / weight**2
+        return FeatureScaling(weight, mean, second)
+
+    def fix_scale(self, objective: LinearObjective) -> None:
+        """Set :math:`s` for this objective and hand it to the objective."""
+        extra = 0.0
+        if objective.penalty_scale and objective.penalty.smooth and objective.loss.smoothness:
+            ratio = objective.penalty.smoothness / objective.loss.smoothness
+            extra = objective.penalty_scale * ratio
+        scale = np.sqrt(self.second_moment + extra)
+        self.scale = np.where(scale > 0, scale, 1.0)
+        objective.scale = self.scale
+
+    def transform(self, X: Array) -> Array:
+        return (X - self.mean) / self.scale
+
+    def to_solver(self, coef: Array, intercept: float, fit_intercept: bool) -> Array:
+        u = coef * self.scale
+        return np.append(u, intercept + self.mean @ coef) if fit_intercept else u
+
+    def from_solver(self, objective: LinearObjective, theta: Array) -> tuple[Array, float]:
+        u, c = objective.split(theta)
+        coef = u / self.scale
+        return coef, (c - float(self.mean @ coef)) if objective.fit_intercept else 0.0
+
+    def mean_curvature(self, objective: LinearObjective) -> float:
+        r"""Mean over samples of the curvature of one sample's objective in solver coordinates.
+
+        :math:`\sigma\,(\sum_j \mathrm{spread}_j / s_j^2 + [\text{bias}])` plus the
+        largest curvature of the penalty share: it bounds the curvature of an
+        average minibatch, which is what a safe SGD step must stay under.
+        """
+        loss_smoothness = objective.loss.smoothness or SquaredLoss.smoothness
+        rows = float(np.sum(self.second_moment / self.scale**2)) + float(objective.fit_intercept)
+        penalty = 0.0
+        if objective.penalty_scale and objective.penalty.smooth:
+            smallest = float(np.min(self.scale))
+            penalty = objective.penalty_scale * objective.penalty.smoothness / smallest**2
+        return loss_smoothness * rows + penalty
+
+
+def as_float(*arrays: ArrayLike) -> list[Array]:
+    """The validated numeric arrays as float64 (validation refuses strings, as sklearn does)."""
+    return [np.asarray(array, dtype=np.float64) for array in arrays]
+
+
+def _overflow_message(name: str) -> str:
+    return (
+        f"{name} has values so large that their squares overflow float64: "
+        f"rescale {name} (for instance divide it by a power of ten) before fitting"
+    )
+
+
+def check_magnitude(values: Array, name: str, n_terms: int) -> None:
+    """Refuse values whose squares, summed over ``n_terms``, overflow float64."""
+    largest = max(float(np.max(values, initial=0.0)), -float(np.min(values, initial=0.0)))
+    if largest > np.sqrt(np.finfo(np.float64).max / max(n_terms, 1)):
+        raise ValueError(_overflow_message(name) + f" (largest |{name}| = {largest:.3g})")
+
+
+def check_sample_weight(sample_weight: ArrayLike | None, X: Array) -> Array | None:
+    """Validated non-negative weights with a positive sum, or None."""
+    if sample_weight is None:
+        return None
+    weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
+    if np.any(weights < 0):
+        raise ValueError("sample_weight has negative values; weights must be >= 0")
+    if not weights.sum() > 0:
+        raise ValueError("sample_weight sums to zero: there is nothing to fit")
+    return weights
+
+
+def gram_spectrum(X: Array, fit_intercept: bool, sample_weight: Array | None = None) -> Array:
+    r"""Eigenvalues (ascending) of :math:`\frac1N A^T \operatorname{diag}(s) A`.
+
+    :math:`A = (X \mid \mathbf 1)` with the bias, :math:`X` without.
+
+    Times the loss smoothness the largest one is the Lipschitz constant
+    :math:`L` of the gradient of the mean loss (gradient descent with step
+    :math:`1/L` never diverges); their ratio is the condition number that
+    sets how fast it converges. Costs one :math:`D \times D` Gram matrix.
+    """
+    n_samples = X.shape[0]
+    weighted = X if sample_weight is None else X * sample_weight[:, None]
+    gram = weighted.T @ X
+    if fit_intercept:
+        column = weighted.sum(axis=0)[:, None]
+        total = n_samples if sample_weight is None else float(sample_weight.sum())
+        gram = np.block([[gram, column], [column.T, np.array([[total]])]])
+    return np.linalg.eigvalsh(gram / n_samples)
