@@ -93,6 +93,24 @@ def test_gd_stops_on_optimality_not_on_slow_progress():
     assert r2_score(y, model.predict(X)) >= best - 1e-4
 
 
+@pytest.mark.parametrize("y_unit", [1e-4, 1.0, 1e4])
+@pytest.mark.parametrize("solver", ITERATIVE)
+def test_absolute_loss_does_not_depend_on_the_units_of_y(solver, y_unit):
+    # Bounded gradients (sign of the residual) do not grow with y as the
+    # squared loss's do: a step fitted to y in metres crawls for y in microns.
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(600, 2))
+    y = y_unit * (X @ [1.0, -2.0] + 3 + rng.laplace(size=600))
+    exact = sk.QuantileRegressor(quantile=0.5, alpha=0, solver="highs").fit(X, y)
+    model = LinearRegression(solver=solver, loss="absolute", random_state=0)
+    warned = fit_quietly(model, X, y)
+
+    def total(m):
+        return np.abs(y - m.predict(X)).sum()
+
+    assert warned or total(model) <= (1 + 1e-3) * total(exact)
+
+
 def test_stopping_short_warns():
     X, y = scaled_data([1.0, 1.0])
     for solver in ITERATIVE:

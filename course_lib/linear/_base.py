@@ -226,7 +226,7 @@ class LinearModel(BaseEstimator):
         objective = self._objective(loss, total)
         if weights is not None:  # mean 1: a batch mean of s_i * loss_i then estimates Q/S
             weights = weights * (len(y) / total)
-        scaling = FeatureScaling.measure(X, weights, self.fit_intercept)
+        scaling = FeatureScaling.measure(X, y, weights, self.fit_intercept)
         scaling.fix_scale(objective)
         Xs = scaling.transform(X)
         theta0 = objective.initial(X.shape[1], y, weights)
@@ -241,7 +241,7 @@ class LinearModel(BaseEstimator):
                 max_iter=self.max_iter, tol=self.tol, prox=prox, gtol=gtol,
             )
         else:
-            rate = self._sgd_learning_rate(scaling, objective)
+            rate = self._sgd_learning_rate(scaling, objective, y)
             result = sgd(
                 objective, theta0, data, learning_rate=inverse_sqrt_decay(rate),
                 batch_size=self.batch_size, max_epochs=self.max_iter, tol=self.tol,
@@ -314,19 +314,29 @@ class LinearModel(BaseEstimator):
             return inverse_sqrt_decay(1.0 / max(curvature, 1.0))
         return inverse_sqrt_decay(spread_y / (np.sqrt(curvature) * grad_norm))
 
-    def _sgd_learning_rate(self, scaling: FeatureScaling, objective: LinearObjective) -> float:
+    def _sgd_learning_rate(
+        self, scaling: FeatureScaling, objective: LinearObjective, y: Array
+    ) -> float:
         r"""SGD step: ``learning_rate`` or, for "auto", :math:`\min(0.01, 1/\text{mean curvature})`.
 
         In the solver's standardized coordinates the mean curvature is about
         :math:`2(D + 1)` for the squared loss whatever the data, so the step
-        depends on the number of features only.
+        depends on the number of features only. The gradient of the squared
+        loss, :math:`2r`, grows with the residual; a bounded gradient (absolute
+        loss: :math:`\pm 1`) does not, so for such losses the step is scaled by
+        :math:`2\sigma_y / \overline{|\ell'|}`, the ratio of the two at a
+        residual of the spread of ``y``: the units of ``y`` then do not matter.
         """
         if self.learning_rate != "auto":
             return float(self.learning_rate)
         curvature = scaling.mean_curvature(objective)
-        if curvature == 0:  # all-zero X: any step is safe
-            return SGD_MAX_LEARNING_RATE
-        return min(SGD_MAX_LEARNING_RATE, 1 / curvature)
+        rate = min(SGD_MAX_LEARNING_RATE, 1 / curvature) if curvature else SGD_MAX_LEARNING_RATE
+        if not objective.loss.smoothness:
+            start = np.full_like(y, scaling.target_mean)
+            typical = float(np.mean(np.abs(objective.loss.gradient(y, start))))
+            if typical > 0 and scaling.target_spread > 0:
+                rate *= SquaredLoss.smoothness * scaling.target_spread / typical
+        return rate
 
     def _partial_fit_linear(
         self, X: Array, y: Array, sample_weight: ArrayLike | None, n_samples_per_pass: float | None
@@ -342,7 +352,7 @@ class LinearModel(BaseEstimator):
                 )
             self.n_samples_per_pass_ = float(n_samples_per_pass)
         objective = self._objective(loss, getattr(self, "n_samples_per_pass_", len(y)))
-        chunk = FeatureScaling.measure(X, weights, self.fit_intercept)
+        chunk = FeatureScaling.measure(X, y, weights, self.fit_intercept)
         scaling = self._scaling.merge(chunk) if hasattr(self, "_scaling") else chunk
         scaling.fix_scale(objective)
         if hasattr(self, "coef_"):  # also after fit with any solver
@@ -350,7 +360,7 @@ class LinearModel(BaseEstimator):
         else:
             theta = objective.initial(X.shape[1], y, weights)
         Xs = scaling.transform(X)
-        rate = self._sgd_learning_rate(scaling, objective)
+        rate = self._sgd_learning_rate(scaling, objective, y)
         # The step decays per sample seen over a pass, or, with no pass size
         # given, over the B / (rate * curvature) samples the full step needs to
         # forget where it started: either way, not per call.

@@ -39,39 +39,50 @@ class FeatureScaling:
     :math:`u = s \odot w`, :math:`c = b + \langle m, w \rangle` are better
     conditioned.
 
+    The same moments of ``y`` set the step of SGD for losses whose gradient
+    does not grow with the residual (absolute, MAPE): without them the step
+    would depend on the units of ``y``.
+
     Parameters
     ----------
     weight : float
         Total sample weight the moments were measured on.
-    mean, second_moment : ndarray of shape (n_features,)
-        Weighted mean and mean squared deviation from it.
+    mean, second_moment : ndarray of shape (n_features + 1,)
+        Weighted mean and mean squared deviation from it of the columns of
+        ``X`` and, last, of ``y``.
     """
 
     def __init__(self, weight: float, mean: Array, second_moment: Array) -> None:
         if not np.all(np.isfinite(second_moment)):
             raise ValueError(_overflow_message("X"))
-        self.weight, self.mean, self.second_moment = weight, mean, second_moment
-        self.scale = np.ones_like(mean)
+        self.weight, self.moments = weight, (mean, second_moment)
+        self.mean, self.second_moment = mean[:-1], second_moment[:-1]
+        self.target_mean, self.target_spread = float(mean[-1]), float(np.sqrt(second_moment[-1]))
+        self.scale = np.ones_like(self.mean)
 
     @classmethod
     def measure(
-        cls, X: Array, sample_weight: Array | None, fit_intercept: bool
+        cls, X: Array, y: Array, sample_weight: Array | None, fit_intercept: bool
     ) -> FeatureScaling:
-        """Moments of ``X`` (weights normalized or None)."""
+        """Moments of ``X`` and ``y`` (about 0 without a bias; weights or None)."""
         weights = np.ones(len(X)) if sample_weight is None else sample_weight
         total = float(weights.sum())
-        mean = weights @ X / total if fit_intercept else np.zeros(X.shape[1])
-        with np.errstate(over="ignore", invalid="ignore"):
-            centered = X - mean
-            second = np.einsum("i,ij,ij->j", weights, centered, centered) / total
-        return cls(total, mean, second)
+        means, seconds = [], []
+        for values in (X, y[:, None]):
+            mean = weights @ values / total if fit_intercept else np.zeros(values.shape[1])
+            with np.errstate(over="ignore", invalid="ignore"):
+                centered = values - mean
+                seconds.append(np.einsum("i,ij,ij->j", weights, centered, centered) / total)
+            means.append(mean)
+        return cls(total, np.concatenate(means), np.concatenate(seconds))
 
-    def merge(self, other: "FeatureScaling") -> "FeatureScaling":
+    def merge(self, other: FeatureScaling) -> FeatureScaling:
         """Moments of both data sets together (Chan's parallel update)."""
+        (mean_a, second_a), (mean_b, second_b) = self.moments, other.moments
         weight = self.weight + other.weight
-        delta = other.mean - self.mean
-        mean = self.mean + delta * other.weight / weight
-        second = (self.weight * self.second_moment + other.weight * other.second_moment) / weight
+        delta = mean_b - mean_a
+        mean = mean_a + delta * other.weight / weight
+        second = (self.weight * second_a + other.weight * second_b) / weight
         second += delta**2 * self.weight * other.weight / weight**2
         return FeatureScaling(weight, mean, second)
 
