@@ -277,6 +277,7 @@ def sgd(
     shuffle: bool = True,
     gtol: float | None = None,
     schedule_unit: str = "epoch",
+    step_limit: Callable[..., float] | None = None,
 ) -> OptimizeResult:
     r"""Minibatch (proximal) stochastic gradient descent.
 
@@ -321,6 +322,11 @@ def sgd(
         What the schedule counts. With ``"sample"`` a batch smaller than
         ``batch_size`` also takes a proportionally smaller step, so the steps
         do not depend on how a stream is cut into pieces.
+    step_limit : callable, optional
+        ``step_limit(X_batch, y_batch[, weight_batch]) -> float``: the largest
+        safe step on this batch (e.g. one over its curvature); a step of the
+        schedule above it is cut to it, so a batch of unusually long rows
+        cannot throw the iterate away.
 
     Returns
     -------
@@ -366,6 +372,8 @@ def sgd(
             guard.check(value, x, f"epoch {epoch + 1}")
             if schedule_unit == "sample":  # a batch of n rows moves n / B of a full step
                 step = schedule(seen) * min(len(batch[1]) / batch_size, 1.0)
+            if step_limit is not None:
+                step = min(step, step_limit(*batch))
             x = x - step * grad
             if prox is not None:
                 x = prox(x, step)

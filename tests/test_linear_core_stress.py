@@ -228,17 +228,34 @@ def test_partial_fit_k_passes_equal_k_epochs_of_fit_without_shuffling():
 
 def test_one_pass_does_not_depend_on_chunk_size():
     # Only the start may differ (the first chunk's mean of y is where the bias
-    # begins); a pass long enough to forget it gives the same model.
-    X, y = make_stream_data(n=10_000, seed=1)
+    # begins), and one pass is long enough to forget it.
+    X, y = make_stream_data(n=2000, seed=1)
     scores = []
-    for chunk in (1, 32, 1000, 10_000):
+    for chunk in (1, 7, 32, 1000, 2000):
         model = LinearRegression(solver="sgd")
         for start in range(0, len(y), chunk):
             model.partial_fit(X[start:start + chunk], y[start:start + chunk])
         scores.append(r2_score(y, model.predict(X)))
-    assert max(scores) - min(scores) < 0.003, scores
+    assert max(scores) - min(scores) < 0.002, scores
     best = r2_score(y, sk.LinearRegression().fit(X, y).predict(X))
-    assert min(scores) > best - 0.005
+    assert min(scores) > best - 0.01
+
+
+@pytest.mark.parametrize("batch_size", [1, 32])
+def test_auto_step_survives_heavy_tailed_rows(batch_size):
+    # Student-t(2) features: a few rows are hundreds of times longer than the
+    # average; the auto step, fitted to the average, once threw the iterate away.
+    rng = np.random.default_rng(0)
+    X = rng.standard_t(df=2, size=(3000, 5))
+    y = X @ rng.normal(size=5) + rng.normal(size=3000)
+    best = r2_score(y, sk.LinearRegression().fit(X, y).predict(X))
+    streamed = LinearRegression(solver="sgd", batch_size=batch_size)
+    for start in range(0, len(y), 100):
+        streamed.partial_fit(X[start:start + 100], y[start:start + 100])
+    fitted = LinearRegression(solver="sgd", batch_size=batch_size, random_state=0)
+    assert not fit_quietly(fitted, X, y)
+    for model in (streamed, fitted):
+        assert r2_score(y, model.predict(X)) > best - 0.005
 
 
 def test_partial_fit_continues_after_a_closed_form_fit():

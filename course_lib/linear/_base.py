@@ -144,6 +144,22 @@ class LinearObjective:
         theta[: len(w)] = scale * self.penalty.prox(w / scale, step * self.penalty_scale / scale**2)
         return theta
 
+    def safe_step(self, X: Array, y: Array, sample_weight: Array | None = None) -> float:
+        """One over a bound on the curvature of the batch objective (smooth losses).
+
+        The curvature is at most the loss smoothness times the mean squared
+        row norm (plus 1 for the bias) plus the penalty's: a step below its
+        inverse never overshoots the batch's own minimum.
+        """
+        rows = np.einsum("ij,ij->i", X, X) + float(self.fit_intercept)
+        if sample_weight is not None:
+            rows = rows * sample_weight
+        curvature = self.loss.smoothness * float(np.mean(rows))
+        if self.penalty_scale and self.penalty.smooth:
+            scale = 1.0 if self.scale is None else float(np.min(self.scale))
+            curvature += self.penalty_scale * self.penalty.smoothness / scale**2
+        return 1.0 / curvature if curvature > 0 else np.inf
+
     @property
     def needs_prox(self) -> bool:
         return self.penalty_scale > 0 and not self.penalty.smooth
@@ -241,11 +257,12 @@ class LinearModel(BaseEstimator):
                 max_iter=self.max_iter, tol=self.tol, prox=prox, gtol=gtol,
             )
         else:
-            rate = self._sgd_learning_rate(scaling, objective, y)
+            rate = self._sgd_learning_rate(scaling, objective, y, streaming=False)
             result = sgd(
                 objective, theta0, data, learning_rate=inverse_sqrt_decay(rate),
                 batch_size=self.batch_size, max_epochs=self.max_iter, tol=self.tol,
                 random_state=self.random_state, prox=prox, gtol=gtol,
+                step_limit=self._step_limit(objective),
             )
         self._warn_unless_converged(result)
         self.coef_, self.intercept_ = scaling.from_solver(objective, result.x)
@@ -314,24 +331,42 @@ class LinearModel(BaseEstimator):
             return inverse_sqrt_decay(1.0 / max(curvature, 1.0))
         return inverse_sqrt_decay(spread_y / (np.sqrt(curvature) * grad_norm))
 
+    def _step_limit(self, objective: LinearObjective) -> Callable[..., float] | None:
+        """With ``learning_rate="auto"`` and a smooth loss, no batch takes more than its safe step.
+
+        The auto step suits an average batch; a batch of unusually long rows
+        (heavy-tailed features, small batches) would overshoot with it. A step
+        the user gave is taken as given.
+        """
+        if self.learning_rate == "auto" and objective.loss.smoothness:
+            return objective.safe_step
+        return None
+
     def _sgd_learning_rate(
-        self, scaling: FeatureScaling, objective: LinearObjective, y: Array
+        self, scaling: FeatureScaling, objective: LinearObjective, y: Array, streaming: bool
     ) -> float:
         r"""SGD step: ``learning_rate`` or, for "auto", :math:`\min(0.01, 1/\text{mean curvature})`.
 
-        In the solver's standardized coordinates the mean curvature is about
-        :math:`2(D + 1)` for the squared loss whatever the data, so the step
-        depends on the number of features only. The gradient of the squared
-        loss, :math:`2r`, grows with the residual; a bounded gradient (absolute
-        loss: :math:`\pm 1`) does not, so for such losses the step is scaled by
-        :math:`2\sigma_y / \overline{|\ell'|}`, the ratio of the two at a
-        residual of the spread of ``y``: the units of ``y`` then do not matter.
+        In the solver's standardized coordinates the mean curvature of one
+        sample is :math:`2(D + 1)` for the squared loss whatever the data, so
+        the step depends on the number of features only. ``fit`` caps it at
+        0.01 (many epochs: a small step keeps the noise of minibatches low);
+        ``partial_fit`` with a smooth loss takes the full :math:`1/(2(D+1))`,
+        the largest step an average batch takes without overshooting, since a
+        stream must learn in one pass (it decays per sample seen). The
+        gradient of the squared loss, :math:`2r`, grows with the residual; a
+        bounded gradient (absolute loss: :math:`\pm 1`) does not, so for such
+        losses the step is scaled by :math:`2\sigma_y / \overline{|\ell'|}`,
+        the ratio of the two at a residual of the spread of ``y``: the units
+        of ``y`` then do not matter.
         """
         if self.learning_rate != "auto":
             return float(self.learning_rate)
+        smooth = bool(objective.loss.smoothness)
+        cap = 1.0 if streaming and smooth else SGD_MAX_LEARNING_RATE
         curvature = scaling.mean_curvature(objective)
-        rate = min(SGD_MAX_LEARNING_RATE, 1 / curvature) if curvature else SGD_MAX_LEARNING_RATE
-        if not objective.loss.smoothness:
+        rate = min(cap, 1 / curvature) if curvature else cap
+        if not smooth:
             start = np.full_like(y, scaling.target_mean)
             typical = float(np.mean(np.abs(objective.loss.gradient(y, start))))
             if typical > 0 and scaling.target_spread > 0:
@@ -360,7 +395,7 @@ class LinearModel(BaseEstimator):
         else:
             theta = objective.initial(X.shape[1], y, weights)
         Xs = scaling.transform(X)
-        rate = self._sgd_learning_rate(scaling, objective, y)
+        rate = self._sgd_learning_rate(scaling, objective, y, streaming=True)
         # The step decays per sample seen over a pass, or, with no pass size
         # given, over the B / (rate * curvature) samples the full step needs to
         # forget where it started: either way, not per call.
@@ -372,6 +407,7 @@ class LinearModel(BaseEstimator):
             learning_rate=lambda t: rate / np.sqrt(1.0 + (seen + t) / horizon),
             batch_size=self.batch_size, max_epochs=1, tol=None, shuffle=False,
             schedule_unit="sample", prox=objective.prox if objective.needs_prox else None,
+            step_limit=self._step_limit(objective),
         )
         continuing = getattr(self, "solver_", None) == "sgd"
         self.coef_, self.intercept_ = scaling.from_solver(objective, result.x)
