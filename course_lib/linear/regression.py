@@ -36,10 +36,13 @@ _COMMON_PARAMETERS = r"""
         units of the features. ``"auto"`` for ``"gd"`` is :math:`1/L`,
         :math:`L` the Lipschitz constant of the gradient (never diverges);
         for non-smooth losses a step that decays as :math:`1/\sqrt{1+t}`.
-        ``"auto"`` for ``"sgd"`` is :math:`\min(0.01, 1/(2(D+1)))`; ``fit``
-        decays it per epoch as :math:`\eta/\sqrt{1+e}`. A step that makes the
-        objective blow up, or end above twice its start, raises
-        ``course_lib.optim.DivergenceError``.
+        ``"auto"`` for ``"sgd"`` is :math:`\min(0.01, 1/(2(D+1)))` in ``fit``,
+        decayed per epoch as :math:`\eta/\sqrt{1+e}`, and the full
+        :math:`1/(2(D+1))` in ``partial_fit``, decayed per sample; with a
+        smooth loss no batch steps beyond its own safe step (one over its
+        curvature); with a bounded-gradient loss it is scaled by the spread of
+        ``y``. A step that makes the objective blow up, or end above twice its
+        start, raises ``course_lib.optim.DivergenceError``.
     max_iter : int, default=1000
         Iterations of ``"gd"``, epochs of ``"sgd"``, sweeps of ``"cd"``.
     batch_size : int, default=32
