@@ -5,6 +5,7 @@ compare), so this test is what makes nbval's verdict mean something.
 """
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -45,3 +46,26 @@ def test_every_code_cell_has_output_and_no_error(path):
 def test_first_code_cell_sets_up_inline_figures(path):
     first = "".join(code_cells(path)[0]["source"])
     assert "%matplotlib inline" in first
+
+
+# "раздел 2.1.4" (any case form), not preceded by "[" or "`" and not about the seed's own
+# numbering ("раздел 2.1.4 конспекта"): a plain-text reference a reader cannot click.
+PLAIN_SECTION_REFERENCE = re.compile(
+    r"(?<![\[`])\bраздел[а-я]*\s+\d+(?:\.\d+)+(?![\d.])(?!\]| конспекта)"
+)
+PAGES = NOTEBOOKS + sorted((ROOT / "book").rglob("*.md"))
+
+
+def markdown_texts(path):
+    if path.suffix == ".md":
+        return [path.read_text(encoding="utf-8")]
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    cells = notebook["cells"]
+    return ["".join(cell["source"]) for cell in cells if cell["cell_type"] == "markdown"]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_section_references_are_links(path):
+    plain = [m.group(0) for text in markdown_texts(path)
+             for m in PLAIN_SECTION_REFERENCE.finditer(text)]
+    assert not plain, f"write these as links, e.g. [раздел 2.1.4](sec-2-1-4): {plain}"
