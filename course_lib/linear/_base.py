@@ -154,11 +154,20 @@ class LinearObjective:
         rows = np.einsum("ij,ij->i", X, X) + float(self.fit_intercept)
         if sample_weight is not None:
             rows = rows * sample_weight
-        curvature = self.loss.smoothness * float(np.mean(rows))
-        if self.penalty_scale and self.penalty.smooth:
-            scale = 1.0 if self.scale is None else float(np.min(self.scale))
-            curvature += self.penalty_scale * self.penalty.smoothness / scale**2
+        curvature = self.loss.smoothness * float(np.mean(rows)) + self.penalty_curvature()
         return 1.0 / curvature if curvature > 0 else np.inf
+
+    def penalty_curvature(self, largest: bool = True) -> float:
+        r"""Largest (or smallest) curvature the smooth penalty share adds in solver coordinates.
+
+        The penalty is on :math:`w = u / s`, so coordinate :math:`j` gets
+        :math:`\alpha/S \cdot \Omega'' / s_j^2`; 0 without a smooth penalty.
+        """
+        if not (self.penalty_scale and self.penalty.smooth):
+            return 0.0
+        scale = 1.0 if self.scale is None else float(
+            np.min(self.scale) if largest else np.max(self.scale))
+        return self.penalty_scale * self.penalty.smoothness / scale**2
 
     @property
     def needs_prox(self) -> bool:
@@ -298,9 +307,7 @@ class LinearModel(BaseEstimator):
             return None
         spectrum = spectrum[spectrum > 1e-12 * spectrum[-1]]
         curvature = smoothness * (float(spectrum[0]) if spectrum.size else 0.0)
-        if objective.penalty_scale and objective.penalty.smooth:
-            curvature += objective.penalty_scale * objective.penalty.smoothness / np.max(
-                objective.scale) ** 2
+        curvature += objective.penalty_curvature(largest=False)
         # Half of the bound: excess <= tol * f0 / 4, a margin for the curvature estimate.
         return 0.5 * float(np.sqrt(2.0 * curvature * self.tol * start))
 
@@ -319,10 +326,7 @@ class LinearModel(BaseEstimator):
             rate = float(self.learning_rate)
             return rate if smoothness else inverse_sqrt_decay(rate)
         if smoothness:
-            penalty, extra = objective.penalty, 0.0
-            if penalty is not None and penalty.smooth:
-                extra = objective.penalty_scale * penalty.smoothness / np.min(objective.scale) ** 2
-            return 1.0 / (smoothness * curvature + extra)
+            return 1.0 / (smoothness * curvature + objective.penalty_curvature())
         baseline = objective.loss.baseline(y, weights)
         residual = np.abs(y - baseline) if weights is None else weights * np.abs(y - baseline)
         spread_y = float(np.mean(residual))

@@ -117,11 +117,7 @@ class FeatureScaling:
         """
         loss_smoothness = objective.loss.smoothness or SquaredLoss.smoothness
         rows = float(np.sum(self.second_moment / self.scale**2)) + float(objective.fit_intercept)
-        penalty = 0.0
-        if objective.penalty_scale and objective.penalty.smooth:
-            smallest = float(np.min(self.scale))
-            penalty = objective.penalty_scale * objective.penalty.smoothness / smallest**2
-        return loss_smoothness * rows + penalty
+        return loss_smoothness * rows + objective.penalty_curvature()
 
 
 def as_float(*arrays: ArrayLike) -> list[Array]:
