@@ -69,3 +69,69 @@ def test_section_references_are_links(path):
     plain = [m.group(0) for text in markdown_texts(path)
              for m in PLAIN_SECTION_REFERENCE.finditer(text)]
     assert not plain, f"write these as links, e.g. [раздел 2.1.4](sec-2-1-4): {plain}"
+
+
+# `from course_lib.linear._base import X`, `import course_lib._stopping`, `course_lib.x._y.z`:
+# the book teaches only what the API reference documents.
+PRIVATE_IMPORT = re.compile(r"\bcourse_lib(?:\.\w+)*\._\w+")
+
+
+def code_texts(path):
+    return ["".join(cell["source"]) for cell in code_cells(path)]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_notebooks_use_public_api_only(path):
+    private = [m.group(0) for text in code_texts(path) for m in PRIVATE_IMPORT.finditer(text)]
+    assert not private, f"private modules of course_lib in the book: {private}"
+
+
+GLOSSARY = ROOT / "book" / "appendix" / "glossary.md"
+BOLD = re.compile(r"(?<![*\w])\*\*([^*\n]+?)\*\*(?![*\w])")
+
+
+def glossary_terms():
+    """Every term line (and alias) of the glossary's ``{glossary}`` blocks, lowercased."""
+    terms, inside = set(), False
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            inside = line.startswith("```{glossary}")
+        elif inside and line.strip() and not line[0].isspace():
+            terms.add(line.strip().lower())
+    return terms
+
+
+def same_word(a, b):
+    """Equal up to a Russian case ending: a common prefix all but the last 3 letters long."""
+    common = len(next((p for p in (a[:k] for k in range(len(a), 0, -1)) if b.startswith(p)), ""))
+    return a == b or common >= max(3, min(len(a), len(b)) - 3)
+
+
+def is_glossary_term(text, terms):
+    words = re.findall(r"[\w-]+", text.lower())
+    return any(
+        len(words) == len(term_words) and all(map(same_word, words, term_words))
+        for term_words in (re.findall(r"[\w-]+", term) for term in terms)
+    )
+
+
+def test_same_word_matches_case_forms_only():
+    assert is_glossary_term("нормальных уравнений", {"нормальные уравнения"})
+    assert is_glossary_term("мягкого порога", {"мягкий порог"})
+    assert not is_glossary_term("нормальные числа", {"нормальные уравнения"})
+    assert not is_glossary_term("порог", {"мягкий порог"})
+
+
+@pytest.mark.parametrize("path", [p for p in PAGES if p != GLOSSARY],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_bold_terms_are_in_the_glossary(path):
+    """Bold marks a term being defined (emphasis is italic), and every such term is explained.
+
+    Two kinds of bold need no entry: a ``{term}`` link (Sphinx checks its target) and a
+    run-in heading that ends like a sentence ("**Исправление конспекта.** ...").
+    """
+    terms = glossary_terms()
+    bold = [m.group(1) for text in markdown_texts(path) for m in BOLD.finditer(text)]
+    missing = [b for b in bold if "{term}" not in b and not b.rstrip().endswith((".", ":", "?"))
+               and not is_glossary_term(b, terms)]
+    assert not missing, f"bold, but not in the glossary (add it there, or use *italic*): {missing}"

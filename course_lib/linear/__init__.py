@@ -1,10 +1,26 @@
 """Linear models: one core (score z = Xw + b, loss + alpha * penalty), several solvers.
 
-See the book: section 2.1.
+See the book: section 2.1. The estimators are built from public pieces the
+book explains one by one: :func:`center_data` and the bias (2.1.2),
+:func:`solve_normal` and :func:`solve_lstsq` (2.1.3), :class:`LinearObjective`
+for gradient descent and SGD (2.1.4-2.1.5), :func:`lasso_cd` (2.1.7).
 
 >>> from course_lib.linear import LinearRegression, Ridge, Lasso
 """
 
+from ._base import LinearObjective
+from ._closed_form import (
+    IllConditionedError,
+    center_data,
+    centered_gram,
+    lasso_cd,
+    solve_lstsq,
+    solve_normal,
+)
 from .regression import Lasso, LinearRegression, Ridge
 
-__all__ = ["LinearRegression", "Ridge", "Lasso"]
+__all__ = [
+    "LinearRegression", "Ridge", "Lasso",
+    "center_data", "centered_gram", "solve_normal", "solve_lstsq", "lasso_cd",
+    "LinearObjective", "IllConditionedError",
+]
