@@ -1,0 +1,78 @@
+"""Self-checking exercises: a reader writes a function, one call says whether it is right.
+
+See the book: every section ends with «Упражнения». ``check`` runs the reader's
+function on fixed edge cases and seeded random ones, compares with a reference
+solution and prints a short verdict in Russian naming the first failing case.
+Teachers list everything with ``python -m course_lib.exercises``.
+
+>>> from course_lib.exercises import check
+>>> check("1.1-mae", lambda y_true, y_pred: abs(y_true - y_pred).mean())
+Верно: пройдены все проверки (6 из 6).
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from . import chapter1, linear
+from ._check import Case, Exercise, judge
+
+__all__ = ["EXERCISES", "Case", "Exercise", "check", "solution"]
+
+EXERCISES: dict[str, Exercise] = {
+    exercise.id: exercise for module in (chapter1, linear) for exercise in module.EXERCISES
+}
+
+
+def check(exercise_id: str, solution: Callable[..., Any]) -> bool:
+    """Run ``solution`` on every case of the exercise, print the verdict, return whether it passed.
+
+    Never raises on the reader's side: an exception inside ``solution``, ``None``, a wrong
+    shape or type, NaN or a wrong value all become a verdict that names the case.
+
+    Parameters
+    ----------
+    exercise_id : str
+        A key of :data:`EXERCISES`, e.g. ``"2.1.4-gd-step"``.
+    solution : callable
+        The reader's function, with the signature given in the statement.
+
+    Returns
+    -------
+    bool
+        True when every case agrees with the reference solution.
+
+    Examples
+    --------
+    >>> check("2.1.7-soft-threshold", lambda z, t: z * (abs(z) > t))  # hard, not soft
+    Пока неверно. Проверка 1 из 5 (числа вокруг порога: z формы (7,), t = 1.0): ожидалось [-2.  0.  0.  0.  0.  0.  2.], получено [-3.  0.  0.  0.  0.  0.  3.]
+    False
+
+    See the book: «Упражнения» at the end of every section.
+    """
+    exercise = EXERCISES.get(exercise_id)
+    if exercise is None:
+        print(f"Нет упражнения {exercise_id!r}; есть: {', '.join(EXERCISES)}.")
+        return False
+    if not callable(solution):
+        print(f"Нужно передать функцию, а передан {type(solution).__name__}.")
+        return False
+    cases = exercise.cases()
+    for number, case in enumerate(cases, start=1):
+        problem = judge(exercise, case, solution)
+        if problem:
+            print(f"Пока неверно. Проверка {number} из {len(cases)} ({case.describe()}): {problem}")
+            return False
+    print(f"Верно: пройдены все проверки ({len(cases)} из {len(cases)}).")
+    return True
+
+
+def solution(exercise_id: str) -> Callable[..., Any]:
+    """The reference solution of an exercise (shown in the book behind «Показать»).
+
+    >>> solution("1.1-mae").__name__
+    'mae'
+    """
+    return EXERCISES[exercise_id].reference

@@ -1,0 +1,315 @@
+"""course_lib.exercises: every exercise accepts its reference and rejects wrong solutions.
+
+The references are checked against independent oracles (course_lib's estimators,
+scikit-learn, brute force), so a wrong reference cannot pass by agreeing with itself.
+"""
+
+import contextlib
+import io
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from sklearn.linear_model import Lasso as SkLasso
+from sklearn.linear_model import LinearRegression as SkLinearRegression
+
+from course_lib.exercises import EXERCISES, check, solution
+from course_lib.linear import LinearObjective, Ridge
+from course_lib.losses import HuberLoss, SquaredLoss
+from course_lib.optim import iterate_minibatches
+from course_lib.penalties import L1Penalty
+
+
+def verdict(exercise_id, function):
+    """check's return value and the text it printed."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        passed = check(exercise_id, function)
+    return passed, out.getvalue()
+
+
+def with_ones(X):
+    return np.column_stack([X, np.ones(len(X))])
+
+
+def _sgd_epoch(X, y, w, b, eta, batch_size, seed, *, shuffle=True, divisor=None, drop_last=False,
+               update_inside=True):
+    order = np.random.default_rng(seed).permutation(len(y)) if shuffle else np.arange(len(y))
+    grad_w_sum, grad_b_sum = np.zeros_like(w), 0.0
+    for start in range(0, len(y), batch_size):
+        batch = order[start:start + batch_size]
+        if drop_last and len(batch) < batch_size:
+            break
+        r = X[batch] @ w + b - y[batch]
+        n = divisor or len(batch)
+        grad_w, grad_b = 2 * X[batch].T @ r / n, 2 * r.sum() / n
+        if update_inside:
+            w, b = w - eta * grad_w, b - eta * grad_b
+        else:
+            grad_w_sum, grad_b_sum = grad_w_sum + grad_w, grad_b_sum + grad_b
+    if not update_inside:
+        w, b = w - eta * grad_w_sum, b - eta * grad_b_sum
+    return w, b
+
+
+def _max_rate_of(gram_of):
+    return lambda X: float(2 / np.linalg.eigvalsh(gram_of(X))[-1])
+
+
+def _weighted_median_low(y):  # the plain median: ignores the 1/|y| weights of MAPE
+    return float(np.median(y))
+
+
+# Typical mistakes, written for each exercise: every one must be rejected.
+MISTAKES = {
+    "1.1-mae": {
+        "без модуля": lambda t, p: float(np.mean(t - p)),
+        "сумма вместо среднего": lambda t, p: float(np.sum(np.abs(t - p))),
+    },
+    "1.1-best-constant-mae": {"среднее вместо медианы": lambda y: float(np.mean(y))},
+    "2.1.2-intercept": {
+        "забыт <x̄, w>": lambda X, y, w: float(y.mean()),
+        "знак": lambda X, y, w: float(y.mean() + X.mean(0) @ w),
+    },
+    "2.1.3-least-squares": {
+        "без сдвига": lambda X, y: (np.linalg.lstsq(X, y, rcond=None)[0], 0.0),
+        "сдвиг не с того конца": lambda X, y: (
+            np.linalg.lstsq(with_ones(X), y, rcond=None)[0][1:],
+            float(np.linalg.lstsq(with_ones(X), y, rcond=None)[0][0])),
+    },
+    "2.1.4-gd-step": {
+        "градиент суммы": lambda X, y, w, b, eta: (w - eta * 2 * X.T @ (X @ w + b - y),
+                                                   b - eta * 2 * (X @ w + b - y).sum()),
+        "сдвиг не обновляется": lambda X, y, w, b, eta: (w - eta * 2 * X.T @ (X @ w + b - y) / len(y), b),
+        "шаг против антиградиента": lambda X, y, w, b, eta: (w + eta * 2 * X.T @ (X @ w + b - y) / len(y),
+                                                             b + eta * 2 * (X @ w + b - y).mean()),
+    },
+    "2.1.4-max-learning-rate": {
+        "без столбца единиц": _max_rate_of(lambda X: 2 * X.T @ X / len(X)),
+        "гессиан суммы": _max_rate_of(lambda X: 2 * with_ones(X).T @ with_ones(X)),
+        "1/λ_max": lambda X: 0.5 * solution("2.1.4-max-learning-rate")(X),
+    },
+    "2.1.5-minibatch-gradient": {
+        "сумма вместо среднего": lambda Xb, yb, w, b: (2 * Xb.T @ (Xb @ w + b - yb),
+                                                       float(2 * (Xb @ w + b - yb).sum())),
+        "без двойки": lambda Xb, yb, w, b: (Xb.T @ (Xb @ w + b - yb) / len(yb),
+                                            float((Xb @ w + b - yb).mean())),
+    },
+    "2.1.5-sgd-epoch": {
+        "без перемешивания": lambda *a: _sgd_epoch(*a, shuffle=False),
+        "деление на B, а не на размер батча": lambda X, y, w, b, eta, B, s: _sgd_epoch(
+            X, y, w, b, eta, B, s, divisor=B),
+        "последний короткий батч потерян": lambda *a: _sgd_epoch(*a, drop_last=True),
+        "обновление после цикла": lambda *a: _sgd_epoch(*a, update_inside=False),
+    },
+    "2.1.6-ridge": {
+        "штраф на сдвиг": lambda X, y, alpha: (
+            lambda t: (t[:-1], float(t[-1])))(np.linalg.solve(
+                with_ones(X).T @ with_ones(X) + alpha * np.eye(X.shape[1] + 1), with_ones(X).T @ y)),
+        "без сдвига": lambda X, y, alpha: (
+            np.linalg.solve(X.T @ X + alpha * np.eye(X.shape[1]), X.T @ y), 0.0),
+    },
+    "2.1.7-soft-threshold": {
+        "жёсткий порог": lambda z, t: z * (np.abs(z) > t),
+        "без знака": lambda z, t: np.maximum(z - t, 0.0),
+    },
+    "2.1.7-lasso-alpha-max": {
+        "без центрирования": lambda X, y: float(2 * np.max(np.abs(X.T @ y))),
+        "без двойки": lambda X, y: float(np.max(np.abs((X - X.mean(0)).T @ (y - y.mean())))),
+    },
+    "2.1.8-huber-gradient": {
+        "знак": lambda y, p, d: np.clip(y - p, -d, d),
+        "без обрезки": lambda y, p, d: p - y,
+        "обрезка по ±1": lambda y, p, d: np.clip(p - y, -1, 1),
+    },
+    "2.1.8-best-constant-mape": {
+        "обычная медиана": _weighted_median_low,
+        "среднее": lambda y: float(np.mean(y)),
+    },
+}
+
+
+def test_every_exercise_has_typical_mistakes():
+    assert set(MISTAKES) == set(EXERCISES)
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_reference_passes(exercise_id):
+    passed, text = verdict(exercise_id, solution(exercise_id))
+    assert passed is True
+    assert text.startswith("Верно") and str(len(EXERCISES[exercise_id].cases())) in text
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_exercise_has_enough_cases(exercise_id):
+    assert len(EXERCISES[exercise_id].cases()) >= 3
+
+
+def perturbed(function):
+    def bend(value):
+        if isinstance(value, tuple):
+            return tuple(bend(v) for v in value)
+        return np.asarray(value) * (1 + 1e-3) + 1e-3
+    return lambda *args: bend(function(*args))
+
+
+def generic_wrong(exercise_id):
+    def raises(*args):
+        raise RuntimeError("oops")
+
+    return {
+        "константа": lambda *args: 0.0,
+        "исключение": raises,
+        "None": lambda *args: None,
+        "NaN": lambda *args: np.nan,
+        "строка": lambda *args: "42",
+        "чуть сдвинутый эталон": perturbed(solution(exercise_id)),
+    }
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISES)
+def test_wrong_solutions_are_rejected_with_a_named_case(exercise_id):
+    wrong = generic_wrong(exercise_id) | MISTAKES[exercise_id]
+    for name, function in wrong.items():
+        passed, text = verdict(exercise_id, function)
+        assert passed is False, f"{name!r} was accepted"
+        assert text.startswith("Пока неверно. Проверка "), text
+        assert "формы" in text or "=" in text, text  # the case is named by its inputs
+
+
+def test_verdict_names_the_problem():
+    assert "функция вернула None" in verdict("1.1-mae", lambda t, p: None)[1]
+    assert "RuntimeError: oops" in verdict("1.1-mae", generic_wrong("1.1-mae")["исключение"])[1]
+    assert "NaN" in verdict("2.1.7-soft-threshold", lambda z, t: z * np.nan)[1]
+    text = verdict("2.1.7-soft-threshold", lambda z, t: z[:-1])[1]
+    assert "ожидалась форма (7,), получена (6,)" in text
+    text = verdict("2.1.4-gd-step", lambda *a: a[2])[1]
+    assert "ожидался кортеж из 2 значений" in text
+    assert "не минимизирует цель" in verdict("1.1-best-constant-mae", np.mean)[1]
+
+
+def test_output_is_deterministic_and_bad_calls_do_not_raise():
+    first = verdict("2.1.5-sgd-epoch", lambda *a: _sgd_epoch(*a, shuffle=False))
+    assert verdict("2.1.5-sgd-epoch", lambda *a: _sgd_epoch(*a, shuffle=False)) == first
+    assert verdict("no-such-exercise", np.mean)[0] is False
+    assert verdict("1.1-mae", 42) == (False, "Нужно передать функцию, а передан int.\n")
+
+
+def test_a_solution_writing_into_its_input_does_not_spoil_the_check():
+    def destructive(X, y, w):
+        value = float(y.mean() - X.mean(axis=0) @ w)
+        X[:] = 0.0
+        y[:] = 0.0
+        return value
+
+    assert verdict("2.1.2-intercept", destructive)[0] is True
+
+
+def test_score_exercises_accept_any_minimizer():
+    # with an even number of objects every point between the middle two minimizes MAE
+    upper_median = lambda y: float(np.sort(y)[len(y) // 2])  # noqa: E731
+    assert verdict("1.1-best-constant-mae", upper_median)[0] is True
+
+
+# ---------------------------------------------------- the references against independent oracles
+
+def regression_data(seed=0, n=60, d=4):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(3.0, 2.0, (n, d))
+    return X, X @ rng.normal(0, 2, d) + 5 + rng.normal(0, 1, n)
+
+
+def test_least_squares_and_intercept_match_scikit_learn():
+    X, y = regression_data()
+    sk = SkLinearRegression().fit(X, y)
+    w, b = solution("2.1.3-least-squares")(X, y)
+    np.testing.assert_allclose(w, sk.coef_, rtol=1e-10)
+    assert b == pytest.approx(sk.intercept_, rel=1e-10)
+    assert solution("2.1.2-intercept")(X, y, sk.coef_) == pytest.approx(sk.intercept_, rel=1e-10)
+
+
+def test_gd_step_and_minibatch_gradient_match_the_linear_objective():
+    X, y = regression_data(1)
+    w, b, eta = np.array([0.5, -1.0, 2.0, 0.0]), 1.5, 0.01
+    objective = LinearObjective(SquaredLoss(), None, 0.0, len(y), True)
+    _, grad = objective(np.append(w, b), X, y)
+    w_new, b_new = solution("2.1.4-gd-step")(X, y, w, b, eta)
+    np.testing.assert_allclose(np.append(w_new, b_new), np.append(w, b) - eta * grad, rtol=1e-12)
+    grad_w, grad_b = solution("2.1.5-minibatch-gradient")(X[:7], y[:7], w, b)
+    np.testing.assert_allclose(np.append(grad_w, grad_b), objective(np.append(w, b), X[:7], y[:7])[1],
+                               rtol=1e-12)
+
+
+def test_max_learning_rate_separates_convergence_from_divergence():
+    rng = np.random.default_rng(2)
+    X = rng.normal(4.0, 1.0, (80, 3)) * [1.0, 3.0, 0.5]
+    y = X @ [1.0, -2.0, 3.0] + 1.0
+    eta_max = solution("2.1.4-max-learning-rate")(X)
+    step = solution("2.1.4-gd-step")
+
+    def final_error(eta):
+        w, b = np.zeros(3), 0.0
+        for _ in range(3000):
+            w, b = step(X, y, w, b, eta)
+        return float(np.mean((X @ w + b - y) ** 2))
+
+    assert final_error(0.98 * eta_max) < final_error(0.0) * 0.5
+    assert final_error(1.02 * eta_max) > 1e6
+
+
+def test_sgd_epoch_matches_iterate_minibatches_with_the_same_seed():
+    X, y = regression_data(3, n=23)
+    w, b = np.zeros(4), 0.0
+    objective = LinearObjective(SquaredLoss(), None, 0.0, len(y), True)
+    theta = np.zeros(5)
+    for X_b, y_b in iterate_minibatches(X, y, 5, rng=np.random.default_rng(7)):
+        theta = theta - 0.001 * objective(theta, X_b, y_b)[1]
+    w, b = solution("2.1.5-sgd-epoch")(X, y, w, b, 0.001, 5, 7)
+    np.testing.assert_allclose(np.append(w, b), theta, rtol=1e-12)
+
+
+def test_ridge_matches_course_lib_ridge():
+    X, y = regression_data(4)
+    model = Ridge(alpha=30.0, solver="normal").fit(X, y)
+    w, b = solution("2.1.6-ridge")(X, y, 30.0)
+    np.testing.assert_allclose(w, model.coef_, rtol=1e-9)
+    assert b == pytest.approx(model.intercept_, rel=1e-9)
+
+
+def test_soft_threshold_is_the_l1_prox():
+    z = np.linspace(-3, 3, 13)
+    np.testing.assert_array_equal(solution("2.1.7-soft-threshold")(z, 1.0), L1Penalty().prox(z, 1.0))
+
+
+def test_lasso_alpha_max_is_where_scikit_learn_zeroes_every_weight():
+    X, y = regression_data(5, n=50)
+    alpha_max = solution("2.1.7-lasso-alpha-max")(X, y)
+    n = len(y)  # our alpha = scikit-learn's alpha * 2n
+    fit = lambda alpha: SkLasso(alpha=alpha / (2 * n), tol=1e-12).fit(X, y).coef_  # noqa: E731
+    assert not np.any(fit(alpha_max))
+    assert np.any(fit(0.99 * alpha_max))
+
+
+def test_huber_gradient_matches_huber_loss():
+    rng = np.random.default_rng(6)
+    y, p = rng.normal(0, 3, 40), rng.normal(0, 3, 40)
+    np.testing.assert_allclose(solution("2.1.8-huber-gradient")(y, p, 1.7),
+                               HuberLoss(delta=1.7).gradient(y, p))
+
+
+@pytest.mark.parametrize("exercise_id", [i for i, e in EXERCISES.items() if e.score is not None])
+def test_score_references_are_minimizers_by_brute_force(exercise_id):
+    """Both objectives are convex and piecewise linear in c: the minimum is at a data point."""
+    exercise = EXERCISES[exercise_id]
+    for case in exercise.cases():
+        (y,) = case.args.values()
+        best = min(exercise.score(y, c) for c in y)
+        assert exercise.score(y, exercise.reference(y)) == pytest.approx(best, rel=1e-12)
+
+
+def test_teachers_listing():
+    out = subprocess.run([sys.executable, "-m", "course_lib.exercises"], capture_output=True,
+                         text=True, check=True).stdout
+    assert all(exercise_id in out for exercise_id in EXERCISES)
+    assert out.index("Раздел 1.1") < out.index("Раздел 2.1.2") < out.index("Раздел 2.1.8")
