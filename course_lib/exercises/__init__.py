@@ -21,6 +21,7 @@ from ._check import Case, Exercise, judge
 
 __all__ = ["EXERCISES", "Case", "Exercise", "check", "solution"]
 
+#: Every exercise by id (``"2.1.4-gd-step"``), in the order of the book.
 EXERCISES: dict[str, Exercise] = {
     exercise.id: exercise for module in (chapter1, linear) for exercise in module.EXERCISES
 }
