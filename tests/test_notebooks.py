@@ -135,3 +135,26 @@ def test_bold_terms_are_in_the_glossary(path):
     missing = [b for b in bold if "{term}" not in b and not b.rstrip().endswith((".", ":", "?"))
                and not is_glossary_term(b, terms)]
     assert not missing, f"bold, but not in the glossary (add it there, or use *italic*): {missing}"
+
+
+def headings(path):
+    return [line for text in markdown_texts(path) for line in text.splitlines()
+            if line.startswith("## ")]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_every_notebook_ends_with_summary_then_exercises(path):
+    """«Итоги» then «Упражнения» close every section; 3-5 exercises, numbered run-in headings."""
+    assert headings(path)[-2:] == ["## Итоги", "## Упражнения"], headings(path)[-3:]
+    texts = markdown_texts(path)
+    start = next(i for i, text in enumerate(texts) if text.startswith("## Упражнения"))
+    numbers = re.findall(r"^\*\*(\d+)\. ", "\n".join(texts[start:]), flags=re.M)
+    assert numbers == [str(n) for n in range(1, len(numbers) + 1)] and 3 <= len(numbers) <= 5, numbers
+
+
+def test_every_registered_exercise_is_in_the_book_once():
+    from course_lib.exercises import EXERCISES
+
+    checked = [m.group(1) for path in NOTEBOOKS for text in code_texts(path)
+               for m in re.finditer(r'check\("([^"]+)"', text)]
+    assert sorted(checked) == sorted(EXERCISES), "each exercise is checked exactly once in the book"

@@ -488,6 +488,57 @@ def test_notebook_pages_offer_download_and_binder(reports, notebook_pages, base_
 
 
 # --------------------------------------------------------------------------
+# Exercises: every notebook page ends with «Упражнения», answers hidden until clicked
+
+# The answers of one page's «Упражнения» section: dropdown admonitions (question answers) and
+# collapsed cell outputs (reference solutions). For each, whether a reader sees it now.
+INSPECT_ANSWERS = """
+() => {
+  const heading = Array.from(document.querySelectorAll('section > h2'))
+    .find(h => h.textContent.trim().startsWith('Упражнения'));
+  if (!heading) return null;
+  const section = heading.parentElement;
+  const seen = el => el.checkVisibility() && el.getBoundingClientRect().height > 0;
+  const answers = [
+    ...Array.from(section.querySelectorAll('.admonition.dropdown'),
+                  box => ({kind: 'ответ', body: box.querySelector(':scope > :not(.admonition-title):not(button)')})),
+    ...Array.from(section.querySelectorAll('details.hide'),
+                  box => ({kind: 'решение', body: box.querySelector('.cell_output')})),
+  ];
+  return answers.map(a => ({kind: a.kind, visible: !!a.body && seen(a.body),
+                            text: a.body ? a.body.textContent.trim().slice(0, 40) : ''}));
+}
+"""
+CLICK_ALL_TOGGLES = """
+() => {
+  const heading = Array.from(document.querySelectorAll('section > h2'))
+    .find(h => h.textContent.trim().startsWith('Упражнения'));
+  const section = heading.parentElement;
+  section.querySelectorAll('.admonition.dropdown button.toggle-button').forEach(b => b.click());
+  section.querySelectorAll('details.hide > summary').forEach(s => s.click());
+}
+"""
+
+
+def test_exercise_answers_are_hidden_until_clicked(browser, base_url, notebook_pages):
+    assert notebook_pages, "no notebook pages found"
+    for name in notebook_pages:
+        with open_page(browser, base_url + name, name) as (page, report):
+            before = page.evaluate(INSPECT_ANSWERS)
+            assert before is not None, f"{name}: no «Упражнения» section"
+            kinds = {answer["kind"] for answer in before}
+            assert kinds == {"ответ", "решение"}, f"{name}: answers and solutions expected, got {kinds}"
+            shown = [a["text"] for a in before if a["visible"]]
+            assert not shown, f"{name}: visible before a click: {shown}"
+            page.evaluate(CLICK_ALL_TOGGLES)
+            page.wait_for_timeout(300)  # the toggle animation
+            after = page.evaluate(INSPECT_ANSWERS)
+            hidden = [a["kind"] for a in after if not a["visible"] or not a["text"]]
+            assert not hidden, f"{name}: still hidden (or empty) after a click: {hidden}"
+        assert not report.errors and not report.blocked, (report.errors, report.blocked)
+
+
+# --------------------------------------------------------------------------
 # Search and navigation
 
 
