@@ -7,10 +7,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 NOTEBOOKS := $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*' | sort)
 
-.PHONY: help venv book test unit nbval site notebooks lab bench clean
+.PHONY: help venv book pdf test unit nbval site notebooks lab bench clean
 
 help:
 	@echo "make book       build the site into _build/html"
+	@echo "make pdf        the whole book as one PDF: _build/latex/book.pdf (needs xelatex)"
 	@echo "make test       every test: unit, notebooks (nbval), book build, site checks"
 	@echo "make notebooks  re-execute every notebook in place, top to bottom"
 	@echo "make lab        open the notebooks in JupyterLab"
@@ -28,7 +29,22 @@ $(STAMP): requirements.txt pyproject.toml
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
 
-test: book
+# The PDF needs TeX Live with xelatex (.ci/run installs it). Without it, outside CI,
+# the PDF is skipped with a note and its tests skip too; in CI a missing xelatex fails.
+# The site links to the PDF at _build/html/book.pdf.
+pdf: book
+	@if ! command -v xelatex >/dev/null; then \
+	  echo "make pdf: xelatex not found; install: apt-get install texlive-xetex texlive-lang-cyrillic" \
+	       "texlive-latex-extra texlive-fonts-recommended fonts-dejavu latexmk xindy"; \
+	  test "$$CI" != true; \
+	else \
+	  $(BIN)/jupyter-book build . --builder pdflatex >_build/pdf.log 2>&1 \
+	    || { tail -40 _build/pdf.log; exit 1; }; \
+	  cp _build/latex/book.pdf _build/html/book.pdf; \
+	  echo "make pdf: _build/latex/book.pdf"; \
+	fi
+
+test: book pdf
 	$(BIN)/python -m pytest tests course_lib book --doctest-modules --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 unit: $(STAMP)
