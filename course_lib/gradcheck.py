@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["numerical_gradient", "relative_error", "check_backward", "check_loss_backward"]
+__all__ = ["check_backward", "check_loss_backward", "numerical_gradient", "relative_error"]
 
 Array = NDArray[np.float64]
 

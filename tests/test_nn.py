@@ -4,9 +4,22 @@ import warnings
 
 import numpy as np
 import pytest
+from scipy.special import log_softmax as scipy_log_softmax
+from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
 
-from course_lib.gradcheck import check_backward
-from course_lib.nn import Linear, ReLU, Sigmoid, Tanh
+from course_lib.gradcheck import check_backward, check_loss_backward, numerical_gradient
+from course_lib.nn import (
+    SGD,
+    Adam,
+    CrossEntropyLoss,
+    Linear,
+    MSELoss,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Tanh,
+    log_softmax,
+)
 
 GRAD_TOL = 1e-6  # the issue's bound on the relative error in float64
 
@@ -113,3 +126,228 @@ def test_layer_errors_name_the_problem():
         Linear(0, 3)
     with pytest.raises(ValueError, match="init must be"):
         Linear(2, 3, init="xavier")
+
+
+# -- losses ---------------------------------------------------------------------
+def test_mse_loss_value_and_gradient():
+    out, y = batch(5, 3), batch(5, 3, seed=1)
+    loss = MSELoss()
+    assert loss.forward(out, y) == pytest.approx(np.mean((out - y) ** 2), rel=1e-14)
+    np.testing.assert_allclose(loss.backward(), 2 * (out - y) / 15, rtol=1e-14)
+    assert check_loss_backward(loss, out, y) < GRAD_TOL
+    column = batch(5, 1)
+    assert check_loss_backward(loss, column, y[:, 0]) < GRAD_TOL  # (N,) target for one output
+    assert loss.forward(column, y[:, 0]) == pytest.approx(np.mean((column[:, 0] - y[:, 0]) ** 2))
+
+
+def test_cross_entropy_value_and_gradient():
+    logits, labels = batch(6, 4, scale=3.0), np.array([0, 3, 1, 1, 2, 0])
+    loss = CrossEntropyLoss()
+    expected = -np.mean(scipy_log_softmax(logits, axis=1)[np.arange(6), labels])
+    assert loss.forward(logits, labels) == pytest.approx(expected, rel=1e-13)
+    assert check_loss_backward(loss, logits, labels) < GRAD_TOL
+    np.testing.assert_allclose(log_softmax(logits), scipy_log_softmax(logits, axis=1), atol=1e-14)
+
+
+@pytest.mark.parametrize("loss, target", [(MSELoss(), batch(6, 2, seed=3)),
+                                          (CrossEntropyLoss(), np.array([0, 1, 1, 0, 1, 0]))])
+def test_sample_weights_are_a_weighted_mean(loss, target):
+    out, weights = batch(6, 2, seed=2), np.array([1.0, 2.0, 0.0, 1.0, 3.0, 1.0])
+    value = loss.forward(out, target, sample_weight=weights)
+    repeat = np.repeat(np.arange(6), weights.astype(int))  # weight 2 = the row twice
+    assert value == pytest.approx(loss.forward(out[repeat], target[repeat]), rel=1e-13)
+    loss.forward(out, target, sample_weight=weights)
+    grad = loss.backward()
+    np.testing.assert_array_equal(grad[2], 0.0)  # zero weight, zero gradient
+    numeric = numerical_gradient(lambda o: loss.forward(o, target, sample_weight=weights), out)
+    np.testing.assert_allclose(grad, numeric, atol=1e-9)
+
+
+def test_cross_entropy_is_finite_at_huge_logits_without_warnings():
+    logits = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 1e4], [0.0, 0.0, 0.0]])
+    labels = np.array([0, 0, 2])
+    loss = CrossEntropyLoss()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        value = loss.forward(logits, labels)
+        grad = loss.backward()
+    # row 0: log p = 0; row 1: -(2e4 + log 2); row 2: log 3
+    assert value == pytest.approx((0.0 + 2e4 + np.log(2) + np.log(3)) / 3, rel=1e-14)
+    expected = np.array([[0.0, 0.0, 0.0], [-1.0, 0.5, 0.5], [1 / 3, 1 / 3, -2 / 3]]) / 3
+    np.testing.assert_allclose(grad, expected, atol=1e-15)
+
+
+def test_losses_do_not_write_into_the_callers_arrays():
+    out, y, labels = batch(4, 3), batch(4, 3, seed=1), np.array([0, 2, 1, 2])
+    copies = [a.copy() for a in (out, y, labels)]
+    for loss, target in ((MSELoss(), y), (CrossEntropyLoss(), labels)):
+        loss.forward(out, target)
+        loss.backward()
+    for a, before in zip((out, y, labels), copies):
+        np.testing.assert_array_equal(a, before)
+
+
+def test_loss_errors_name_the_problem():
+    ce, mse = CrossEntropyLoss(), MSELoss()
+    with pytest.raises(ValueError, match=r"class indices of shape \(2,\).*argmax"):
+        ce.forward(np.zeros((2, 3)), np.eye(3)[:2])
+    with pytest.raises(ValueError, match=r"must lie in 0..2"):
+        ce.forward(np.zeros((2, 3)), [0, 3])
+    with pytest.raises(ValueError, match="integer class indices"):
+        ce.forward(np.zeros((2, 3)), [0.5, 1.0])
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        ce.forward(np.array([[0.0, np.nan]]), [0])
+    with pytest.raises(ValueError, match=r"target must have the output's shape \(2, 3\)"):
+        mse.forward(np.zeros((2, 3)), np.zeros(2))
+    with pytest.raises(ValueError, match=r"output must be of shape \(n_samples, n_outputs\)"):
+        mse.forward(np.zeros(3), np.zeros(3))
+    with pytest.raises(ValueError, match="sample_weight must be of shape"):
+        mse.forward(np.zeros((2, 1)), np.zeros(2), sample_weight=[1.0])
+    with pytest.raises(RuntimeError, match="forward before backward"):
+        CrossEntropyLoss().backward()
+
+
+# -- networks -------------------------------------------------------------------
+def test_network_gradients_for_every_parameter():
+    net = Sequential(Linear(4, 5, random_state=0), Tanh(), Linear(5, 3, random_state=1),
+                     Sigmoid(), Linear(3, 2, random_state=2), ReLU(), Linear(2, 2, random_state=3))
+    for i in (0, 2, 4, 6):
+        net.layers[i].params["b"] = np.random.default_rng(i).normal(size=net.layers[i].out_features)
+    errors = check_backward(net, batch())
+    assert set(errors) == {"input", "0.W", "0.b", "2.W", "2.b", "4.W", "4.b", "6.W", "6.b"}
+    assert max(errors.values()) < GRAD_TOL
+
+
+def test_network_with_loss_gradients():
+    # the whole chain: d CrossEntropy(net(X)) / d W checked for every layer
+    X, labels = batch(), np.array([0, 1, 2, 2, 1, 0])
+    net = Sequential(Linear(4, 6, random_state=0), ReLU(), Linear(6, 3, random_state=1))
+    loss = CrossEntropyLoss()
+    loss.forward(net.forward(X), labels)
+    assert net.backward(loss.backward(), input_grad=False) is None
+    for layer in (net[0], net[2]):
+        def cost(W, layer=layer):
+            saved, layer.params["W"] = layer.params["W"], W
+            value = loss.forward(net.forward(X), labels)
+            layer.params["W"] = saved
+            return value
+        numeric = numerical_gradient(cost, layer.params["W"])
+        np.testing.assert_allclose(layer.grads["W"], numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_seed_one_neuron_network_matches_hand_chain_rule():
+    """Chapter 5: x -> w1 x + b1 -> sigma -> w2 a + b2 -> sigma -> C = (a - y)^2."""
+    x, y = 0.8, 1.0
+    w1, b1, w2, b2 = 1.3, -0.4, 0.9, 0.2
+    net = Sequential(Linear(1, 1), Sigmoid(), Linear(1, 1), Sigmoid())
+    net[0].params.update(W=np.array([[w1]]), b=np.array([b1]))
+    net[2].params.update(W=np.array([[w2]]), b=np.array([b2]))
+    loss = MSELoss()
+    cost = loss.forward(net.forward([[x]]), [y])
+    net.backward(loss.backward())
+
+    def sigma(z):
+        return 1 / (1 + np.exp(-z))
+
+    def sigma_prime(z):
+        return sigma(z) * (1 - sigma(z))  # the erratum of 5.1.4
+
+    z1 = w1 * x + b1                           # z^(L-1)
+    a1 = sigma(z1)                             # a^(L-1)
+    zL = w2 * a1 + b2                          # z^(L)
+    aL = sigma(zL)                             # a^(L)
+    dC_daL = 2 * (aL - y)
+    dC_dw2 = a1 * sigma_prime(zL) * dC_daL     # 5.1.4, figure 5.5
+    dC_db2 = 1 * sigma_prime(zL) * dC_daL      # figure 5.7
+    dC_da1 = w2 * sigma_prime(zL) * dC_daL     # figure 5.10
+    dC_dw1 = x * sigma_prime(z1) * dC_da1      # 5.1.5, figure 5.13
+    dC_db1 = 1 * sigma_prime(z1) * dC_da1
+    assert cost == pytest.approx((aL - y) ** 2, rel=1e-14)
+    for got, want in ((net[2].grads["W"], dC_dw2), (net[2].grads["b"], dC_db2),
+                      (net[0].grads["W"], dC_dw1), (net[0].grads["b"], dC_db1)):
+        assert got.size == 1 and got.item() == pytest.approx(want, rel=1e-12)
+    assert abs(dC_dw1) > 1e-3  # a nonzero gradient actually reached the first layer
+
+
+def test_sequential_checks_widths_and_layers():
+    with pytest.raises(ValueError, match=r"layer 2 Linear\(4, 2\) expects 4 features, "
+                                         r"but layer 0 Linear\(3, 5\) gives 5"):
+        Sequential(Linear(3, 5), ReLU(), Linear(4, 2))
+    with pytest.raises(TypeError, match="is not a layer"):
+        Sequential(Linear(3, 5), np.tanh)
+    with pytest.raises(ValueError, match="at least one layer"):
+        Sequential()
+    net = Sequential(Linear(3, 2), ReLU())
+    with pytest.raises(ValueError, match=r"expects input of shape \(n_samples, 3\), got \(4, 2\)"):
+        net.forward(np.ones((4, 2)))
+    assert len(net) == 2 and isinstance(net[1], ReLU) and "Linear(3, 2)" in repr(net)
+
+
+# -- optimizers -----------------------------------------------------------------
+def _two_layer_net():
+    return Sequential(Linear(3, 4, random_state=0), Tanh(), Linear(4, 2, random_state=1))
+
+
+def _random_grads(net, rng):
+    for layer in net.layers:
+        layer.grads = {key: rng.normal(size=p.shape) for key, p in layer.params.items()}
+
+
+@pytest.mark.parametrize("make, reference", [
+    (lambda net: SGD(net, 0.1),
+     lambda params: SGDOptimizer(params, 0.1, momentum=0.0, nesterov=False)),
+    (lambda net: SGD(net, 0.1, momentum=0.9),
+     lambda params: SGDOptimizer(params, 0.1, momentum=0.9, nesterov=False)),
+    (lambda net: SGD(net, 0.05, momentum=0.8, nesterov=True),
+     lambda params: SGDOptimizer(params, 0.05, momentum=0.8, nesterov=True)),
+    (lambda net: Adam(net, 0.01, beta_1=0.8, beta_2=0.99, epsilon=1e-6),
+     lambda params: AdamOptimizer(params, 0.01, beta_1=0.8, beta_2=0.99, epsilon=1e-6)),
+], ids=["sgd", "momentum", "nesterov", "adam"])
+def test_optimizers_match_scikit_learn_updates(make, reference):
+    net, rng = _two_layer_net(), np.random.default_rng(0)
+    params = [layer.params[key].copy() for layer in net.layers for key in layer.params]
+    optimizer, oracle = make(net), reference(params)
+    for _ in range(5):
+        _random_grads(net, rng)
+        optimizer.step()
+        oracle.update_params(params, [layer.grads[key] for layer in net.layers
+                                      for key in layer.params])
+    ours = [layer.params[key] for layer in net.layers for key in layer.params]
+    for got, want in zip(ours, params):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
+def test_optimizer_is_the_only_writer_and_never_into_shared_arrays():
+    layer = Linear(2, 2, random_state=0)
+    W = np.ones((2, 2))
+    layer.params["W"] = W
+    net = Sequential(layer)
+    net.forward(np.ones((3, 2)))
+    net.backward(np.ones((3, 2)))
+    np.testing.assert_array_equal(layer.params["W"], 1.0)  # backward changed nothing
+    Adam(net, 0.1).step()
+    np.testing.assert_array_equal(W, 1.0)  # the caller's array is untouched
+    np.testing.assert_allclose(layer.params["W"], 0.9)  # Adam's first step: eta * sign(g)
+
+
+def test_optimizer_arguments_are_checked():
+    net = _two_layer_net()
+    with pytest.raises(ValueError, match="learning_rate must be positive"):
+        SGD(net, 0.0)
+    with pytest.raises(ValueError, match=r"momentum must be in \[0, 1\)"):
+        SGD(net, 0.1, momentum=1.0)
+    with pytest.raises(ValueError, match="beta_2 must be positive and below 1"):
+        Adam(net, beta_2=1.0)
+
+
+def test_training_loop_fits_xor():
+    X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    labels = np.array([0, 1, 1, 0])
+    net = Sequential(Linear(2, 8, init="he", random_state=0), ReLU(), Linear(8, 2, random_state=1))
+    loss, optimizer = CrossEntropyLoss(), Adam(net, 0.05)
+    for _ in range(300):
+        value = loss.forward(net.forward(X), labels)
+        net.backward(loss.backward(), input_grad=False)
+        optimizer.step()
+    assert value < 0.05
+    np.testing.assert_array_equal(net.forward(X).argmax(axis=1), labels)

@@ -23,7 +23,7 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["Layer", "Linear", "Sigmoid", "Tanh", "ReLU"]
+__all__ = ["Layer", "Linear", "ReLU", "Sigmoid", "Tanh"]
 
 Array = NDArray[np.float64]
 

@@ -1,0 +1,198 @@
+r"""Losses of a network's output: mean squared error and softmax cross-entropy.
+
+See the book: section 5.1 (the loss :math:`C` that backpropagation differentiates).
+
+A loss compares the output of the last layer with the target and is the
+first link of backpropagation:
+
+* ``forward(output, target) -> float``: the loss averaged over the batch;
+* ``backward() -> ndarray``: :math:`\partial C / \partial\,\mathrm{output}`,
+  of the output's shape, which the network's ``backward`` takes.
+
+Both take optional ``sample_weight`` :math:`s_i \ge 0`: the mean becomes
+:math:`\sum_i s_i \ell_i / \sum_i s_i`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+__all__ = ["CrossEntropyLoss", "MSELoss", "log_softmax"]
+
+Array = NDArray[np.float64]
+
+
+def log_softmax(logits: ArrayLike) -> Array:
+    r"""Row-wise :math:`\log \operatorname{softmax}`, stable for logits of any size.
+
+    .. math:: \log p_{ik} = z_{ik} - \log \sum_j e^{z_{ij}}
+        = (z_{ik} - m_i) - \log \sum_j e^{z_{ij} - m_i}, \qquad m_i = \max_j z_{ij}
+
+    Shifting by the row maximum leaves the value unchanged and makes every
+    exponent :math:`\le 0`, so ``exp`` cannot overflow and the sum is :math:`\ge 1`.
+
+    Parameters
+    ----------
+    logits : array-like of shape (n_samples, n_classes)
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_classes)
+
+    Examples
+    --------
+    >>> np.exp(log_softmax([[1e4, 1e4, -1e4]])).round(3)
+    array([[0.5, 0.5, 0. ]])
+
+    See the book: section 5.1.
+    """
+    z = np.asarray(logits, dtype=np.float64)
+    shifted = z - z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def _check_output(loss: object, output: ArrayLike) -> Array:
+    output = np.asarray(output, dtype=np.float64)
+    if output.ndim != 2 or output.shape[0] == 0:
+        raise ValueError(
+            f"{type(loss).__name__}: output must be of shape (n_samples, n_outputs), got {output.shape}"
+        )
+    if not np.isfinite(output).all():
+        raise ValueError(
+            f"{type(loss).__name__}: output contains NaN or infinity (lower the learning rate?)"
+        )
+    return output
+
+
+def _normalized_weights(sample_weight: ArrayLike | None, n_samples: int) -> Array:
+    r"""Weights :math:`s_i / \sum_j s_j` (all :math:`1/N` when not given)."""
+    if sample_weight is None:
+        return np.full(n_samples, 1.0 / n_samples)
+    weights = np.asarray(sample_weight, dtype=np.float64)
+    if weights.shape != (n_samples,):
+        raise ValueError(f"sample_weight must be of shape ({n_samples},), got {weights.shape}")
+    total = weights.sum()
+    if not np.isfinite(weights).all() or (weights < 0).any() or total <= 0:
+        raise ValueError("sample_weight must be finite, non-negative and not all zero")
+    return weights / total
+
+
+class MSELoss:
+    r"""Mean squared error, averaged over the batch and the outputs.
+
+    .. math:: C = \frac{1}{N k} \sum_{i=1}^N \sum_{j=1}^k (a_{ij} - y_{ij})^2,
+        \qquad \frac{\partial C}{\partial a_{ij}} = \frac{2}{N k} (a_{ij} - y_{ij})
+
+    For one output and one object this is the seed's :math:`C = (a^{(L)} - y)^2`
+    with :math:`\partial C/\partial a^{(L)} = 2(a^{(L)} - y)`.
+
+    ``target`` has the output's shape ``(n_samples, k)``; for ``k = 1`` a
+    vector of shape ``(n_samples,)`` is taken as a column (explicitly, not by
+    broadcasting, which would silently give an ``(N, N)`` matrix).
+
+    Examples
+    --------
+    >>> loss = MSELoss()
+    >>> round(loss.forward([[0.68]], [1.0]), 6)  # the seed's example: (0.68 - 1)^2
+    0.1024
+    >>> loss.backward().round(6)
+    array([[-0.64]])
+
+    See the book: section 5.1.
+    """
+
+    def forward(
+        self, output: ArrayLike, target: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> float:
+        """Mean squared error; caches the residual for :meth:`backward`."""
+        output = _check_output(self, output)
+        target = np.asarray(target, dtype=np.float64)
+        if target.ndim == 1 and output.shape[1] == 1:
+            target = target[:, None]
+        if target.shape != output.shape:
+            raise ValueError(
+                f"MSELoss: target must have the output's shape {output.shape}, got {target.shape}"
+            )
+        self._residual = output - target
+        self._weights = _normalized_weights(sample_weight, output.shape[0]) / output.shape[1]
+        return float(self._weights @ np.sum(self._residual ** 2, axis=1))
+
+    def backward(self) -> Array:
+        r""":math:`\partial C / \partial a = 2 s_i (a - y) / (k \sum s)`, shape ``(n_samples, k)``."""
+        if getattr(self, "_residual", None) is None:
+            raise RuntimeError("MSELoss: call forward before backward")
+        return 2.0 * self._weights[:, None] * self._residual
+
+    def __repr__(self) -> str:
+        return "MSELoss()"
+
+
+class CrossEntropyLoss:
+    r"""Softmax cross-entropy of logits and integer class labels.
+
+    For logits :math:`z_i \in \mathbb{R}^K` (the last linear layer, no
+    activation after it) and classes :math:`y_i \in \{0, \dots, K-1\}`:
+
+    .. math::
+        p_{ik} = \frac{e^{z_{ik}}}{\sum_j e^{z_{ij}}}, \qquad
+        C = -\frac1N \sum_{i=1}^N \log p_{i y_i}, \qquad
+        \frac{\partial C}{\partial z_{ik}} = \frac1N \left(p_{ik} - [k = y_i]\right).
+
+    The gradient follows from :math:`-\log p_{iy} = \log\sum_j e^{z_{ij}} - z_{iy}`:
+    the derivative of the log-sum-exp is the softmax itself. Softmax and loss
+    are computed together by :func:`log_softmax`, so logits of :math:`\pm 10^4`
+    give a finite loss and no warnings.
+
+    Examples
+    --------
+    >>> loss = CrossEntropyLoss()
+    >>> round(loss.forward([[0.0, 0.0], [1e4, -1e4]], [1, 1]), 4)  # (log 2 + 2e4) / 2
+    10000.3466
+    >>> loss.backward()
+    array([[ 0.25, -0.25],
+           [ 0.5 , -0.5 ]])
+
+    See the book: section 5.1.
+    """
+
+    def forward(
+        self, output: ArrayLike, target: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> float:
+        """Mean cross-entropy; caches the probabilities for :meth:`backward`."""
+        logits = _check_output(self, output)
+        labels = self._check_target(target, *logits.shape)
+        log_p = log_softmax(logits)
+        rows = np.arange(len(labels))
+        self._labels, self._proba = labels, np.exp(log_p)
+        self._weights = _normalized_weights(sample_weight, logits.shape[0])
+        return float(-(self._weights @ log_p[rows, labels]))
+
+    def backward(self) -> Array:
+        r""":math:`\partial C/\partial z = s_i (p - \mathrm{onehot}(y)) / \sum s`, shape ``(n_samples, K)``."""
+        if getattr(self, "_proba", None) is None:
+            raise RuntimeError("CrossEntropyLoss: call forward before backward")
+        grad = self._proba.copy()
+        grad[np.arange(len(self._labels)), self._labels] -= 1.0
+        grad *= self._weights[:, None]
+        return grad
+
+    @staticmethod
+    def _check_target(target: ArrayLike, n_samples: int, n_classes: int) -> NDArray[np.intp]:
+        labels = np.asarray(target)
+        if labels.shape != (n_samples,):
+            raise ValueError(
+                f"CrossEntropyLoss: target must be class indices of shape ({n_samples},), got "
+                f"shape {labels.shape} (for one-hot rows pass target.argmax(axis=1))"
+            )
+        if labels.dtype.kind not in "iuf" or not np.all(np.mod(labels, 1) == 0):
+            raise ValueError("CrossEntropyLoss: target must hold integer class indices")
+        if labels.min() < 0 or labels.max() >= n_classes:
+            raise ValueError(
+                f"CrossEntropyLoss: class indices must lie in 0..{n_classes - 1} "
+                f"(one logit per class), got {labels.min()}..{labels.max()}"
+            )
+        return labels.astype(np.intp)
+
+    def __repr__(self) -> str:
+        return "CrossEntropyLoss()"

@@ -1,0 +1,179 @@
+r"""Optimizers: the only code that changes a network's weights.
+
+See the book: section 5.1.1 (compute the loss, its gradient, change the
+weights against the gradient) and section 2.1.5 (SGD).
+
+An optimizer is built on a network (or a list of layers) and remembers
+every parameter as ``(layer, key)``. After ``backward`` has filled the
+layers' ``grads``, ``step()`` moves each parameter :math:`\theta` by its
+gradient :math:`g`. The new value is a new array, stored in
+``layer.params[key]``: no array that someone else holds is written into.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+__all__ = ["SGD", "Adam", "Optimizer"]
+
+Array = NDArray[np.float64]
+
+
+def _parameter_slots(module: Any) -> list[tuple[Any, str]]:
+    """``(layer, key)`` of every parameter of a layer, a network or an iterable of layers."""
+    if hasattr(module, "layers"):
+        layers = module.layers
+    elif hasattr(module, "params"):
+        layers = [module]
+    else:
+        layers = list(module)
+    return [(layer, key) for layer in layers for key in layer.params]
+
+
+def _check_positive(name: str, value: float, upper: float | None = None) -> None:
+    bad = isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0
+    if bad or (upper is not None and value >= upper):
+        bound = "" if upper is None else f" and below {upper}"
+        raise ValueError(f"{name} must be positive{bound}, got {value!r}")
+
+
+class Optimizer:
+    """Base class: ``step()`` updates every parameter from its gradient.
+
+    See the book: section 5.1.1.
+    """
+
+    def __init__(self, module: Any, learning_rate: float) -> None:
+        _check_positive("learning_rate", learning_rate)
+        self.learning_rate = learning_rate
+        self.slots = _parameter_slots(module)
+        self.t = 0
+
+    def step(self) -> None:
+        """One update of all parameters from the ``grads`` that ``backward`` filled."""
+        self.t += 1
+        for i, (layer, key) in enumerate(self.slots):
+            grad = layer.grads[key]
+            if grad.shape != layer.params[key].shape:
+                raise ValueError(f"{layer!r}: grads[{key!r}] has shape {grad.shape}, "
+                                 f"params[{key!r}] has {layer.params[key].shape}")
+            layer.params[key] = layer.params[key] + self._delta(i, grad)
+
+    def _delta(self, i: int, grad: Array) -> Array:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    r"""Stochastic gradient descent with (optionally Nesterov) momentum.
+
+    With velocity :math:`v` (zero at the start), rate :math:`\eta` and momentum :math:`\mu`:
+
+    .. math:: v \leftarrow \mu v - \eta g, \qquad \theta \leftarrow \theta + v
+
+    (with ``momentum=0``: :math:`\theta \leftarrow \theta - \eta g`, the update
+    of section 5.1.4). Nesterov's variant steps by :math:`\mu v - \eta g` with
+    the new :math:`v`: it looks one step ahead along the velocity. Momentum
+    averages the directions of recent steps: noise cancels, a consistent
+    direction accumulates up to :math:`1/(1-\mu)` times.
+
+    Parameters
+    ----------
+    module : Sequential, layer or iterable of layers
+    learning_rate : float, default=0.01
+    momentum : float in [0, 1), default=0.0
+    nesterov : bool, default=False
+
+    Examples
+    --------
+    >>> from course_lib.nn import Linear
+    >>> layer = Linear(1, 1, random_state=0)
+    >>> layer.params["W"] = np.array([[1.0]])
+    >>> layer.grads = {"W": np.array([[2.0]]), "b": np.array([0.0])}
+    >>> opt = SGD(layer, learning_rate=0.1, momentum=0.5)
+    >>> opt.step(); layer.params["W"]  # 1 - 0.1 * 2
+    array([[0.8]])
+    >>> opt.step(); layer.params["W"]  # v = 0.5 * (-0.2) - 0.2
+    array([[0.5]])
+
+    See the book: section 5.1.
+    """
+
+    def __init__(self, module: Any, learning_rate: float = 0.01, *, momentum: float = 0.0,
+                 nesterov: bool = False) -> None:
+        super().__init__(module, learning_rate)
+        if isinstance(momentum, bool) or not 0.0 <= momentum < 1.0:
+            raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+        self.momentum, self.nesterov = momentum, nesterov
+        self.velocities: list[Array | float] = [0.0] * len(self.slots)
+
+    def _delta(self, i: int, grad: Array) -> Array:
+        step = -self.learning_rate * grad
+        if self.momentum == 0.0:
+            return step
+        self.velocities[i] = self.momentum * self.velocities[i] + step
+        return self.momentum * self.velocities[i] + step if self.nesterov else self.velocities[i]
+
+
+class Adam(Optimizer):
+    r"""Adam: a step per coordinate scaled by running averages of the gradient.
+
+    With :math:`m, v` zero at the start and step number :math:`t = 1, 2, \dots`:
+
+    .. math::
+        m \leftarrow \beta_1 m + (1 - \beta_1) g, \qquad
+        v \leftarrow \beta_2 v + (1 - \beta_2) g^2, \qquad
+        \theta \leftarrow \theta - \eta_t \frac{m}{\sqrt{v} + \varepsilon}, \qquad
+        \eta_t = \eta \frac{\sqrt{1 - \beta_2^t}}{1 - \beta_1^t}.
+
+    :math:`\eta_t` corrects the bias of :math:`m, v` toward their zero start
+    (Kingma and Ba, 2015, section 2; scikit-learn's form). Each coordinate
+    moves by about :math:`\eta` whatever the scale of its gradient.
+
+    Parameters
+    ----------
+    module : Sequential, layer or iterable of layers
+    learning_rate : float, default=0.001
+    beta_1, beta_2 : float in (0, 1), default=0.9, 0.999
+    epsilon : float, default=1e-8
+
+    Examples
+    --------
+    >>> from course_lib.nn import Linear
+    >>> layer = Linear(1, 1, random_state=0)
+    >>> layer.params["W"] = np.array([[1.0]])
+    >>> layer.grads = {"W": np.array([[-50.0]]), "b": np.array([0.0])}
+    >>> Adam(layer, learning_rate=0.1).step(); layer.params["W"].round(6)  # first step: eta
+    array([[1.1]])
+
+    See the book: section 5.1.
+    """
+
+    def __init__(self, module: Any, learning_rate: float = 0.001, *, beta_1: float = 0.9,
+                 beta_2: float = 0.999, epsilon: float = 1e-8) -> None:
+        super().__init__(module, learning_rate)
+        _check_positive("beta_1", beta_1, upper=1.0)
+        _check_positive("beta_2", beta_2, upper=1.0)
+        _check_positive("epsilon", epsilon)
+        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.m: list[Array] = [np.zeros_like(layer.params[key]) for layer, key in self.slots]
+        self.v: list[Array] = [np.zeros_like(m) for m in self.m]
+
+    def step(self) -> None:
+        # eta_t is shared by all parameters: computed once per step
+        t = self.t + 1
+        self._rate = (self.learning_rate * math.sqrt(1.0 - self.beta_2 ** t)
+                      / (1.0 - self.beta_1 ** t))
+        super().step()
+
+    def _delta(self, i: int, grad: Array) -> Array:
+        m, v = self.m[i], self.v[i]  # our own arrays: updated in place
+        m *= self.beta_1
+        m += (1.0 - self.beta_1) * grad
+        v *= self.beta_2
+        v += (1.0 - self.beta_2) * grad * grad
+        return (-self._rate) * m / (np.sqrt(v) + self.epsilon)
+
