@@ -3,12 +3,19 @@
 import numpy as np
 import pytest
 
+import warnings
+
 from course_lib.losses import (
     LOSSES,
     AbsoluteLoss,
+    HingeLoss,
     HuberLoss,
+    LogisticLoss,
     Loss,
     MAPELoss,
+    MisclassificationLoss,
+    PerceptronLoss,
+    SmoothedHingeLoss,
     SquaredLoss,
     get_loss,
 )
@@ -78,7 +85,8 @@ def test_mape_rejects_zero_targets():
 
 
 def test_get_loss():
-    assert set(LOSSES) == {"squared", "absolute", "huber", "mape"}
+    assert set(LOSSES) == {"squared", "absolute", "huber", "mape", "perceptron", "hinge",
+                           "logistic"}
     assert isinstance(get_loss("squared"), SquaredLoss)
     custom = HuberLoss(delta=3.0)
     assert get_loss(custom) is custom
@@ -87,3 +95,125 @@ def test_get_loss():
     with pytest.raises(ValueError, match="delta must be positive"):
         HuberLoss(delta=0.0)
     assert all(issubclass(cls, Loss) for cls in LOSSES.values())
+
+
+# -- margin losses (labels -1/+1) ------------------------------------------------
+MARGIN_LOSSES = [PerceptronLoss(), HingeLoss(), LogisticLoss(), SmoothedHingeLoss(width=0.3)]
+
+
+def _labels_and_scores(n=200):
+    rng = np.random.default_rng(1)
+    return rng.choice([-1.0, 1.0], size=n), rng.normal(scale=3.0, size=n)
+
+
+@pytest.mark.parametrize("loss", MARGIN_LOSSES, ids=repr)
+def test_margin_loss_gradient_matches_central_differences(loss):
+    y, z = _labels_and_scores()
+    h = 1e-6
+    margin = y * z
+    kinks = np.array([0.0, 1.0, 0.7])  # perceptron at 0, hinge at 1, smoothed hinge at 1 - h
+    smooth = np.min(np.abs(margin[:, None] - kinks), axis=1) > 10 * h
+    numeric = (loss.value(y, z + h) - loss.value(y, z - h)) / (2 * h)
+    np.testing.assert_allclose(loss.gradient(y, z)[smooth], numeric[smooth], rtol=1e-6, atol=1e-8)
+    assert smooth.sum() > 190
+
+
+@pytest.mark.parametrize("loss", [LogisticLoss(), SmoothedHingeLoss(width=0.3), SquaredLoss()],
+                         ids=repr)
+def test_hessian_matches_central_differences_of_the_gradient(loss):
+    y, z = _labels_and_scores()
+    h = 1e-6
+    smooth = np.min(np.abs(y * z - np.array([1.0, 0.7])[:, None]).T, axis=1) > 10 * h
+    numeric = (loss.gradient(y, z + h) - loss.gradient(y, z - h)) / (2 * h)
+    np.testing.assert_allclose(loss.hessian(y, z)[smooth], numeric[smooth], rtol=1e-5, atol=1e-8)
+
+
+def test_margin_losses_known_values():
+    y, z = np.array([1.0, -1.0, 1.0, -1.0]), np.array([2.0, 0.5, 0.0, -0.25])
+    np.testing.assert_allclose(MisclassificationLoss().value(y, z), [0, 1, 0, 0])
+    np.testing.assert_allclose(PerceptronLoss().value(y, z), [0, 0.5, 0, 0])
+    np.testing.assert_allclose(PerceptronLoss().gradient(y, z), [0, 1, -1, 0])
+    np.testing.assert_allclose(HingeLoss().value(y, z), [0, 1.5, 1, 0.75])
+    np.testing.assert_allclose(HingeLoss().gradient(y, z), [0, 1, -1, 1])
+    np.testing.assert_allclose(LogisticLoss().value(y, z), np.log1p(np.exp(-y * z)), rtol=1e-14)
+    np.testing.assert_allclose(LogisticLoss().gradient(y, z), -y / (1 + np.exp(y * z)),
+                               rtol=1e-14)
+    np.testing.assert_allclose(LogisticLoss().hessian(y, z),
+                               np.exp(z) / (1 + np.exp(z)) ** 2, rtol=1e-14)
+
+
+def test_logistic_loss_is_the_books_cross_entropy_with_labels_0_1():
+    y01 = np.array([1, 0, 1, 0])
+    z = np.array([1.5, -0.3, -2.0, 4.0])
+    p = 1 / (1 + np.exp(-z))
+    cross_entropy = -(y01 * np.log(p) + (1 - y01) * np.log(1 - p))
+    np.testing.assert_allclose(LogisticLoss().value(2 * y01 - 1, z), cross_entropy, rtol=1e-12)
+    # the book's gradient -x (y - sigma(z)), per unit x
+    np.testing.assert_allclose(LogisticLoss().gradient(2 * y01 - 1, z), -(y01 - p), rtol=1e-12)
+
+
+@pytest.mark.parametrize("loss", MARGIN_LOSSES + [MisclassificationLoss()], ids=repr)
+def test_extreme_scores_no_overflow_no_warnings(loss):
+    y = np.array([1.0, -1.0, 1.0, -1.0])
+    z = np.array([1e4, 1e4, -1e4, -3e5])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # Underflow to 0 of e^-1e4 is the right answer; overflow or NaN is not.
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
+            value = loss.value(y, z)
+            grad = None if isinstance(loss, MisclassificationLoss) else loss.gradient(y, z)
+            smooth = isinstance(loss, (LogisticLoss, SmoothedHingeLoss))
+            curvature = loss.hessian(y, z) if smooth else None
+    margin = y * z
+    assert np.all(np.isfinite(value))
+    if isinstance(loss, MisclassificationLoss):
+        np.testing.assert_array_equal(value, [0, 1, 1, 0])
+        return
+    expected = {"perceptron": np.maximum(0, -margin), "hinge": np.maximum(0, 1 - margin),
+                "logistic": np.maximum(0, -margin),  # log(1 + e^-M) = -M up to e^-1e4
+                "smoothed_hinge": np.maximum(0, 1 - margin - 0.15)}[loss.name]
+    np.testing.assert_allclose(value, expected, rtol=1e-12)
+    np.testing.assert_allclose(grad, np.where(margin < 0, -y, 0.0), atol=0)
+    if curvature is not None:
+        np.testing.assert_array_equal(curvature, 0.0)
+
+
+def test_margin_losses_bound_the_misclassification_loss():
+    y, z = _labels_and_scores()
+    errors = MisclassificationLoss().value(y, z)
+    assert np.all(HingeLoss().value(y, z) >= errors)
+    assert np.all(LogisticLoss().value(y, z) / np.log(2) >= errors)
+    smoothed, hinge = SmoothedHingeLoss(width=0.3).value(y, z), HingeLoss().value(y, z)
+    assert np.all((smoothed <= hinge) & (hinge <= smoothed + 0.15 + 1e-15))
+
+
+def test_misclassification_loss_has_no_gradient():
+    with pytest.raises(NotImplementedError, match="piecewise constant"):
+        MisclassificationLoss().gradient([1.0], [0.5])
+    assert "misclassification" not in LOSSES
+
+
+@pytest.mark.parametrize("loss", MARGIN_LOSSES, ids=repr)
+def test_margin_losses_refuse_labels_other_than_plus_minus_one(loss):
+    with pytest.raises(ValueError, match=r"needs labels y in \{-1, \+1\}.*LogisticRegression"):
+        loss.check_target([0.0, 1.0, 1.0])
+    loss.check_target([-1.0, 1.0, 1.0])  # no error
+
+
+@pytest.mark.parametrize("loss", [HingeLoss(), LogisticLoss(), PerceptronLoss()], ids=repr)
+@pytest.mark.parametrize("share", [0.2, 0.5, 0.7])
+def test_margin_baseline_minimizes_mean_loss_over_constants(loss, share):
+    rng = np.random.default_rng(0)
+    y = np.where(rng.random(101) < share, 1.0, -1.0)
+    weights = rng.uniform(0.5, 2.0, size=101)
+    grid = np.linspace(-5, 5, 10001)
+    means = [np.average(loss.value(y, np.full_like(y, c)), weights=weights) for c in grid]
+    best = np.average(loss.value(y, np.full_like(y, loss.baseline(y, weights))), weights=weights)
+    assert best <= min(means) + 1e-9
+
+
+def test_logistic_baseline_needs_both_labels_and_width_is_checked():
+    with pytest.raises(ValueError, match="both labels"):
+        LogisticLoss().baseline([1.0, 1.0])
+    with pytest.raises(ValueError, match="width must be positive"):
+        SmoothedHingeLoss(width=0.0)
