@@ -5,7 +5,14 @@ import warnings
 import numpy as np
 import pytest
 from scipy.special import log_softmax as scipy_log_softmax
+from sklearn import neural_network as sk
+from sklearn.datasets import load_digits, make_classification, make_regression
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
 from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+from threadpoolctl import threadpool_limits
 
 from course_lib.gradcheck import check_backward, check_loss_backward, numerical_gradient
 from course_lib.nn import (
@@ -13,6 +20,8 @@ from course_lib.nn import (
     Adam,
     CrossEntropyLoss,
     Linear,
+    MLPClassifier,
+    MLPRegressor,
     MSELoss,
     ReLU,
     Sequential,
@@ -22,6 +31,13 @@ from course_lib.nn import (
 )
 
 GRAD_TOL = 1e-6  # the issue's bound on the relative error in float64
+
+
+@pytest.fixture(autouse=True)
+def one_blas_thread():
+    """The matrices here are small: extra BLAS threads only spin-wait (4x slower on 2 cores)."""
+    with threadpool_limits(1):
+        yield
 
 
 def batch(n=6, d=4, seed=0, scale=1.0):
@@ -351,3 +367,154 @@ def test_training_loop_fits_xor():
         optimizer.step()
     assert value < 0.05
     np.testing.assert_array_equal(net.forward(X).argmax(axis=1), labels)
+
+
+# -- estimators -----------------------------------------------------------------
+def expected_failures(estimator):
+    if estimator.early_stopping:
+        return {"check_sample_weight_equivalence_on_dense_data":
+                "early stopping holds out a random validation split: repeating a row "
+                "instead of weighting it changes which rows are held out"}
+    return {}
+
+
+@parametrize_with_checks(
+    [MLPClassifier(), MLPRegressor(), MLPClassifier(solver="sgd", activation="logistic"),
+     MLPClassifier(activation="tanh", early_stopping=True, validation_fraction=0.2)],
+    expected_failed_checks=expected_failures,
+)
+def test_sklearn_estimator_checks(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=ConvergenceWarning)  # tiny data, few epochs
+        check(estimator)
+
+
+def test_digits_accuracy_with_defaults():
+    X, y = load_digits(return_X_y=True)
+    X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0,
+                                                        stratify=y)
+    scaler = StandardScaler().fit(X_train)
+    clf = MLPClassifier(random_state=0).fit(scaler.transform(X_train), y_train)
+    assert clf.score(scaler.transform(X_test), y_test) >= 0.95
+    assert clf.n_iter_ == len(clf.loss_curve_) < clf.max_iter  # stopped by the tol rule
+    assert clf.loss_curve_[-1] < 0.1 * clf.loss_curve_[0]
+    assert clf.coefs_[0].shape == (64, 100) and clf.coefs_[1].shape == (100, 10)
+    np.testing.assert_array_equal(clf.classes_, np.arange(10))
+
+
+def _copy_weights(source, target):
+    target.coefs_ = [W.copy() for W in source.coefs_]
+    target.intercepts_ = [b.copy() for b in source.intercepts_]
+
+
+@pytest.mark.parametrize("Ours, Theirs, make, same_step", [
+    (MLPRegressor, sk.MLPRegressor,
+     lambda: make_regression(60, 4, noise=1.0, random_state=0), True),
+    # scikit-learn reports the mean over k outputs but steps along the gradient of
+    # their sum (k times larger); we step along the gradient of what is reported
+    (MLPRegressor, sk.MLPRegressor,
+     lambda: make_regression(60, 4, n_targets=2, noise=1.0, random_state=0), False),
+    (MLPClassifier, sk.MLPClassifier,
+     lambda: make_classification(60, 4, n_informative=3, n_redundant=0, n_classes=3,
+                                 random_state=0), True),
+], ids=["regressor", "regressor-2-outputs", "classifier"])
+def test_objective_and_step_mean_the_same_as_in_scikit_learn(Ours, Theirs, make, same_step):
+    """From the same weights, one full-batch GD epoch: same loss (alpha, 1/2) and same step."""
+    X, y = make()
+    X = StandardScaler().fit_transform(X)
+    if Ours is MLPRegressor:
+        y = y / y.std()
+    params = dict(hidden_layer_sizes=(5, 3), activation="tanh", solver="sgd", momentum=0.0,
+                  batch_size=len(X), shuffle=False, alpha=3.0, learning_rate_init=0.1,
+                  max_iter=1, random_state=0, warm_start=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=ConvergenceWarning)
+        ours, theirs = Ours(**params).fit(X, y), Theirs(**params).fit(X, y)
+        _copy_weights(ours, theirs)
+        ours.fit(X, y)
+        theirs.fit(X, y)
+    assert ours.loss_curve_[-1] == pytest.approx(theirs.loss_curve_[-1], rel=1e-12)
+    assert len(ours.loss_curve_) == 2 and ours.n_iter_ == 1  # warm start continues the curve
+    if not same_step:
+        return
+    for got, want in zip(ours.coefs_ + ours.intercepts_, theirs.coefs_ + theirs.intercepts_):
+        np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-14)
+    np.testing.assert_allclose(ours.predict(X), theirs.predict(X), rtol=1e-10)
+    if Ours is MLPClassifier:  # same weights, same probabilities (softmax output)
+        np.testing.assert_allclose(ours.predict_proba(X), theirs.predict_proba(X), rtol=1e-10)
+
+
+def test_stopping_rule_counts_epochs_like_scikit_learn():
+    X, y = make_classification(200, 5, random_state=0)
+    params = dict(hidden_layer_sizes=(8,), tol=10.0, n_iter_no_change=3, random_state=0)
+    ours = MLPClassifier(**params).fit(X, y)
+    assert ours.n_iter_ == sk.MLPClassifier(**params).fit(X, y).n_iter_ == 5
+    assert ours.best_loss_ == min(ours.loss_curve_)
+    with pytest.warns(ConvergenceWarning, match="max_iter=2"):
+        MLPClassifier(max_iter=2, random_state=0).fit(X, y)
+
+
+def test_any_labels_and_probabilities():
+    X, y = make_classification(150, 4, n_informative=3, n_redundant=0, n_classes=3,
+                               random_state=0)
+    names = np.array(["кошка", "dog", "-1"])[y]
+    clf = MLPClassifier((16,), learning_rate_init=0.01, max_iter=300, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=ConvergenceWarning)
+        clf.fit(X, names)
+        binary = MLPClassifier((8,), random_state=0).fit(X, np.where(y == 1, 5, -3))
+    np.testing.assert_array_equal(clf.classes_, ["-1", "dog", "кошка"])
+    assert set(clf.predict(X)) <= set(names)
+    assert np.mean(clf.predict(X) == names) > 0.9
+    proba = clf.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(clf.classes_[proba.argmax(axis=1)], clf.predict(X))
+    np.testing.assert_allclose(clf.predict_log_proba(X), np.log(proba), atol=1e-12)
+    assert binary.predict_proba(X).shape == (150, 2)
+    np.testing.assert_array_equal(binary.classes_, [-3, 5])
+
+
+def test_estimators_are_seeded_and_leave_the_data_alone():
+    X, y = make_classification(100, 4, random_state=0)
+    X_before, y_before = X.copy(), y.copy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=ConvergenceWarning)
+        fits = [MLPClassifier((6,), max_iter=5, random_state=seed).fit(X, y) for seed in (0, 0, 1)]
+    np.testing.assert_array_equal(fits[0].coefs_[0], fits[1].coefs_[0])
+    assert fits[0].loss_curve_ == fits[1].loss_curve_
+    assert not np.array_equal(fits[0].coefs_[0], fits[2].coefs_[0])
+    np.testing.assert_array_equal(X, X_before)
+    np.testing.assert_array_equal(y, y_before)
+
+
+def test_regressor_multioutput_and_early_stopping():
+    X, Y = make_regression(300, 5, n_targets=2, noise=0.1, random_state=0)
+    Y = Y / Y.std(axis=0)
+    reg = MLPRegressor((32,), learning_rate_init=0.01, early_stopping=True, random_state=0)
+    reg.fit(X, Y)
+    assert reg.predict(X).shape == (300, 2)
+    assert reg.score(X, Y) > 0.95
+    assert len(reg.validation_scores_) == reg.n_iter_
+    assert reg.best_validation_score_ == max(reg.validation_scores_)
+
+
+def test_estimator_errors_name_the_problem():
+    X, y = make_classification(40, 3, n_informative=2, n_redundant=0, random_state=0)
+    with pytest.raises(ValueError, match="at least 2 classes, got 1 class"):
+        MLPClassifier().fit(X, np.zeros(40))
+    with pytest.raises(ValueError, match="Unknown label type"):
+        MLPClassifier().fit(X, np.linspace(0, 1, 40))
+    with pytest.raises(ValueError, match="hidden_layer_sizes must be positive integers"):
+        MLPClassifier(hidden_layer_sizes=(4, 0)).fit(X, y)
+    with pytest.raises(ValueError, match="'activation' parameter .* must be a str among"):
+        MLPClassifier(activation="softplus").fit(X, y)
+    X_nan = X.copy()
+    X_nan[0, 0] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        MLPRegressor().fit(X_nan, y)
+    reg = MLPRegressor((4,), max_iter=3, warm_start=True, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=ConvergenceWarning)
+        reg.fit(X, y)
+        with pytest.raises(ValueError, match="warm_start=True needs the data of the previous"):
+            reg.fit(X[:, :2], y)

@@ -147,7 +147,9 @@ class Linear(Layer):
                 "earlier layer overflowed: lower the learning rate)"
             )
         self._X = X
-        return X @ self.params["W"] + self.params["b"]
+        Z = X @ self.params["W"]
+        Z += self.params["b"]
+        return Z
 
     def backward(self, grad_out: ArrayLike, *, input_grad: bool = True) -> Array | None:
         r"""Gradients of the loss through :math:`Z = XW + b`.

@@ -185,7 +185,9 @@ class CrossEntropyLoss:
                 f"CrossEntropyLoss: target must be class indices of shape ({n_samples},), got "
                 f"shape {labels.shape} (for one-hot rows pass target.argmax(axis=1))"
             )
-        if labels.dtype.kind not in "iuf" or not np.all(np.mod(labels, 1) == 0):
+        integral = labels.dtype.kind in "iu" or (
+            labels.dtype.kind == "f" and np.all(np.mod(labels, 1) == 0))
+        if not integral:
             raise ValueError("CrossEntropyLoss: target must hold integer class indices")
         if labels.min() < 0 or labels.max() >= n_classes:
             raise ValueError(

@@ -170,10 +170,14 @@ class Adam(Optimizer):
         super().step()
 
     def _delta(self, i: int, grad: Array) -> Array:
-        m, v = self.m[i], self.v[i]  # our own arrays: updated in place
+        m, v = self.m[i], self.v[i]  # our own arrays: updated in place (fewer temporaries)
         m *= self.beta_1
         m += (1.0 - self.beta_1) * grad
         v *= self.beta_2
-        v += (1.0 - self.beta_2) * grad * grad
-        return (-self._rate) * m / (np.sqrt(v) + self.epsilon)
+        v += (1.0 - self.beta_2) * np.square(grad)
+        denominator = np.sqrt(v)
+        denominator += self.epsilon
+        delta = np.divide(m, denominator, out=denominator)
+        delta *= -self._rate
+        return delta
 

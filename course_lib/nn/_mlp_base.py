@@ -1,0 +1,246 @@
+r"""The training loop shared by MLPClassifier and MLPRegressor.
+
+See the book: section 5.1 (backpropagation: forward, loss, backward, step).
+
+One epoch: shuffle, then for every minibatch ``network.forward`` ->
+``loss.forward`` -> ``loss.backward`` -> ``network.backward`` -> L2 penalty
+on the weight gradients -> ``optimizer.step``. Stopping follows
+scikit-learn: stop when the epoch loss (or the validation score with
+``early_stopping``) has not improved by ``tol`` for more than
+``n_iter_no_change`` epochs.
+"""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.model_selection import train_test_split
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, Options, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_is_fitted,
+    validate_data,
+)
+
+from ..optim import DivergenceError
+from .layers import Linear, ReLU, Sigmoid, Tanh
+from .losses import CrossEntropyLoss, MSELoss
+from .network import Sequential
+from .optim import SGD, Adam
+
+Array = NDArray[np.float64]
+_ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "logistic": Sigmoid}
+
+
+class _BaseMLP(BaseEstimator):
+    """Network construction and the training loop shared by both estimators.
+
+    A subclass gives ``_make_loss()``, ``_n_network_outputs(targets)``,
+    ``_score_validation(X, targets, weights)`` and ``_loss_scale`` (the factor
+    between its loss and the ``nn`` loss: 1/2 for the regressor's half squared error).
+    """
+
+    _loss_scale: float = 1.0
+
+    _parameter_constraints: dict = {
+        "hidden_layer_sizes": ["array-like", Interval(Integral, 1, None, closed="left")],
+        "activation": [StrOptions(set(_ACTIVATIONS))],
+        "solver": [StrOptions({"sgd", "adam"})],
+        "alpha": [Interval(Real, 0, None, closed="left")],
+        "batch_size": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
+        "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "shuffle": ["boolean"],
+        "random_state": ["random_state"],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "nesterovs_momentum": ["boolean"],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "beta_1": [Interval(Real, 0, 1, closed="neither")],
+        "beta_2": [Interval(Real, 0, 1, closed="neither")],
+        "epsilon": [Interval(Real, 0, None, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left"), Options(Real, {np.inf})],
+        "warm_start": ["boolean"],
+    }
+
+    def __init__(
+        self, hidden_layer_sizes: ArrayLike | int = (100,), activation: str = "relu", *,
+        solver: str = "adam", alpha: float = 0.0001, batch_size: int | str = "auto",
+        learning_rate_init: float = 0.001, max_iter: int = 200, shuffle: bool = True,
+        random_state: int | np.random.RandomState | None = None, tol: float = 1e-4,
+        momentum: float = 0.9, nesterovs_momentum: bool = True, early_stopping: bool = False,
+        validation_fraction: float = 0.1, beta_1: float = 0.9, beta_2: float = 0.999,
+        epsilon: float = 1e-8, n_iter_no_change: float = 10, warm_start: bool = False,
+    ) -> None:
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.solver = solver
+        self.alpha = alpha
+        self.batch_size = batch_size
+        self.learning_rate_init = learning_rate_init
+        self.max_iter = max_iter
+        self.shuffle = shuffle
+        self.random_state = random_state
+        self.tol = tol
+        self.momentum = momentum
+        self.nesterovs_momentum = nesterovs_momentum
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.beta_1 = beta_1
+        self.beta_2 = beta_2
+        self.epsilon = epsilon
+        self.n_iter_no_change = n_iter_no_change
+        self.warm_start = warm_start
+
+    # -- building -----------------------------------------------------------
+    def _build_network(self, n_features: int, n_outputs: int, rng: np.random.Generator) -> None:
+        hidden = np.atleast_1d(self.hidden_layer_sizes)
+        if hidden.ndim != 1 or not np.all(hidden >= 1) or hidden.dtype.kind not in "iu":
+            raise ValueError(f"hidden_layer_sizes must be positive integers, got "
+                             f"{self.hidden_layer_sizes!r}")
+        widths = [n_features, *map(int, hidden), n_outputs]
+        init = "he" if self.activation == "relu" else "glorot"
+        layers = []
+        for i, (d, k) in enumerate(zip(widths[:-1], widths[1:])):
+            last = i == len(widths) - 2
+            layers.append(Linear(d, k, init="glorot" if last else init, random_state=rng))
+            if not last:
+                layers.append(_ACTIVATIONS[self.activation]())
+        self.network_ = Sequential(*layers)
+        self.n_layers_ = len(widths)
+        self.n_outputs_ = n_outputs
+
+    def _start(self, n_features: int, n_outputs: int, rng: np.random.Generator) -> None:
+        """A new network, or with ``warm_start`` the fitted one (its loss curve continues)."""
+        if self.warm_start and hasattr(self, "network_"):
+            widths = (self._linear_layers[0].in_features, self._linear_layers[-1].out_features)
+            if widths != (n_features, n_outputs):
+                raise ValueError(f"warm_start=True needs the data of the previous fit: "
+                                 f"{widths} features and outputs (classes), got "
+                                 f"{(n_features, n_outputs)}")
+            return
+        self._build_network(n_features, n_outputs, rng)
+        self.loss_curve_, self.best_loss_ = [], np.inf
+
+    def _make_optimizer(self) -> SGD | Adam:
+        if self.solver == "sgd":
+            return SGD(self.network_, self.learning_rate_init, momentum=self.momentum,
+                       nesterov=self.nesterovs_momentum)
+        return Adam(self.network_, self.learning_rate_init, beta_1=self.beta_1,
+                    beta_2=self.beta_2, epsilon=self.epsilon)
+
+    @property
+    def _linear_layers(self) -> list[Linear]:
+        return [layer for layer in self.network_.layers if isinstance(layer, Linear)]
+
+    @property
+    def coefs_(self) -> list[Array]:
+        """Weight matrices :math:`W` of the linear layers, shapes ``(d_l, d_{l+1})``."""
+        check_is_fitted(self, "network_")
+        return [layer.params["W"] for layer in self._linear_layers]
+
+    @property
+    def intercepts_(self) -> list[Array]:
+        """Bias vectors :math:`b` of the linear layers, shapes ``(d_{l+1},)``."""
+        check_is_fitted(self, "network_")
+        return [layer.params["b"] for layer in self._linear_layers]
+
+    # -- training -----------------------------------------------------------
+    def _fit(self, X: Array, targets: NDArray, sample_weight: ArrayLike | None) -> None:
+        weights = None if sample_weight is None else _check_sample_weight(sample_weight, X)
+        rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
+        validation = None
+        if self.early_stopping:
+            X, targets, weights, validation = self._split_validation(X, targets, weights, rng)
+        self._start(X.shape[1], self._n_network_outputs(targets), rng)
+        optimizer, loss_function = self._make_optimizer(), self._make_loss()
+        batch_size = min(200 if self.batch_size == "auto" else self.batch_size, len(X))
+        self.validation_scores_ = [] if validation else None
+        best_score, stall, best_params, n_before = -np.inf, 0, None, len(self.loss_curve_)
+        for _ in range(self.max_iter):
+            order = rng.permutation(len(X)) if self.shuffle else np.arange(len(X))
+            loss = self._epoch(X, targets, weights, order, batch_size, loss_function, optimizer)
+            if not np.isfinite(loss):
+                raise DivergenceError(f"the training loss became {loss} at epoch "
+                                      f"{len(self.loss_curve_) + 1}: lower learning_rate_init")
+            self.loss_curve_.append(loss)
+            if validation:
+                score = self._score_validation(*validation)
+                self.validation_scores_.append(score)
+                improved, best_score = score > best_score + self.tol, max(best_score, score)
+                if score >= best_score:
+                    best_params = self._copy_params()
+            else:
+                improved = loss < self.best_loss_ - self.tol
+            self.best_loss_ = min(self.best_loss_, loss)
+            stall = 0 if improved else stall + 1
+            if stall > self.n_iter_no_change:
+                break
+        else:
+            warnings.warn(f"MLP: max_iter={self.max_iter} epochs reached and the loss is still "
+                          "improving; increase max_iter", ConvergenceWarning, stacklevel=3)
+        self.n_iter_ = len(self.loss_curve_) - n_before
+        self.t_ = self.n_iter_ * len(X)
+        self.loss_ = self.loss_curve_[-1]
+        if validation:
+            self.best_validation_score_ = best_score
+            self._restore_params(best_params)
+
+    def _epoch(self, X: Array, targets: NDArray, weights: Array | None, order: NDArray,
+               batch_size: int, loss: MSELoss | CrossEntropyLoss, optimizer: SGD | Adam) -> float:
+        """One pass over the shuffled data; returns the mean objective of its batches."""
+        total = 0.0
+        for start in range(0, len(order), batch_size):
+            idx = order[start:start + batch_size]
+            batch_weights = None if weights is None else weights[idx]
+            mass = len(idx) if weights is None else batch_weights.sum()
+            if mass <= 0:
+                continue  # all-zero weights: nothing to learn from this batch
+            value = loss.forward(self.network_.forward(X[idx]), targets[idx], batch_weights)
+            self.network_.backward(self._loss_scale * loss.backward(), input_grad=False)
+            value = self._loss_scale * value + self._add_penalty(mass)
+            optimizer.step()
+            total += value * len(idx)
+        return total / len(order)
+
+    def _add_penalty(self, mass: float) -> float:
+        r"""Add :math:`\alpha W / S` to each ``grads["W"]``; return :math:`\frac{\alpha}{2S}\sum\|W\|^2`."""
+        if self.alpha == 0:
+            return 0.0
+        penalty, factor = 0.0, self.alpha / mass
+        for layer in self._linear_layers:
+            W = layer.params["W"].ravel()
+            penalty += W @ W
+            layer.grads["W"] = layer.grads["W"] + factor * layer.params["W"]
+        return 0.5 * factor * penalty
+
+    def _split_validation(self, X, targets, weights, rng):
+        stratify = targets if isinstance(self, ClassifierMixin) else None
+        seed = int(rng.integers(2**31 - 1))
+        arrays = (X, targets) if weights is None else (X, targets, weights)
+        parts = train_test_split(*arrays, test_size=self.validation_fraction,
+                                 random_state=seed, stratify=stratify)
+        if len(parts[1]) < 2:
+            raise ValueError("the validation set is too small: increase validation_fraction "
+                             "or use early_stopping=False")
+        w_train, w_val = (None, None) if weights is None else (parts[4], parts[5])
+        return parts[0], parts[2], w_train, (parts[1], parts[3], w_val)
+
+    def _copy_params(self) -> list[dict[str, Array]]:
+        return [dict(layer.params) for layer in self._linear_layers]  # arrays are never mutated
+
+    def _restore_params(self, saved: list[dict[str, Array]] | None) -> None:
+        for layer, params in zip(self._linear_layers, saved or []):
+            layer.params = params
+
+    def _output(self, X: ArrayLike) -> Array:
+        check_is_fitted(self, "network_")
+        X = validate_data(self, X, reset=False, dtype=np.float64)
+        return self.network_.forward(X)

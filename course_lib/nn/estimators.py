@@ -1,0 +1,215 @@
+r"""Multilayer perceptrons as scikit-learn estimators: MLPClassifier, MLPRegressor.
+
+See the book: section 4.1 (the fully connected network) and section 5.1
+(training it by backpropagation).
+
+The network is a :class:`~course_lib.nn.Sequential` of ``Linear``
+layers with the chosen activation between them; the last layer has no
+activation. Training minimizes, by minibatch SGD or Adam (the optimizers of
+:mod:`course_lib.nn.optim`), the mean loss of a batch plus an L2 penalty on
+the weights (not the biases), with scikit-learn's scaling of ``alpha``:
+
+.. math:: Q = \frac1S \sum_{i \in \mathrm{batch}} s_i\,\ell_i
+    + \frac{\alpha}{2S} \sum_{\mathrm{layers}} \|W\|_F^2, \qquad S = \sum_{i \in \mathrm{batch}} s_i
+
+with :math:`\ell` the softmax cross-entropy of the logits (classifier) or
+half the squared error averaged over the outputs (regressor), exactly as in
+scikit-learn's ``MLPClassifier`` / ``MLPRegressor``: the hyperparameters
+have the same names, defaults and meaning.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
+from sklearn.metrics import accuracy_score, r2_score
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import validate_data
+
+from ._mlp_base import _BaseMLP
+from .losses import CrossEntropyLoss, MSELoss, log_softmax
+
+__all__ = ["MLPClassifier", "MLPRegressor"]
+
+Array = NDArray[np.float64]
+
+
+_PARAMETERS = r"""
+    Parameters
+    ----------
+    hidden_layer_sizes : array-like of int or int, default=(100,)
+        Widths of the hidden layers: ``(128, 64)`` is two hidden layers.
+    activation : {"relu", "tanh", "logistic"}, default="relu"
+        Activation after every hidden layer (:class:`~course_lib.nn.ReLU`,
+        :class:`~course_lib.nn.Tanh`, :class:`~course_lib.nn.Sigmoid`).
+        Weights start with He initialization for ReLU, Glorot otherwise.
+    solver : {"sgd", "adam"}, default="adam"
+        :class:`~course_lib.nn.SGD` (with ``momentum``) or :class:`~course_lib.nn.Adam`.
+    alpha : float, default=0.0001
+        Strength of the L2 penalty :math:`\frac{\alpha}{2S}\sum\|W\|_F^2` (as in scikit-learn).
+    batch_size : int or "auto", default="auto"
+        Minibatch size; ``"auto"`` is ``min(200, n_samples)``; larger values
+        are clipped to ``n_samples`` (full-batch training).
+    learning_rate_init : float, default=0.001
+        Step size :math:`\eta` of the optimizer (constant).
+    max_iter : int, default=200
+        Maximum number of epochs (passes over the data); reaching it issues a
+        ``ConvergenceWarning``.
+    shuffle : bool, default=True
+        Reshuffle the samples every epoch.
+    random_state : int, RandomState instance or None, default=None
+        Seeds the initialization, the shuffling and the validation split.
+    tol : float, default=1e-4
+        Training stops when the epoch loss (or, with ``early_stopping``, the
+        validation score) has not improved by ``tol`` for more than
+        ``n_iter_no_change`` consecutive epochs.
+    momentum : float in [0, 1), default=0.9
+        Momentum of ``solver="sgd"``.
+    nesterovs_momentum : bool, default=True
+        Nesterov's momentum for ``solver="sgd"``.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the data (stratified for the
+        classifier), stop when its score stops improving and keep the
+        weights of the best epoch.
+    validation_fraction : float in (0, 1), default=0.1
+    beta_1, beta_2, epsilon : float, default=0.9, 0.999, 1e-8
+        Parameters of ``solver="adam"``.
+    n_iter_no_change : int or inf, default=10
+        Epochs without improvement tolerated before stopping.
+    warm_start : bool, default=False
+        Continue from the weights of the previous ``fit`` (with a fresh optimizer).
+"""
+
+_ATTRIBUTES = r"""
+    Attributes
+    ----------
+    network_ : Sequential
+        The trained network (``Linear`` and activation layers).
+    coefs_, intercepts_ : list of ndarray
+        :math:`W` and :math:`b` of every linear layer.
+    loss_curve_ : list of float
+        Mean objective :math:`Q` over the batches of each epoch.
+    loss_, best_loss_ : float
+        Loss of the last epoch and the lowest one.
+    validation_scores_ : list of float or None
+        The validation score per epoch when ``early_stopping=True``.
+    best_validation_score_ : float
+        Only with ``early_stopping=True``.
+    n_iter_ : int
+        Epochs run.
+    t_ : int
+        Training samples seen.
+    n_layers_, n_outputs_, n_features_in_ : int
+"""
+
+
+class MLPClassifier(ClassifierMixin, _BaseMLP):
+    __doc__ = r"""Multilayer perceptron classifier: softmax cross-entropy on the logits.
+
+    The last linear layer outputs one logit per class (two for a binary
+    problem); :math:`p = \operatorname{softmax}(z)`. Any labels (strings,
+    integers) are accepted and returned by ``predict``.
+""" + _PARAMETERS + _ATTRIBUTES + r"""    classes_ : ndarray of shape (n_classes,)
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_iris
+    >>> X, y = load_iris(return_X_y=True)
+    >>> X = (X - X.mean(axis=0)) / X.std(axis=0)
+    >>> clf = MLPClassifier((16,), learning_rate_init=0.01, max_iter=300, random_state=0).fit(X, y)
+    >>> clf.score(X, y) > 0.95, clf.predict_proba(X[:2]).shape
+    (True, (2, 3))
+
+    See the book: section 4.1.
+    """
+
+    _loss_scale = 1.0
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+            ) -> MLPClassifier:
+        """Train on ``X`` of shape (n_samples, n_features), labels ``y`` of shape (n_samples,)."""
+        X, y = validate_data(self, X, y, dtype=np.float64)
+        check_classification_targets(y)
+        self.classes_, codes = np.unique(y, return_inverse=True)
+        if len(self.classes_) < 2:
+            raise ValueError(f"MLPClassifier needs samples of at least 2 classes, got 1 class "
+                             f"({self.classes_[0]!r})")
+        self._fit(X, codes, sample_weight)
+        return self
+
+    def _make_loss(self) -> CrossEntropyLoss:
+        return CrossEntropyLoss()
+
+    def _n_network_outputs(self, targets: NDArray) -> int:
+        return len(self.classes_)
+
+    def _score_validation(self, X: Array, codes: NDArray, weights: Array | None) -> float:
+        predicted = self.network_.forward(X).argmax(axis=1)
+        return float(accuracy_score(codes, predicted, sample_weight=weights))
+
+    def predict_log_proba(self, X: ArrayLike) -> Array:
+        """Log-probabilities of the classes, shape (n_samples, n_classes), by a stable log-softmax."""
+        return log_softmax(self._output(X))
+
+    def predict_proba(self, X: ArrayLike) -> Array:
+        """Class probabilities :math:`\\operatorname{softmax}(z)`, shape (n_samples, n_classes)."""
+        return np.exp(self.predict_log_proba(X))
+
+    def predict(self, X: ArrayLike) -> NDArray:
+        """The most probable class of each row, shape (n_samples,)."""
+        logits = self._output(X)  # first: it checks that the model is fitted
+        return self.classes_[logits.argmax(axis=1)]
+
+
+class MLPRegressor(RegressorMixin, _BaseMLP):
+    __doc__ = r"""Multilayer perceptron regressor: squared error, linear output layer.
+
+    The loss is :math:`\ell_i = \frac{1}{2k}\sum_j (\hat y_{ij} - y_{ij})^2`
+    (half of :class:`~course_lib.nn.MSELoss`, as in scikit-learn); ``y`` may
+    have several columns. With :math:`k > 1` outputs scikit-learn reports this
+    mean but steps along the gradient of the sum over the outputs (:math:`k`
+    times larger); we step along the gradient of the loss we report.
+""" + _PARAMETERS + _ATTRIBUTES + r"""
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.uniform(-2, 2, size=(400, 1))
+    >>> y = np.sin(2 * X[:, 0])
+    >>> reg = MLPRegressor((32,), activation="tanh", learning_rate_init=0.01,
+    ...                    max_iter=500, random_state=0).fit(X, y)
+    >>> reg.score(X, y) > 0.95, reg.predict(X[:3]).shape
+    (True, (3,))
+
+    See the book: section 4.1.
+    """
+
+    _loss_scale = 0.5
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+            ) -> MLPRegressor:
+        """Train on ``X`` of shape (n_samples, n_features), ``y`` of shape (n_samples,) or (n_samples, k)."""
+        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
+        self._fit(X, y.reshape(len(y), -1), sample_weight)
+        return self
+
+    def _make_loss(self) -> MSELoss:
+        return MSELoss()
+
+    def _n_network_outputs(self, targets: NDArray) -> int:
+        return targets.shape[1]
+
+    def _score_validation(self, X: Array, targets: Array, weights: Array | None) -> float:
+        return float(r2_score(targets, self.network_.forward(X), sample_weight=weights))
+
+    def predict(self, X: ArrayLike) -> Array:
+        """Predictions, shape (n_samples,) for one target, else (n_samples, k)."""
+        out = self._output(X)
+        return out[:, 0] if out.shape[1] == 1 else out
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
