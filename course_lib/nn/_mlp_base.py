@@ -218,7 +218,7 @@ class _BaseMLP(BaseEstimator):
         for layer in self._linear_layers:
             W = layer.params["W"].ravel()
             penalty += W @ W
-            layer.grads["W"] = layer.grads["W"] + factor * layer.params["W"]
+            layer.grads["W"] += factor * layer.params["W"]  # a fresh array from backward
         return 0.5 * factor * penalty
 
     def _split_validation(self, X, targets, weights, rng):

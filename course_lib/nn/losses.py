@@ -65,17 +65,17 @@ def _check_output(loss: object, output: ArrayLike) -> Array:
     return output
 
 
-def _normalized_weights(sample_weight: ArrayLike | None, n_samples: int) -> Array:
-    r"""Weights :math:`s_i / \sum_j s_j` (all :math:`1/N` when not given)."""
+def _normalized_weights(sample_weight: ArrayLike | None, n_samples: int) -> Array | float:
+    r"""Weights :math:`s_i / \sum_j s_j` of shape ``(n_samples, 1)``, or the number :math:`1/N`."""
     if sample_weight is None:
-        return np.full(n_samples, 1.0 / n_samples)
+        return 1.0 / n_samples
     weights = np.asarray(sample_weight, dtype=np.float64)
     if weights.shape != (n_samples,):
         raise ValueError(f"sample_weight must be of shape ({n_samples},), got {weights.shape}")
     total = weights.sum()
     if not np.isfinite(weights).all() or (weights < 0).any() or total <= 0:
         raise ValueError("sample_weight must be finite, non-negative and not all zero")
-    return weights / total
+    return (weights / total)[:, None]
 
 
 class MSELoss:
@@ -116,13 +116,13 @@ class MSELoss:
             )
         self._residual = output - target
         self._weights = _normalized_weights(sample_weight, output.shape[0]) / output.shape[1]
-        return float(self._weights @ np.sum(self._residual ** 2, axis=1))
+        return float(np.sum(self._weights * self._residual ** 2))
 
     def backward(self) -> Array:
         r""":math:`\partial C / \partial a = 2 s_i (a - y) / (k \sum s)`, shape ``(n_samples, k)``."""
         if getattr(self, "_residual", None) is None:
             raise RuntimeError("MSELoss: call forward before backward")
-        return 2.0 * self._weights[:, None] * self._residual
+        return (2.0 * self._weights) * self._residual
 
     def __repr__(self) -> str:
         return "MSELoss()"
@@ -166,7 +166,7 @@ class CrossEntropyLoss:
         rows = np.arange(len(labels))
         self._labels, self._proba = labels, np.exp(log_p)
         self._weights = _normalized_weights(sample_weight, logits.shape[0])
-        return float(-(self._weights @ log_p[rows, labels]))
+        return float(-np.sum(self._weights * log_p[rows, labels, None]))
 
     def backward(self) -> Array:
         r""":math:`\partial C/\partial z = s_i (p - \mathrm{onehot}(y)) / \sum s`, shape ``(n_samples, K)``."""
@@ -174,7 +174,7 @@ class CrossEntropyLoss:
             raise RuntimeError("CrossEntropyLoss: call forward before backward")
         grad = self._proba.copy()
         grad[np.arange(len(self._labels)), self._labels] -= 1.0
-        grad *= self._weights[:, None]
+        grad *= self._weights
         return grad
 
     @staticmethod

@@ -44,6 +44,11 @@ def _check_positive(name: str, value: float, upper: float | None = None) -> None
 class Optimizer:
     """Base class: ``step()`` updates every parameter from its gradient.
 
+    The optimizer's state (velocity, moments) is one flat vector over all
+    parameters, so a step is a few array operations, not a few per
+    parameter array: with many small arrays (biases) that is most of the
+    time of a step.
+
     See the book: section 5.1.1.
     """
 
@@ -51,19 +56,28 @@ class Optimizer:
         _check_positive("learning_rate", learning_rate)
         self.learning_rate = learning_rate
         self.slots = _parameter_slots(module)
+        self.n_params = sum(layer.params[key].size for layer, key in self.slots)
         self.t = 0
 
     def step(self) -> None:
         """One update of all parameters from the ``grads`` that ``backward`` filled."""
         self.t += 1
-        for i, (layer, key) in enumerate(self.slots):
-            grad = layer.grads[key]
-            if grad.shape != layer.params[key].shape:
+        grads = []
+        for layer, key in self.slots:
+            grad, param = layer.grads[key], layer.params[key]
+            if grad.shape != param.shape:
                 raise ValueError(f"{layer!r}: grads[{key!r}] has shape {grad.shape}, "
-                                 f"params[{key!r}] has {layer.params[key].shape}")
-            layer.params[key] = layer.params[key] + self._delta(i, grad)
+                                 f"params[{key!r}] has {param.shape}")
+            grads.append(grad.ravel())
+        delta = self._delta(np.concatenate(grads))
+        start = 0
+        for layer, key in self.slots:
+            param = layer.params[key]
+            layer.params[key] = param + delta[start:start + param.size].reshape(param.shape)
+            start += param.size
 
-    def _delta(self, i: int, grad: Array) -> Array:
+    def _delta(self, grad: Array) -> Array:
+        """The change of all parameters, flat, from their flat gradient."""
         raise NotImplementedError
 
 
@@ -108,14 +122,14 @@ class SGD(Optimizer):
         if isinstance(momentum, bool) or not 0.0 <= momentum < 1.0:
             raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
         self.momentum, self.nesterov = momentum, nesterov
-        self.velocities: list[Array | float] = [0.0] * len(self.slots)
+        self.velocity = np.zeros(self.n_params)
 
-    def _delta(self, i: int, grad: Array) -> Array:
+    def _delta(self, grad: Array) -> Array:
         step = -self.learning_rate * grad
         if self.momentum == 0.0:
             return step
-        self.velocities[i] = self.momentum * self.velocities[i] + step
-        return self.momentum * self.velocities[i] + step if self.nesterov else self.velocities[i]
+        self.velocity = self.momentum * self.velocity + step
+        return self.momentum * self.velocity + step if self.nesterov else self.velocity
 
 
 class Adam(Optimizer):
@@ -159,18 +173,12 @@ class Adam(Optimizer):
         _check_positive("beta_2", beta_2, upper=1.0)
         _check_positive("epsilon", epsilon)
         self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
-        self.m: list[Array] = [np.zeros_like(layer.params[key]) for layer, key in self.slots]
-        self.v: list[Array] = [np.zeros_like(m) for m in self.m]
+        self.m, self.v = np.zeros(self.n_params), np.zeros(self.n_params)
 
-    def step(self) -> None:
-        # eta_t is shared by all parameters: computed once per step
-        t = self.t + 1
-        self._rate = (self.learning_rate * math.sqrt(1.0 - self.beta_2 ** t)
-                      / (1.0 - self.beta_1 ** t))
-        super().step()
-
-    def _delta(self, i: int, grad: Array) -> Array:
-        m, v = self.m[i], self.v[i]  # our own arrays: updated in place (fewer temporaries)
+    def _delta(self, grad: Array) -> Array:
+        rate = (self.learning_rate * math.sqrt(1.0 - self.beta_2 ** self.t)
+                / (1.0 - self.beta_1 ** self.t))
+        m, v = self.m, self.v  # our own arrays: updated in place (fewer temporaries)
         m *= self.beta_1
         m += (1.0 - self.beta_1) * grad
         v *= self.beta_2
@@ -178,6 +186,6 @@ class Adam(Optimizer):
         denominator = np.sqrt(v)
         denominator += self.epsilon
         delta = np.divide(m, denominator, out=denominator)
-        delta *= -self._rate
+        delta *= -rate
         return delta
 
