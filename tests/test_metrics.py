@@ -132,3 +132,54 @@ def test_inputs_are_not_modified():
                  else (y_true, y_pred)))
     np.testing.assert_array_equal(y_true, Y_TRUE)
     np.testing.assert_array_equal(y_pred, Y_PRED)
+
+
+# -- log-loss -------------------------------------------------------------------
+P_BINARY = rng.uniform(0.01, 0.99, size=60)
+Y_BINARY = (rng.random(60) < P_BINARY).astype(int)
+
+
+@pytest.mark.parametrize(
+    "y_true, y_prob, kwargs",
+    [
+        (Y_BINARY, P_BINARY, {}),
+        (Y_BINARY, np.column_stack([1 - P_BINARY, P_BINARY]), {}),
+        (np.where(Y_BINARY == 1, "spam", "ham"), P_BINARY, {}),
+        (2 * Y_BINARY - 1, P_BINARY, {}),
+        ([0, 2, 1, 2], [[0.7, 0.2, 0.1], [0.1, 0.1, 0.8], [0.3, 0.4, 0.3], [0.0, 0.0, 1.0]], {}),
+        ([1, 1, 1], [0.9, 0.8, 0.7], {"labels": [0, 1]}),
+        ([0, 1, 1], [0.0, 0.0, 1.0], {}),  # a certain mistake: clipped, not infinite
+    ],
+)
+def test_log_loss_matches_sklearn(y_true, y_prob, kwargs):
+    expected = skm.log_loss(y_true, y_prob, **kwargs)
+    np.testing.assert_allclose(metrics.log_loss(y_true, y_prob, **kwargs), expected, rtol=1e-12)
+
+
+def test_log_loss_by_hand_is_the_books_cross_entropy():
+    y, p = np.array([1, 0, 1]), np.array([0.8, 0.3, 0.5])
+    expected = -np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))
+    assert metrics.log_loss(y, p) == pytest.approx(expected, rel=1e-14)
+    assert metrics.log_loss([0, 1], [0.5, 0.5]) == pytest.approx(np.log(2), rel=1e-14)
+    assert 36 < metrics.log_loss([1], [0.0], labels=[0, 1]) < 37  # -log(machine epsilon)
+
+
+@pytest.mark.parametrize(
+    "y_true, y_prob, kwargs, message",
+    [
+        ([0, 1, 1], [0.2, 1.3, 0.5], {}, "between 0 and 1"),
+        ([0, 1, 1], [0.2, -0.1, 0.5], {}, "between 0 and 1"),
+        ([0, 1], [[0.5, 0.6], [0.5, 0.5]], {}, "sum to 1"),
+        ([0, 1, 2], [0.2, 0.3, 0.5], {}, "2 columns but there are 3 classes"),
+        ([1, 1, 1], [0.9, 0.8, 0.7], {}, "only one label.*labels="),
+        ([0, 1, 5], [0.2, 0.3, 0.5], {"labels": [0, 1]}, r"labels \[5\] that are not in labels"),
+        ([0, 1, 1], [0.2, np.nan, 0.5], {}, "y_prob contains NaN"),
+        ([0.0, 1.0, np.nan], [0.2, 0.4, 0.5], {}, "NaN"),
+        ([0, 1, 1], [0.2, 0.5], {}, "inconsistent numbers of samples"),
+        ([], [], {}, "empty"),
+        ([0.5, 1.5, 2.0], [0.2, 0.4, 0.5], {}, "continuous"),
+    ],
+)
+def test_log_loss_bad_input(y_true, y_prob, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        metrics.log_loss(y_true, y_prob, **kwargs)
