@@ -379,7 +379,8 @@ def expected_failures(estimator):
 
 
 @parametrize_with_checks(
-    [MLPClassifier(), MLPRegressor(), MLPClassifier(solver="sgd", activation="logistic"),
+    [MLPClassifier(), MLPRegressor(),
+     MLPClassifier((20,), activation="logistic", solver="sgd", learning_rate_init=0.01),
      MLPClassifier(activation="tanh", early_stopping=True, validation_fraction=0.2)],
     expected_failed_checks=expected_failures,
 )
@@ -496,6 +497,43 @@ def test_regressor_multioutput_and_early_stopping():
     assert reg.score(X, Y) > 0.95
     assert len(reg.validation_scores_) == reg.n_iter_
     assert reg.best_validation_score_ == max(reg.validation_scores_)
+
+
+def test_no_hidden_layer_is_softmax_regression():
+    X, y = make_classification(200, 4, n_informative=3, n_redundant=0, n_classes=3,
+                               random_state=0)
+    clf = MLPClassifier(hidden_layer_sizes=(), learning_rate_init=0.05, alpha=0.0,
+                        max_iter=500, tol=1e-6, random_state=0).fit(X, y)
+    assert [type(layer) for layer in clf.network_] == [Linear] and clf.n_layers_ == 2
+    ref = sk.MLPClassifier(hidden_layer_sizes=(), learning_rate_init=0.05, alpha=0.0,
+                           max_iter=500, tol=1e-6, random_state=0).fit(X, y)
+    assert clf.loss_ == pytest.approx(ref.loss_, abs=5e-3)  # the same convex problem
+    assert np.mean(clf.predict(X) == ref.predict(X)) > 0.97
+
+
+def test_floors_nn_and_linear_never_import_each_other():
+    import ast
+    from pathlib import Path
+
+    import course_lib
+
+    root = Path(course_lib.__file__).parent
+
+    def imported(path):
+        names = []
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom):
+                names.append("." * node.level + (node.module or ""))
+            elif isinstance(node, ast.Import):
+                names += [alias.name for alias in node.names]
+        return names
+
+    nn = [name for path in (root / "nn").glob("*.py") for name in imported(path)]
+    assert nn and not [name for name in nn if "linear" in name or "exercises" in name]
+    linear = [name for path in (root / "linear").glob("*.py") for name in imported(path)]
+    assert linear and not [name for name in linear if "nn" in name.split(".")]
+    assert not [name for name in imported(root / "gradcheck.py") if "course_lib" in name
+                or name.startswith(".")]  # gradcheck sits on the bottom floor
 
 
 def test_estimator_errors_name_the_problem():

@@ -101,8 +101,10 @@ class _BaseMLP(BaseEstimator):
 
     # -- building -----------------------------------------------------------
     def _build_network(self, n_features: int, n_outputs: int, rng: np.random.Generator) -> None:
+        # () is no hidden layer: the linear model of section 4.1's first graph
         hidden = np.atleast_1d(self.hidden_layer_sizes)
-        if hidden.ndim != 1 or not np.all(hidden >= 1) or hidden.dtype.kind not in "iu":
+        integers = hidden.size == 0 or hidden.dtype.kind in "iu"
+        if hidden.ndim != 1 or not integers or not np.all(hidden >= 1):
             raise ValueError(f"hidden_layer_sizes must be positive integers, got "
                              f"{self.hidden_layer_sizes!r}")
         widths = [n_features, *map(int, hidden), n_outputs]
@@ -211,7 +213,10 @@ class _BaseMLP(BaseEstimator):
         return total / len(order)
 
     def _add_penalty(self, mass: float) -> float:
-        r"""Add :math:`\alpha W / S` to each ``grads["W"]``; return :math:`\frac{\alpha}{2S}\sum\|W\|^2`."""
+        r"""Add :math:`\alpha W / S` to each ``grads["W"]``.
+
+        Returns the penalty :math:`\frac{\alpha}{2S}\sum\|W\|_F^2`.
+        """
         if self.alpha == 0:
             return 0.0
         penalty, factor = 0.0, self.alpha / mass

@@ -150,7 +150,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         return float(accuracy_score(codes, predicted, sample_weight=weights))
 
     def predict_log_proba(self, X: ArrayLike) -> Array:
-        """Log-probabilities of the classes, shape (n_samples, n_classes), by a stable log-softmax."""
+        """Log-probabilities of the classes, shape (n_samples, n_classes) (stable log-softmax)."""
         return log_softmax(self._output(X))
 
     def predict_proba(self, X: ArrayLike) -> Array:
@@ -190,7 +190,7 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
             ) -> MLPRegressor:
-        """Train on ``X`` of shape (n_samples, n_features), ``y`` of shape (n_samples,) or (n_samples, k)."""
+        """Train on ``X`` (n_samples, n_features), ``y`` (n_samples,) or (n_samples, k)."""
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         self._fit(X, y.reshape(len(y), -1), sample_weight)
         return self

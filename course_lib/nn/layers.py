@@ -111,7 +111,8 @@ class Linear(Layer):
 
     def __init__(
         self, in_features: int, out_features: int, *,
-        init: Literal["glorot", "he"] = "glorot", random_state: int | np.random.Generator | None = None,
+        init: Literal["glorot", "he"] = "glorot",
+        random_state: int | np.random.Generator | None = None,
     ) -> None:
         super().__init__()
         for name, value in (("in_features", in_features), ("out_features", out_features)):

@@ -56,7 +56,8 @@ def _check_output(loss: object, output: ArrayLike) -> Array:
     output = np.asarray(output, dtype=np.float64)
     if output.ndim != 2 or output.shape[0] == 0:
         raise ValueError(
-            f"{type(loss).__name__}: output must be of shape (n_samples, n_outputs), got {output.shape}"
+            f"{type(loss).__name__}: output must be of shape (n_samples, n_outputs), "
+            f"got {output.shape}"
         )
     if not np.isfinite(output).all():
         raise ValueError(
@@ -119,7 +120,7 @@ class MSELoss:
         return float(np.sum(self._weights * self._residual ** 2))
 
     def backward(self) -> Array:
-        r""":math:`\partial C / \partial a = 2 s_i (a - y) / (k \sum s)`, shape ``(n_samples, k)``."""
+        r""":math:`\partial C / \partial a = 2 s_i (a - y) / (k \sum s)`, shape (n_samples, k)."""
         if getattr(self, "_residual", None) is None:
             raise RuntimeError("MSELoss: call forward before backward")
         return (2.0 * self._weights) * self._residual
@@ -169,7 +170,7 @@ class CrossEntropyLoss:
         return float(-np.sum(self._weights * log_p[rows, labels, None]))
 
     def backward(self) -> Array:
-        r""":math:`\partial C/\partial z = s_i (p - \mathrm{onehot}(y)) / \sum s`, shape ``(n_samples, K)``."""
+        r""":math:`\partial C/\partial z = s_i (p - \mathrm{onehot}(y)) / \sum s`, shape (N, K)."""
         if getattr(self, "_proba", None) is None:
             raise RuntimeError("CrossEntropyLoss: call forward before backward")
         grad = self._proba.copy()

@@ -61,7 +61,7 @@ class Sequential:
         _check_widths(self.layers)
 
     def forward(self, X: ArrayLike) -> Array:
-        """Output of the last layer, shape ``(n_samples, n_outputs)``; every layer caches its input."""
+        """Output of the last layer, shape (n_samples, n_outputs); every layer caches its input."""
         out = X
         for layer in self.layers:
             out = layer.forward(out)
