@@ -22,6 +22,7 @@ __all__ = [
     "use_course_style",
     "plot_complexity_curve",
     "plot_decision_regions",
+    "plot_loss_contours",
     "show_images",
 ]
 
@@ -192,6 +193,81 @@ def plot_decision_regions(
     ax.set_ylabel(feature_names[1])
     # Outside the axes: "best" placement over a dense mesh is slow and warns.
     ax.legend(title="класс", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return ax
+
+
+def plot_loss_contours(
+    ax: Axes,
+    loss: Any,
+    minimum: ArrayLike,
+    paths: dict[str, ArrayLike],
+    *,
+    window: ArrayLike | None = None,
+    margin: float = 5.0,
+    levels: int = 14,
+    resolution: int = 150,
+    path_style: dict[str, dict[str, Any]] | None = None,
+) -> Axes:
+    """Level lines of a loss of two weights, with optimization paths drawn over them.
+
+    The contour levels are spaced geometrically above the minimum, so the narrow
+    valley near it and the steep walls far from it are both visible.
+
+    Parameters
+    ----------
+    ax : matplotlib Axes
+    loss : callable
+        ``loss(w) -> float`` for a weight vector ``w`` of shape ``(2,)``.
+    minimum : array-like of shape (2,)
+        The minimizer, marked with a star.
+    paths : dict of str to array-like of shape (n_steps, 2)
+        Iterates of each method, labelled; each path's first point is its start.
+    window : array-like of shape (n_points, 2), optional
+        Points the plot must show (default: the paths and the minimum); pass the
+        same window to several panels to give them the same grid.
+    margin : float, default=5.0
+        Extra room around the window, in weight units.
+    levels : int, default=14
+        Number of level lines.
+    resolution : int, default=150
+        Grid points per axis.
+    path_style : dict of str to dict, optional
+        Matplotlib keyword arguments per path label (default: a line with dots).
+
+    Returns
+    -------
+    matplotlib Axes
+
+    Examples
+    --------
+    >>> ax = plt.figure().gca()
+    >>> path = np.array([[3.0, 3.0], [1.0, 2.0], [0.2, 0.5]])
+    >>> ax = plot_loss_contours(ax, lambda w: w @ w, [0.0, 0.0], {"спуск": path})
+    >>> len(ax.lines)  # the path, its start, the minimum
+    3
+
+    See the book: sections 2.1.4 and 2.1.5.
+    """
+    minimum = np.asarray(minimum, dtype=float)
+    paths = {label: np.asarray(path, dtype=float) for label, path in paths.items()}
+    points = np.vstack([*paths.values(), minimum[None]] if window is None else [window])
+    lo, hi = points.min(axis=0) - margin, points.max(axis=0) + margin
+    a, b = np.linspace(lo[0], hi[0], resolution), np.linspace(lo[1], hi[1], resolution)
+    Z = np.array([[loss(np.array([u, v])) for u in a] for v in b])
+    floor = loss(minimum)
+    ax.contour(a, b, Z, levels=floor + np.geomspace(1e-4, 1, levels) * (Z.max() - floor),
+               colors="grey", linewidths=0.7)
+    styles = path_style or {}
+    colours = [c for c in PALETTE if c not in (PALETTE[1], PALETTE[2])]  # those mark the points
+    for k, (label, path) in enumerate(paths.items()):
+        style = {"marker": "o", "ms": 3, "lw": 1.2, "color": colours[k % len(colours)]}
+        style.update(styles.get(label, {}))
+        ax.plot(path[:, 0], path[:, 1], label=label, **style)
+    starts = np.array([path[0] for path in paths.values()])
+    ax.plot(starts[:, 0], starts[:, 1], "s", color=PALETTE[2], ms=7, label="старт")
+    ax.plot(*minimum, "*", color=PALETTE[1], ms=14, label="минимум")
+    ax.set_xlim(lo[0], hi[0])
+    ax.set_ylim(lo[1], hi[1])
     return ax
 
 

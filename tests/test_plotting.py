@@ -76,3 +76,32 @@ def test_style_silences_the_load_dependent_legend_warning():
         plotting.use_course_style()  # re-installs the filter after simplefilter
         warnings.warn('Creating legend with loc="best" can be slow with large amounts of data.')
     assert caught == []
+
+
+def test_loss_contours_cover_the_paths_and_mark_start_and_minimum():
+    from course_lib.plotting import plot_loss_contours
+
+    fig, ax = plt.subplots()
+    path = np.array([[10.0, -4.0], [6.0, -1.0], [2.0, 0.5]])
+    plot_loss_contours(ax, lambda w: float((w - [1.0, 1.0]) @ (w - [1.0, 1.0])), [1.0, 1.0],
+                       {"спуск": path}, margin=1.0)
+    assert ax.get_xlim() == (1.0 - 1.0, 10.0 + 1.0) and ax.get_ylim() == (-4.0 - 1.0, 1.0 + 1.0)
+    labels = [line.get_label() for line in ax.lines]
+    assert labels == ["спуск", "старт", "минимум"]
+    np.testing.assert_array_equal(ax.lines[0].get_xydata(), path)
+    np.testing.assert_array_equal(ax.lines[1].get_xydata(), [[10.0, -4.0]])
+    levels = ax.collections[0].levels if ax.collections else ax.containers
+    assert np.all(np.asarray(levels) > 0)  # every level line lies above the minimum (0)
+    plt.close(fig)
+
+
+def test_loss_contours_share_a_window_across_panels():
+    from course_lib.plotting import plot_loss_contours
+
+    fig, (left, right) = plt.subplots(1, 2)
+    window = np.array([[-3.0, -3.0], [3.0, 3.0]])
+    for ax, path in ((left, [[1.0, 1.0], [0.0, 0.0]]), (right, [[-2.0, 0.5], [0.0, 0.0]])):
+        plot_loss_contours(ax, lambda w: float(w @ w), [0.0, 0.0], {"путь": path},
+                           window=window, margin=0.5)
+    assert left.get_xlim() == right.get_xlim() == (-3.5, 3.5)
+    plt.close(fig)
