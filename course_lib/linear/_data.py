@@ -156,9 +156,9 @@ def gram_spectrum(X: Array, fit_intercept: bool, sample_weight: Array | None = N
 
     :math:`A = (X \mid \mathbf 1)` with the bias, :math:`X` without.
 
-    Times the loss smoothness the largest one is the Lipschitz constant
-    :math:`L` of the gradient of the mean loss (gradient descent with step
-    :math:`1/L` never diverges); their ratio is the condition number that
+    Times the loss smoothness the largest one bounds :math:`\lambda_{\max}`, the
+    largest eigenvalue of the Hessian of the mean loss (gradient descent with step
+    :math:`1/\lambda_{\max}` never diverges); their ratio is the condition number that
     sets how fast it converges. Costs one :math:`D \times D` Gram matrix.
     """
     n_samples = X.shape[0]

@@ -33,8 +33,8 @@ _COMMON_PARAMETERS = r"""
         Step of ``"gd"``/``"sgd"``, taken in standardized coordinates: the
         solvers center the features and divide each by its spread (Jacobi
         preconditioning), so neither the step nor the result depends on the
-        units of the features. ``"auto"`` for ``"gd"`` is :math:`1/L`,
-        :math:`L` the Lipschitz constant of the gradient (never diverges);
+        units of the features. ``"auto"`` for ``"gd"`` is :math:`1/\lambda_{\max}`,
+        :math:`\lambda_{\max}` the largest eigenvalue of the Hessian (never diverges);
         for non-smooth losses a step that decays as :math:`1/\sqrt{1+t}`.
         ``"auto"`` for ``"sgd"`` is :math:`\min(0.01, 1/(2(D+1)))` in ``fit``,
         decayed per epoch as :math:`\eta/\sqrt{1+e}`, and the full
