@@ -206,7 +206,10 @@ class _BaseMLP(BaseEstimator):
             if mass <= 0:
                 continue  # all-zero weights: nothing to learn from this batch
             value = loss.forward(self.network_.forward(X[idx]), targets[idx], batch_weights)
-            self.network_.backward(self._loss_scale * loss.backward(), input_grad=False)
+            grad = loss.backward()
+            if self._loss_scale != 1.0:
+                grad *= self._loss_scale  # a fresh array from loss.backward
+            self.network_.backward(grad, input_grad=False)
             value = self._loss_scale * value + self._add_penalty(mass)
             optimizer.step()
             total += value * len(idx)

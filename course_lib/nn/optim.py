@@ -77,7 +77,7 @@ class Optimizer:
             start += param.size
 
     def _delta(self, grad: Array) -> Array:
-        """The change of all parameters, flat, from their flat gradient."""
+        """The change of all parameters, flat, from their flat gradient (ours to overwrite)."""
         raise NotImplementedError
 
 
@@ -178,14 +178,18 @@ class Adam(Optimizer):
     def _delta(self, grad: Array) -> Array:
         rate = (self.learning_rate * math.sqrt(1.0 - self.beta_2 ** self.t)
                 / (1.0 - self.beta_1 ** self.t))
-        m, v = self.m, self.v  # our own arrays: updated in place (fewer temporaries)
+        # In place, without temporaries (a step is memory-bound): m, v are ours and
+        # grad is the flat copy made by step(), reused for g^2 and then the step.
+        m, v = self.m, self.v
         m *= self.beta_1
         m += (1.0 - self.beta_1) * grad
+        grad *= grad
+        grad *= 1.0 - self.beta_2
         v *= self.beta_2
-        v += (1.0 - self.beta_2) * np.square(grad)
-        denominator = np.sqrt(v)
-        denominator += self.epsilon
-        delta = np.divide(m, denominator, out=denominator)
-        delta *= -rate
-        return delta
+        v += grad
+        step = np.sqrt(v, out=grad)
+        step += self.epsilon
+        np.divide(m, step, out=step)
+        step *= -rate
+        return step
 
