@@ -29,6 +29,7 @@ from course_lib.nn import (
     Tanh,
     log_softmax,
 )
+from course_lib.optim import DivergenceError
 
 GRAD_TOL = 1e-6  # the bound on the relative error in float64
 
@@ -534,6 +535,16 @@ def test_floors_nn_and_linear_never_import_each_other():
     assert linear and not [name for name in linear if "nn" in name.split(".")]
     assert not [name for name in imported(root / "gradcheck.py") if "course_lib" in name
                 or name.startswith(".")]  # gradcheck sits on the bottom floor
+
+
+def test_divergence_raises_instead_of_returning_nan():
+    X, y = make_regression(200, 5, random_state=0)
+    model = MLPRegressor(solver="sgd", learning_rate_init=100.0, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow RuntimeWarning on the way
+        with pytest.raises(DivergenceError, match="diverged at epoch .* lower learning_rate_init"):
+            model.fit(X, y)
+    assert not hasattr(model, "n_iter_")
 
 
 def test_estimator_errors_name_the_problem():

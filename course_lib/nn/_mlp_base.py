@@ -165,35 +165,46 @@ class _BaseMLP(BaseEstimator):
         optimizer, loss_function = self._make_optimizer(), self._make_loss()
         batch_size = min(200 if self.batch_size == "auto" else self.batch_size, len(X))
         self.validation_scores_ = [] if validation else None
-        best_score, stall, best_params, n_before = -np.inf, 0, None, len(self.loss_curve_)
+        self._best = (-np.inf, None)  # best validation score and its parameters
+        stall, n_before = 0, len(self.loss_curve_)
         for _ in range(self.max_iter):
             order = rng.permutation(len(X)) if self.shuffle else np.arange(len(X))
-            loss = self._epoch(X, targets, weights, order, batch_size, loss_function, optimizer)
-            if not np.isfinite(loss):
-                raise DivergenceError(f"the training loss became {loss} at epoch "
-                                      f"{len(self.loss_curve_) + 1}: lower learning_rate_init")
-            self.loss_curve_.append(loss)
-            if validation:
-                score = self._score_validation(*validation)
-                self.validation_scores_.append(score)
-                improved, best_score = score > best_score + self.tol, max(best_score, score)
-                if score >= best_score:
-                    best_params = self._copy_params()
-            else:
-                improved = loss < self.best_loss_ - self.tol
-            self.best_loss_ = min(self.best_loss_, loss)
-            stall = 0 if improved else stall + 1
+            try:
+                with np.errstate(over="raise", invalid="raise"):  # overflow: an error, not NaN
+                    loss = self._epoch(X, targets, weights, order, batch_size,
+                                       loss_function, optimizer)
+            except FloatingPointError as error:
+                raise DivergenceError(
+                    f"training diverged at epoch {len(self.loss_curve_) + 1} ({error}): "
+                    "lower learning_rate_init or standardize the features") from error
+            stall = 0 if self._improved(loss, validation) else stall + 1
             if stall > self.n_iter_no_change:
                 break
         else:
-            warnings.warn(f"MLP: max_iter={self.max_iter} epochs reached and the loss is still "
-                          "improving; increase max_iter", ConvergenceWarning, stacklevel=3)
+            warnings.warn(f"MLP: max_iter={self.max_iter} epochs ran out before the stopping "
+                          "rule (tol, n_iter_no_change) was met; increase max_iter",
+                          ConvergenceWarning, stacklevel=3)
         self.n_iter_ = len(self.loss_curve_) - n_before
         self.t_ = self.n_iter_ * len(X)
         self.loss_ = self.loss_curve_[-1]
         if validation:
-            self.best_validation_score_ = best_score
+            self.best_validation_score_, best_params = self._best
             self._restore_params(best_params)
+        del self._best
+
+    def _improved(self, loss: float, validation: tuple | None) -> bool:
+        """Record an epoch; did it beat the best loss (or validation score) by ``tol``?"""
+        self.loss_curve_.append(loss)
+        improved = loss < self.best_loss_ - self.tol
+        self.best_loss_ = min(self.best_loss_, loss)
+        if validation is None:
+            return improved
+        score = self._score_validation(*validation)
+        self.validation_scores_.append(score)
+        best_score = self._best[0]
+        if score > best_score:  # parameter arrays are never changed in place: no copy
+            self._best = (score, [dict(layer.params) for layer in self._linear_layers])
+        return score > best_score + self.tol
 
     def _epoch(self, X: Array, targets: NDArray, weights: Array | None, order: NDArray,
                batch_size: int, loss: MSELoss | CrossEntropyLoss, optimizer: SGD | Adam) -> float:
@@ -240,9 +251,6 @@ class _BaseMLP(BaseEstimator):
                              "or use early_stopping=False")
         w_train, w_val = (None, None) if weights is None else (parts[4], parts[5])
         return parts[0], parts[2], w_train, (parts[1], parts[3], w_val)
-
-    def _copy_params(self) -> list[dict[str, Array]]:
-        return [dict(layer.params) for layer in self._linear_layers]  # arrays are never mutated
 
     def _restore_params(self, saved: list[dict[str, Array]] | None) -> None:
         for layer, params in zip(self._linear_layers, saved or []):
