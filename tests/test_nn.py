@@ -96,9 +96,13 @@ def test_initialization_is_seeded_and_within_its_bound(init, bound):
 
 def test_sigmoid_is_stable_for_large_arguments():
     z = np.array([[-1e4, -700.0, -30.0, 0.0, 30.0, 1e4]])
+    sigmoid = Sigmoid()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        s = Sigmoid().forward(z)
+        s = sigmoid.forward(z)
+        grad = sigmoid.backward(np.ones_like(z))
+    np.testing.assert_array_equal(grad[0, [0, -1]], 0.0)  # saturated: no NaN
+    assert grad[0, 3] == 0.25  # sigma'(0) = 1/4
     expected = [0.0, np.exp(-700.0) / (1 + np.exp(-700.0)), 1 / (1 + np.exp(30.0)), 0.5,
                 1 / (1 + np.exp(-30.0)), 1.0]
     np.testing.assert_allclose(s[0], expected, rtol=1e-12, atol=0)

@@ -13,9 +13,15 @@ the weights (not the biases), with scikit-learn's scaling of ``alpha``:
     + \frac{\alpha}{2S} \sum_{\mathrm{layers}} \|W\|_F^2, \qquad S = \sum_{i \in \mathrm{batch}} s_i
 
 with :math:`\ell` the softmax cross-entropy of the logits (classifier) or
-half the squared error averaged over the outputs (regressor), exactly as in
+half the squared error averaged over the outputs (regressor), as in
 scikit-learn's ``MLPClassifier`` / ``MLPRegressor``: the hyperparameters
-have the same names, defaults and meaning.
+have the same names, defaults and meaning, and from the same weights one
+epoch gives the same loss and the same step (tested). Differences: a
+binary problem gets two softmax outputs (scikit-learn: one sigmoid unit;
+the same family of models); the biases start at 0 and ReLU layers use He
+initialization; for several regression targets see :class:`MLPRegressor`.
+Not here: ``solver="lbfgs"``, learning-rate schedules, ``partial_fit``,
+sparse input.
 """
 
 from __future__ import annotations
@@ -129,7 +135,21 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
             ) -> MLPClassifier:
-        """Train on ``X`` of shape (n_samples, n_features), labels ``y`` of shape (n_samples,)."""
+        r"""Train the network on labels ``y`` (any hashable labels).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights :math:`s_i`: each batch loss is the weighted
+            mean, as in scikit-learn (weight 2 = the row taken twice, up to
+            how rows fall into minibatches).
+
+        Returns
+        -------
+        self
+        """
         X, y = validate_data(self, X, y, dtype=np.float64)
         check_classification_targets(y)
         self.classes_, codes = np.unique(y, return_inverse=True)
@@ -190,7 +210,21 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     @_fit_context(prefer_skip_nested_validation=True)
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
             ) -> MLPRegressor:
-        """Train on ``X`` (n_samples, n_features), ``y`` (n_samples,) or (n_samples, k)."""
+        r"""Train the network on real targets ``y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, k)
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights :math:`s_i`: each batch loss is the weighted
+            mean, as in scikit-learn (weight 2 = the row taken twice, up to
+            how rows fall into minibatches).
+
+        Returns
+        -------
+        self
+        """
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         self._fit(X, y.reshape(len(y), -1), sample_weight)
         return self

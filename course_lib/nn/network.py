@@ -30,7 +30,7 @@ class Sequential:
     ----------
     *layers : Layer
         Objects with ``forward``, ``backward``, ``params`` and ``grads``
-        (see :mod:`course_lib.nn.layers`). Consecutive linear layers must
+        (see :class:`Layer`). Consecutive linear layers must
         agree: the ``out_features`` of one is the ``in_features`` of the next.
 
     Attributes
