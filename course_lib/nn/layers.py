@@ -29,11 +29,23 @@ Array = NDArray[np.float64]
 
 
 class Layer:
-    """Base class: ``params`` and ``grads`` (same keys), ``forward``, ``backward``.
+    r"""Base class: ``params`` and ``grads`` (same keys), ``forward``, ``backward``.
 
-    ``backward(grad_out, input_grad=False)`` fills ``grads`` and returns
-    ``None``: the first layer of a network needs no gradient with respect
-    to the data, and skipping it saves a third of that layer's work.
+    A new layer subclasses it and implements the two methods; it then works
+    in :class:`~course_lib.nn.Sequential`, with the optimizers and with
+    :func:`course_lib.gradcheck.check_backward`.
+
+    Examples
+    --------
+    >>> class Square(Layer):  # elementwise z -> z^2, no parameters
+    ...     def forward(self, X):
+    ...         self._X = np.asarray(X, dtype=float)
+    ...         return self._X ** 2
+    ...     def backward(self, grad_out, *, input_grad=True):
+    ...         return 2 * self._X * grad_out  # dC/dz = dC/d(z^2) * 2z
+    >>> from course_lib.gradcheck import check_backward
+    >>> check_backward(Square(), [[1.0, -2.0]])["input"] < 1e-8
+    True
 
     See the book: section 4.1.
     """
@@ -43,9 +55,19 @@ class Layer:
         self.grads: dict[str, Array] = {}
 
     def forward(self, X: ArrayLike) -> Array:
+        """The output for a batch ``X``; caches what :meth:`backward` needs."""
         raise NotImplementedError
 
     def backward(self, grad_out: ArrayLike, *, input_grad: bool = True) -> Array | None:
+        r"""Fill ``grads``, return the gradient with respect to the input.
+
+        ``grad_out`` is :math:`\partial C/\partial\,\mathrm{output}` for the
+        last ``forward``; ``grads`` get :math:`\partial C/\partial\theta`, the
+        result is :math:`\partial C/\partial X`. With ``input_grad=False``
+        only ``grads`` are filled and ``None`` is returned: the first layer of
+        a network needs no gradient with respect to the data, and skipping it
+        saves a third of that layer's work.
+        """
         raise NotImplementedError
 
     def __call__(self, X: ArrayLike) -> Array:

@@ -106,7 +106,19 @@ class MSELoss:
     def forward(
         self, output: ArrayLike, target: ArrayLike, sample_weight: ArrayLike | None = None
     ) -> float:
-        """Mean squared error; caches the residual for :meth:`backward`."""
+        r"""Mean squared error; caches the residual for :meth:`backward`.
+
+        Parameters
+        ----------
+        output : array-like of shape (n_samples, k)
+            The network's output :math:`a`.
+        target : array-like of shape (n_samples, k), or (n_samples,) when k = 1
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        float
+        """
         output = _check_output(self, output)
         target = np.asarray(target, dtype=np.float64)
         if target.ndim == 1 and output.shape[1] == 1:
@@ -160,7 +172,20 @@ class CrossEntropyLoss:
     def forward(
         self, output: ArrayLike, target: ArrayLike, sample_weight: ArrayLike | None = None
     ) -> float:
-        """Mean cross-entropy; caches the probabilities for :meth:`backward`."""
+        r"""Mean cross-entropy; caches the probabilities for :meth:`backward`.
+
+        Parameters
+        ----------
+        output : array-like of shape (n_samples, n_classes)
+            Logits :math:`z` (no softmax applied).
+        target : array-like of shape (n_samples,)
+            Class indices :math:`0, \dots, K-1` (integers).
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        float
+        """
         logits = _check_output(self, output)
         labels = self._check_target(target, *logits.shape)
         log_p = log_softmax(logits)
