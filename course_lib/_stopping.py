@@ -76,31 +76,36 @@ class _DivergenceGuard:
 class _Stopper:
     r"""Stop when the best value improved by less than ``tol * |best|`` in ``patience`` rounds.
 
-    With ``oscillating=True`` (subgradient steps on a non-smooth objective,
+    ``tol=0`` never stops: the solver runs all its iterations. With
+    ``oscillating=True`` (subgradient steps on a non-smooth objective,
     which jump around the minimum with an amplitude that shrinks with the
     step) it compares mean values over two consecutive windows, each at
     least a third of the run: a lucky early iterate does not stop the run,
     and since the error falls like :math:`1/\sqrt t`, a small improvement
     over such long windows means a small error, not just slow progress.
+    The window means come from running sums, so a check costs O(1).
     """
 
     def __init__(self, tol: float, patience: int, start: float = math.inf,
                  oscillating: bool = False) -> None:
         self.tol, self.patience, self.oscillating = tol, patience, oscillating
-        self.values: list[float] = []
+        self.sums: list[float] = [0.0]  # sums[k] = the sum of the first k values
         self.bests: list[float] = [start]
 
     def update(self, value: float) -> bool:
         self.bests.append(min(value, self.bests[-1]))
+        if self.tol == 0:
+            return False
         if not self.oscillating:
             if len(self.bests) <= self.patience:
                 return False
             earlier, best = self.bests[-1 - self.patience], self.bests[-1]
             return earlier - best <= self.tol * abs(best)
-        self.values.append(value)
-        window = max(self.patience, len(self.values) // 3)
-        if len(self.values) < 2 * window:
+        self.sums.append(self.sums[-1] + value)
+        count = len(self.sums) - 1
+        window = max(self.patience, count // 3)
+        if count < 2 * window:
             return False
-        recent = float(np.mean(self.values[-window:]))
-        before = float(np.mean(self.values[-2 * window : -window]))
+        recent = (self.sums[-1] - self.sums[-1 - window]) / window
+        before = (self.sums[-1 - window] - self.sums[-1 - 2 * window]) / window
         return before - recent <= self.tol * abs(recent)

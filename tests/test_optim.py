@@ -129,3 +129,35 @@ def test_slow_divergence_is_not_reported_as_convergence():
     # stopping rule fires, yet the iterate runs away from the minimum.
     with pytest.raises(DivergenceError, match="diverged at iteration"):
         gradient_descent(lambda x: (float(x @ x), 2 * x), [1.0, 1.0], learning_rate=1.5)
+
+
+def test_tol_zero_runs_every_iteration_even_when_the_best_value_stalls():
+    # A constant subgradient step on |x| jumps between two points: the best value stops
+    # improving after a few steps, which used to stop the run despite tol=0.
+    result = gradient_descent(lambda x: (float(abs(x[0])), np.sign(x)), [0.35],
+                              learning_rate=0.1, max_iter=500, tol=0.0)
+    assert result.n_iter == 500 and len(result.loss_history) == 500
+
+
+def test_oscillating_stopper_compares_window_means():
+    """The running-sum windows give the same decisions as averaging the windows directly."""
+    from course_lib._stopping import _Stopper
+
+    def direct(values, tol, patience):
+        decisions = []
+        for count in range(1, len(values) + 1):
+            window = max(patience, count // 3)
+            if count < 2 * window:
+                decisions.append(False)
+                continue
+            recent = np.mean(values[count - window:count])
+            before = np.mean(values[count - 2 * window:count - window])
+            decisions.append(bool(before - recent <= tol * abs(recent)))
+        return decisions
+
+    rng = np.random.default_rng(0)
+    values = list(1 + 1 / np.sqrt(np.arange(1, 3001)) * (1 + 0.5 * rng.standard_normal(3000)))
+    stopper = _Stopper(1e-3, 10, oscillating=True)
+    decisions = [stopper.update(v) for v in values]
+    assert decisions == direct(values, 1e-3, 10)
+    assert any(decisions) and not all(decisions)
