@@ -541,6 +541,39 @@ def test_floors_nn_and_linear_never_import_each_other():
                 or name.startswith(".")]  # gradcheck sits on the bottom floor
 
 
+@pytest.mark.parametrize("Model", [MLPClassifier, MLPRegressor])
+def test_partial_fit_epochs_equal_fit_epochs(Model):
+    X, y = make_classification(120, 4, n_informative=3, n_redundant=0, n_classes=3,
+                               random_state=0)
+    params = {"hidden_layer_sizes": (7,), "batch_size": 32, "random_state": 0}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=ConvergenceWarning)
+        fitted = Model(max_iter=3, **params).fit(X, y)
+    streamed = Model(**params)
+    for _ in range(3):
+        extra = {"classes": [0, 1, 2]} if Model is MLPClassifier else {}
+        streamed.partial_fit(X, y, **extra)
+    assert streamed.n_iter_ == 3 and streamed.t_ == 360
+    np.testing.assert_allclose(streamed.loss_curve_, fitted.loss_curve_, rtol=1e-12)
+    for got, want in zip(streamed.coefs_ + streamed.intercepts_,
+                         fitted.coefs_ + fitted.intercepts_):
+        np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+    fitted.partial_fit(X, y)  # continues the fit: one more epoch
+    assert len(fitted.loss_curve_) == 4
+
+
+def test_partial_fit_errors():
+    X, y = make_classification(40, 3, n_informative=2, n_redundant=0, random_state=0)
+    with pytest.raises(ValueError, match="classes must be passed on the first call"):
+        MLPClassifier().partial_fit(X, y)
+    clf = MLPClassifier().partial_fit(X, y, classes=[0, 1])
+    with pytest.raises(ValueError, match=r"y has labels .*2.* not in classes"):
+        clf.partial_fit(X, np.where(y == 1, 2, 0))
+    with pytest.raises(AttributeError, match="has no attribute 'partial_fit'") as info:
+        MLPRegressor(early_stopping=True).partial_fit(X, y)
+    assert "not available with early_stopping=True" in str(info.value.__cause__)
+
+
 def test_divergence_raises_instead_of_returning_nan():
     X, y = make_regression(200, 5, random_state=0)
     model = MLPRegressor(solver="sgd", learning_rate_init=100.0, random_state=0)

@@ -162,21 +162,12 @@ class _BaseMLP(BaseEstimator):
         if self.early_stopping:
             X, targets, weights, validation = self._split_validation(X, targets, weights, rng)
         self._start(X.shape[1], self._n_network_outputs(targets), rng)
-        optimizer, loss_function = self._make_optimizer(), self._make_loss()
-        batch_size = min(200 if self.batch_size == "auto" else self.batch_size, len(X))
+        self._optimizer, self._rng = self._make_optimizer(), rng  # partial_fit continues
         self.validation_scores_ = [] if validation else None
         self._best = (-np.inf, None)  # best validation score and its parameters
         stall, n_before = 0, len(self.loss_curve_)
         for _ in range(self.max_iter):
-            order = rng.permutation(len(X)) if self.shuffle else np.arange(len(X))
-            try:
-                with np.errstate(over="raise", invalid="raise"):  # overflow: an error, not NaN
-                    loss = self._epoch(X, targets, weights, order, batch_size,
-                                       loss_function, optimizer)
-            except FloatingPointError as error:
-                raise DivergenceError(
-                    f"training diverged at epoch {len(self.loss_curve_) + 1} ({error}): "
-                    "lower learning_rate_init or standardize the features") from error
+            loss = self._train_epoch(X, targets, weights)
             stall = 0 if self._improved(loss, validation) else stall + 1
             if stall > self.n_iter_no_change:
                 break
@@ -191,6 +182,33 @@ class _BaseMLP(BaseEstimator):
             self.best_validation_score_, best_params = self._best
             self._restore_params(best_params)
         del self._best
+
+    def _partial_fit(self, X: Array, targets: NDArray, sample_weight: ArrayLike | None) -> None:
+        """One epoch over ``(X, targets)``, continuing from the current weights and optimizer."""
+        weights = None if sample_weight is None else _check_sample_weight(sample_weight, X)
+        if not hasattr(self, "network_"):
+            rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
+            self._build_network(X.shape[1], self._n_network_outputs(targets), rng)
+            self.loss_curve_, self.best_loss_, self.n_iter_, self.t_ = [], np.inf, 0, 0
+            self._optimizer, self._rng = self._make_optimizer(), rng
+            self.validation_scores_ = None
+        self.loss_ = self._train_epoch(X, targets, weights)
+        self._improved(self.loss_, None)
+        self.n_iter_ += 1
+        self.t_ += len(X)
+
+    def _train_epoch(self, X: Array, targets: NDArray, weights: Array | None) -> float:
+        """One shuffled epoch with the stored optimizer; overflow raises DivergenceError."""
+        order = self._rng.permutation(len(X)) if self.shuffle else np.arange(len(X))
+        batch_size = min(200 if self.batch_size == "auto" else self.batch_size, len(X))
+        try:
+            with np.errstate(over="raise", invalid="raise"):  # overflow: an error, not NaN
+                return self._epoch(X, targets, weights, order, batch_size, self._make_loss(),
+                                   self._optimizer)
+        except FloatingPointError as error:
+            raise DivergenceError(
+                f"training diverged at epoch {len(self.loss_curve_) + 1} ({error}): "
+                "lower learning_rate_init or standardize the features") from error
 
     def _improved(self, loss: float, validation: tuple | None) -> bool:
         """Record an epoch; did it beat the best loss (or validation score) by ``tol``?"""

@@ -20,8 +20,7 @@ epoch gives the same loss and the same step (tested). Differences: a
 binary problem gets two softmax outputs (scikit-learn: one sigmoid unit;
 the same family of models); the biases start at 0 and ReLU layers use He
 initialization; for several regression targets see :class:`MLPRegressor`.
-Not here: ``solver="lbfgs"``, learning-rate schedules, ``partial_fit``,
-sparse input.
+Not here: ``solver="lbfgs"``, learning-rate schedules, sparse input.
 """
 
 from __future__ import annotations
@@ -30,7 +29,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import ClassifierMixin, RegressorMixin, _fit_context
 from sklearn.metrics import accuracy_score, r2_score
-from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.metaestimators import available_if
+from sklearn.utils.multiclass import (
+    _check_partial_fit_first_call,
+    check_classification_targets,
+)
 from sklearn.utils.validation import validate_data
 
 from ._mlp_base import _BaseMLP
@@ -110,6 +113,13 @@ _ATTRIBUTES = r"""
 """
 
 
+def _without_early_stopping(estimator: _BaseMLP) -> bool:
+    # partial_fit sees one chunk at a time: there is no held-out set to stop on
+    if estimator.early_stopping:
+        raise AttributeError("partial_fit is not available with early_stopping=True")
+    return True
+
+
 class MLPClassifier(ClassifierMixin, _BaseMLP):
     __doc__ = r"""Multilayer perceptron classifier: softmax cross-entropy on the logits.
 
@@ -157,6 +167,36 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
             raise ValueError(f"MLPClassifier needs samples of at least 2 classes, got 1 class "
                              f"({self.classes_[0]!r})")
         self._fit(X, codes, sample_weight)
+        return self
+
+    @available_if(_without_early_stopping)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
+                    classes: ArrayLike | None = None) -> MLPClassifier:
+        """One epoch of training on ``(X, y)``, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+        classes : array-like of shape (n_classes,)
+            All labels that will ever appear; required on the first call.
+
+        Returns
+        -------
+        self
+        """
+        first = _check_partial_fit_first_call(self, classes)
+        X, y = validate_data(self, X, y, dtype=np.float64, reset=first)
+        check_classification_targets(y)
+        if len(self.classes_) < 2:
+            raise ValueError("MLPClassifier needs at least 2 classes, got 1 class")
+        unknown = np.setdiff1d(y, self.classes_)
+        if unknown.size:
+            raise ValueError(f"y has labels {unknown!r} not in classes={self.classes_!r} "
+                             "of the first partial_fit call")
+        self._partial_fit(X, np.searchsorted(self.classes_, y), sample_weight)
         return self
 
     def _make_loss(self) -> CrossEntropyLoss:
@@ -227,6 +267,28 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
         """
         X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True)
         self._fit(X, y.reshape(len(y), -1), sample_weight)
+        return self
+
+    @available_if(_without_early_stopping)
+    @_fit_context(prefer_skip_nested_validation=True)
+    def partial_fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+                    ) -> MLPRegressor:
+        """One epoch of training on ``(X, y)``, continuing from the current weights.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,) or (n_samples, k)
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        self
+        """
+        first = not hasattr(self, "network_")
+        X, y = validate_data(self, X, y, dtype=np.float64, multi_output=True, y_numeric=True,
+                             reset=first)
+        self._partial_fit(X, y.reshape(len(y), -1), sample_weight)
         return self
 
     def _make_loss(self) -> MSELoss:
