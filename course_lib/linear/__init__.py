@@ -3,9 +3,11 @@
 See the book: section 2.1. The estimators are built from public pieces the
 book explains one by one: :func:`center_data` and the bias (2.1.2),
 :func:`solve_normal` and :func:`solve_lstsq` (2.1.3), :class:`LinearObjective`
-for gradient descent and SGD (2.1.4-2.1.5), :func:`lasso_cd` (2.1.7).
+for gradient descent and SGD (2.1.4-2.1.5), :func:`lasso_cd` (2.1.7), and the
+classifiers with margin losses (2.1.9-2.1.10).
 
 >>> from course_lib.linear import LinearRegression, Ridge, Lasso
+>>> from course_lib.linear import Perceptron, LinearSVC, LogisticRegression
 """
 
 from ._base import LinearObjective
@@ -17,10 +19,12 @@ from ._closed_form import (
     solve_lstsq,
     solve_normal,
 )
+from .classification import LinearSVC, LogisticRegression, Perceptron
 from .regression import Lasso, LinearRegression, Ridge
 
 __all__ = [
     "LinearRegression", "Ridge", "Lasso",
+    "Perceptron", "LinearSVC", "LogisticRegression",
     "center_data", "centered_gram", "solve_normal", "solve_lstsq", "lasso_cd",
     "LinearObjective", "IllConditionedError",
 ]

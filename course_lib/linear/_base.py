@@ -42,6 +42,7 @@ from ._closed_form import (
     solve_normal,
 )
 from ._data import FeatureScaling, as_float, check_fit_data, gram_spectrum
+from ._second_order import SECOND_ORDER
 
 Array = NDArray[np.float64]
 
@@ -216,6 +217,8 @@ class LinearModel(BaseEstimator):
         weights = check_fit_data(X, y, sample_weight, loss)
         if self.solver_ in ("gd", "sgd"):
             self._fit_iterative(X, y, weights, loss)
+        elif self.solver_ in SECOND_ORDER:
+            self._fit_second_order(X, y, weights, loss)
         else:
             self._fit_closed_form(X, y, weights)
 
@@ -246,7 +249,10 @@ class LinearModel(BaseEstimator):
         Xc, yc, x_mean, y_mean = center_data(X, y, self.fit_intercept, weights)
         return solve_lstsq(Xc, yc, self._alpha()), x_mean, y_mean
 
-    def _fit_iterative(self, X: Array, y: Array, weights: Array | None, loss: Loss) -> None:
+    def _solver_problem(
+        self, X: Array, y: Array, weights: Array | None, loss: Loss
+    ) -> tuple[LinearObjective, FeatureScaling, tuple[Array, ...], Array]:
+        """The mean objective in the solvers' standardized coordinates, its data and start."""
         total = len(y) if weights is None else float(weights.sum())
         objective = self._objective(loss, total)
         if weights is not None:  # mean 1: a batch mean of s_i * loss_i then estimates Q/S
@@ -254,9 +260,27 @@ class LinearModel(BaseEstimator):
         scaling = FeatureScaling.measure(X, y, weights, self.fit_intercept)
         scaling.fix_scale(objective)
         Xs = scaling.transform(X)
-        theta0 = objective.initial(X.shape[1], y, weights)
-        prox = objective.prox if objective.needs_prox else None
         data = (Xs, y) if weights is None else (Xs, y, weights)
+        return objective, scaling, data, objective.initial(X.shape[1], y, weights)
+
+    def _fit_second_order(self, X: Array, y: Array, weights: Array | None, loss: Loss) -> None:
+        """L-BFGS or Newton's method (smooth losses, smooth penalty), see :mod:`._second_order`."""
+        objective, scaling, data, theta0 = self._solver_problem(X, y, weights, loss)
+        minimize = SECOND_ORDER[self.solver_]
+        self._set_result(minimize(objective, data, theta0, tol=self.tol, max_iter=self.max_iter),
+                         scaling, objective)
+
+    def _set_result(
+        self, result: OptimizeResult, scaling: FeatureScaling, objective: LinearObjective
+    ) -> None:
+        self._warn_unless_converged(result)
+        self.coef_, self.intercept_ = scaling.from_solver(objective, result.x)
+        self.n_iter_, self.loss_curve_ = result.n_iter, result.loss_history
+
+    def _fit_iterative(self, X: Array, y: Array, weights: Array | None, loss: Loss) -> None:
+        objective, scaling, data, theta0 = self._solver_problem(X, y, weights, loss)
+        Xs, weights = data[0], (data[2] if len(data) == 3 else None)
+        prox = objective.prox if objective.needs_prox else None
         spectrum = gram_spectrum(Xs, self.fit_intercept, weights)
         gtol = self._gradient_tolerance(spectrum, objective, objective(theta0, *data)[0])
         if self.solver_ == "gd":
@@ -273,9 +297,7 @@ class LinearModel(BaseEstimator):
                 random_state=self.random_state, prox=prox, gtol=gtol,
                 step_limit=self._step_limit(objective),
             )
-        self._warn_unless_converged(result)
-        self.coef_, self.intercept_ = scaling.from_solver(objective, result.x)
-        self.n_iter_, self.loss_curve_ = result.n_iter, result.loss_history
+        self._set_result(result, scaling, objective)
         if self.solver_ == "sgd":  # partial_fit may continue
             self.n_samples_seen_, self._scaling = len(y), scaling
 
@@ -285,7 +307,7 @@ class LinearModel(BaseEstimator):
                 f"solver={self.solver_!r} stopped at max_iter={self.max_iter} before "
                 "converging; increase max_iter or tol, or tune learning_rate",
                 ConvergenceWarning,
-                stacklevel=6,  # the caller of fit (through _fit_context)
+                stacklevel=7,  # the caller of fit (through _fit_context)
             )
 
     def _gradient_tolerance(

@@ -1,0 +1,430 @@
+r"""Linear classifiers: perceptron, support vector machine, logistic regression.
+
+See the book: section 2.1.9 (margin losses, perceptron, SVM) and section 2.1.10
+(logistic regression).
+
+All three are the linear core of :mod:`course_lib.linear._base` with a margin
+loss from :mod:`course_lib.losses`: they map the two classes to
+:math:`y \in \{-1, +1\}` (``classes_[0] -> -1``, ``classes_[1] -> +1``) and minimize
+
+.. math:: \sum_i s_i\,\ell(y_i \langle w, x_i\rangle + y_i b) + \alpha \|w\|_2^2,
+
+the bias :math:`b` not penalized. The score :math:`z = \langle w, x\rangle + b`
+(``decision_function``) is the score of ``classes_[1]``; ``predict`` answers
+``classes_[1]`` where :math:`z > 0`. They are binary: for more classes wrap
+them in a one-vs-rest scheme (section 2.1.11) or use softmax regression (2.1.12).
+"""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Real
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy.special import expit
+from sklearn.base import ClassifierMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import validate_data
+
+from ..losses import HingeLoss, LogisticLoss, Loss, PerceptronLoss, SquaredLoss
+from ..optim import iterate_minibatches
+from ._base import (
+    ALPHA_CONSTRAINT,
+    COMMON_CONSTRAINTS,
+    SGD_MAX_LEARNING_RATE,
+    LinearModel,
+    _Number,
+)
+from ._data import as_float, check_sample_weight
+from ._svm import fit_smoothed_hinge
+
+__all__ = ["Perceptron", "LinearSVC", "LogisticRegression"]
+
+Array = NDArray[np.float64]
+
+_CONSTRAINTS = {key: value for key, value in COMMON_CONSTRAINTS.items() if key != "loss"}
+
+_PARAMETERS = r"""
+    fit_intercept : bool, default=True
+        Whether to fit the bias :math:`b`; otherwise :math:`b = 0`.
+    learning_rate : "auto" or float, default="auto"
+        Step of ``"gd"``/``"sgd"`` in standardized coordinates, as in
+        :class:`course_lib.linear.Ridge` (other solvers take no step).
+    max_iter : int, default=1000
+        Iterations of ``"gd"``, ``"lbfgs"`` and ``"newton"``, epochs of ``"sgd"``.
+    batch_size : int, default=32
+        Minibatch size of ``"sgd"``.
+    tol : float, default=1e-4
+        Accuracy; what it bounds depends on the solver (see ``solver``).
+        Stopping short of it raises a ``ConvergenceWarning``.
+    random_state : int, Generator or None, default=None
+        Seeds the shuffling of ``"sgd"``.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+        The two labels, sorted; ``classes_[1]`` is the class of :math:`y = +1`.
+    coef_ : ndarray of shape (n_features,)
+        Weights :math:`w`.
+    intercept_ : float
+        Bias :math:`b`.
+    solver_ : str
+        The solver that ran (what ``"auto"`` chose).
+    n_iter_ : int
+        Iterations (epochs for ``"sgd"``) made.
+    loss_curve_ : ndarray
+        The mean objective :math:`\frac1S\sum_i s_i\ell_i + \frac{\alpha}{S}\|w\|^2` per iteration.
+    n_features_in_ : int
+"""
+
+_BINARY_ONLY = (
+    "Only binary classification is supported: {name} is a binary classifier, but y has {count} classes ({classes}): wrap it in a "
+    "OneVsRestClassifier, or use SoftmaxRegression (sections 2.1.11-2.1.12)"
+)
+
+
+class _LinearClassifier(ClassifierMixin, LinearModel):
+    """fit / decision_function / predict shared by the binary classifiers below."""
+
+    _loss: type[Loss]
+    _auto_solver: str
+    _penalty = "l2"
+
+    def _resolve(self) -> tuple[Loss, str]:
+        return self._loss(), self._auto_solver if self.solver == "auto" else self.solver
+
+    def _sgd_learning_rate(self, scaling, objective, y: Array, streaming: bool) -> float:
+        # The core caps the "auto" step at 0.01 for the squared loss (curvature
+        # 2); what keeps the noise of SGD small is step * curvature, so a
+        # flatter loss (logistic: 1/4) may take a proportionally longer step.
+        rate = super()._sgd_learning_rate(scaling, objective, y, streaming)
+        smoothness = objective.loss.smoothness
+        if self.learning_rate != "auto" or not smoothness:
+            return rate
+        cap = SGD_MAX_LEARNING_RATE * SquaredLoss.smoothness / smoothness
+        return min(cap, 1.0 / scaling.mean_curvature(objective))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> "_LinearClassifier":
+        r"""Fit the model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            Two distinct labels of any type (numbers, strings, booleans).
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights :math:`s_i` of the samples' losses (weight 2
+            is the same as the sample taken twice, 0 as dropping it).
+
+        Returns
+        -------
+        self
+        """
+        X, y = validate_data(self, X, y, dtype="numeric")
+        check_classification_targets(y)
+        (X,) = as_float(X)
+        self.classes_, encoded = np.unique(y, return_inverse=True)
+        weights = check_sample_weight(sample_weight, X)
+        present = self.classes_ if weights is None else np.unique(y[weights > 0])
+        if len(self.classes_) > 2:
+            raise ValueError(_BINARY_ONLY.format(
+                name=type(self).__name__, count=len(self.classes_),
+                classes=", ".join(map(repr, self.classes_[:5].tolist()))))
+        if len(present) < 2:
+            raise ValueError(
+                f"y has only one class ({present[0]!r}) with positive sample weight: "
+                "a classifier needs samples of two classes"
+            )
+        self._fit_linear(X, 2.0 * encoded - 1.0, weights)
+        return self
+
+    def decision_function(self, X: ArrayLike) -> Array:
+        r"""Scores :math:`z = \langle w, x\rangle + b` of ``classes_[1]``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        return self._decision_function(X)
+
+    def predict(self, X: ArrayLike) -> NDArray:
+        """Labels: ``classes_[1]`` where the score is positive, ``classes_[0]`` elsewhere.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+            Labels of the type of the ``y`` given to ``fit``.
+        """
+        positive = self.decision_function(X) > 0  # first: it checks that the model is fitted
+        return self.classes_[positive.astype(int)]
+
+
+class Perceptron(_LinearClassifier):
+    __doc__ = (
+        r"""Rosenblatt's perceptron: :math:`\sum_i \max(0, -M_i) + \alpha\|w\|^2`, :math:`M_i = y_i z_i`.
+
+    (Sub)gradient steps on the book's loss and gradient: a sample with
+    :math:`M_i \le 0` pulls the weights by :math:`y_i x_i`. From :math:`w = 0`
+    the steps (of size ``learning_rate``, on standardized features) stop as
+    soon as no training sample is misclassified; on linearly separable data
+    that happens after finitely many steps (Novikoff's theorem). On other
+    data the perceptron never settles: it keeps the weights with the fewest
+    training errors (the "pocket") and warns. With ``alpha > 0`` each step
+    also shrinks :math:`w`. scikit-learn's ``Perceptron(penalty="l2",
+    alpha=2 * alpha / n_samples)`` minimizes the same objective with
+    differently scaled steps, so its weights differ.
+
+    Parameters
+    ----------
+    alpha : float, default=0.0
+        Regularization strength :math:`\alpha \ge 0`.
+    solver : {"gd", "sgd"}, default="gd"
+        ``"gd"``: the book's full (sub)gradient, all samples at once (the
+        batch perceptron). ``"sgd"``: the classic perceptron, one sample
+        (``batch_size=1``) at a time in random order.
+    learning_rate : float, default=1.0
+        Step size (from :math:`w = 0` without a penalty it only scales :math:`w`).
+    max_iter : int, default=1000
+        Iterations of ``"gd"``, epochs (passes over the data) of ``"sgd"``.
+    batch_size : int, default=1
+    fit_intercept : bool, default=True
+    random_state : int, Generator or None, default=None
+        Seeds the order of the samples of ``"sgd"``.
+
+    Attributes
+    ----------
+    classes_, coef_, intercept_, solver_, n_features_in_
+        As in :class:`LogisticRegression`.
+    n_iter_ : int
+        Iterations (``"gd"``) or epochs (``"sgd"``) made.
+    loss_curve_ : ndarray of shape (n_iter_,)
+        Mean perceptron objective after each iteration/epoch.
+    errors_ : int
+        Training samples the kept weights misclassify (:math:`M_i \le 0`); 0 when separated.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0, 0.0], [1.0, 0.0], [0.0, 3.0], [1.0, 3.0]])
+    >>> model = Perceptron(random_state=0).fit(X, ["no", "no", "yes", "yes"])
+    >>> model.predict([[0.5, 2.5], [0.5, 0.5]]).tolist(), model.errors_
+    (['yes', 'no'], 0)
+
+    See the book: section 2.1.9.
+    """
+    )
+
+    _loss = PerceptronLoss
+    _auto_solver = "gd"
+    _parameter_constraints: dict = {
+        **_CONSTRAINTS, "alpha": ALPHA_CONSTRAINT, "solver": [StrOptions({"gd", "sgd"})],
+        "learning_rate": [_Number(Real, 0, None, closed="neither")],
+    }
+
+    def __init__(
+        self, alpha: float = 0.0, *, solver: str = "gd", fit_intercept: bool = True,
+        learning_rate: float = 1.0, max_iter: int = 1000, batch_size: int = 1,
+        random_state: int | np.random.Generator | None = None,
+    ) -> None:
+        self.alpha, self.solver, self.fit_intercept = alpha, solver, fit_intercept
+        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
+        self.random_state = random_state
+
+    def _fit_iterative(self, X: Array, y: Array, weights: Array | None, loss: Loss) -> None:
+        # The perceptron is not run to an optimum (w = 0 minimizes its loss):
+        # it stops at the first epoch without errors, so it has its own loop.
+        objective, scaling, data, theta = self._solver_problem(X, y, weights, loss)
+        rng = np.random.default_rng(self.random_state) if self.solver_ == "sgd" else None
+        batch = self.batch_size if self.solver_ == "sgd" else len(y)
+        errors = self._errors(objective, theta, data)
+        best, self.errors_, history = theta, errors, []
+        for epoch in range(self.max_iter):
+            if errors == 0:
+                break
+            for rows in iterate_minibatches(*data[:2], batch, rng=rng,
+                                            sample_weight=data[2] if len(data) == 3 else None):
+                if self.alpha or self._errors(objective, theta, rows):  # else the step is 0
+                    theta = theta - self.learning_rate * objective(theta, *rows)[1]
+            errors = self._errors(objective, theta, data)
+            history.append(objective(theta, *data)[0])
+            if errors < self.errors_:
+                best, self.errors_ = theta, errors
+        self.coef_, self.intercept_ = scaling.from_solver(objective, best)
+        self.n_iter_, self.loss_curve_ = len(history), np.array(history)
+        if self.errors_:
+            warnings.warn(
+                f"Perceptron: {self.errors_} training samples are still misclassified after "
+                f"max_iter={self.max_iter} passes; the perceptron converges only on linearly "
+                "separable data. Kept the weights with the fewest errors; for overlapping "
+                "classes use LinearSVC or LogisticRegression",
+                ConvergenceWarning, stacklevel=5,
+            )
+
+    @staticmethod
+    def _errors(objective, theta: Array, data: tuple[Array, ...]) -> int:
+        w, b = objective.split(theta)
+        wrong = data[1] * (data[0] @ w + b) <= 0
+        if len(data) == 3:
+            wrong &= data[2] > 0  # a sample of weight 0 is not in the training set
+        return int(np.count_nonzero(wrong))
+
+
+class LinearSVC(_LinearClassifier):
+    __doc__ = (
+        r"""Linear support vector machine: :math:`\sum_i \max(0, 1 - M_i) + \alpha\|w\|^2`.
+
+    Divided by :math:`2\alpha` this is :math:`\frac12\|w\|^2 + C\sum_i \max(0, 1 - M_i)`,
+    the objective of scikit-learn's ``SVC(kernel="linear", C=1 / (2 * alpha))``
+    (the bias not penalized), so the two find the same hyperplane. (scikit-learn's
+    ``LinearSVC`` differs: it penalizes the bias and by default squares the hinge.)
+
+    Parameters
+    ----------
+    alpha : float, default=0.5
+        Regularization strength :math:`\alpha > 0` (0.5 is scikit-learn's ``C=1``).
+    solver : {"auto", "lbfgs", "gd", "sgd"}, default="auto"
+        ``"lbfgs"`` (what ``"auto"`` picks): L-BFGS on the hinge smoothed near
+        its kink by a parabola of width :math:`h` (``SmoothedHingeLoss``),
+        for :math:`h = 1, 0.1, 0.01, \dots`, each solve starting from the last,
+        until the duality gap proves the hinge objective within ``tol``
+        (relative) of its minimum. ``"gd"``/``"sgd"``: the book's subgradient
+        steps with a decaying step size; slow to reach the optimum (a
+        ``ConvergenceWarning`` says so), shown for comparison."""
+        + _PARAMETERS
+        + r"""
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0], [1.0], [3.0], [4.0]])
+    >>> model = LinearSVC(alpha=0.01).fit(X, [-1, -1, 1, 1])
+    >>> round(float(model.coef_[0]), 4), round(model.intercept_, 4)
+    (1.0, -2.0)
+
+    The margin is :math:`2/\|w\| = 2`: the support vectors 1 and 3 lie on
+    :math:`z = \pm 1`.
+
+    See the book: section 2.1.9.
+    """
+    )
+
+    _loss = HingeLoss
+    _auto_solver = "lbfgs"
+    _parameter_constraints: dict = {
+        **_CONSTRAINTS, "alpha": [_Number(Real, 0, None, closed="neither")],
+        "solver": [StrOptions({"auto", "lbfgs", "gd", "sgd"})],
+    }
+
+    def __init__(
+        self, alpha: float = 0.5, *, solver: str = "auto", fit_intercept: bool = True,
+        learning_rate: str | float = "auto", max_iter: int = 1000, batch_size: int = 32,
+        tol: float = 1e-4, random_state: int | np.random.Generator | None = None,
+    ) -> None:
+        self.alpha, self.solver, self.fit_intercept = alpha, solver, fit_intercept
+        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
+        self.tol, self.random_state = tol, random_state
+
+    def _fit_second_order(self, X: Array, y: Array, weights: Array | None, loss: Loss) -> None:
+        fit_smoothed_hinge(self, X, y, weights)
+
+
+class LogisticRegression(_LinearClassifier):
+    __doc__ = (
+        r"""Logistic regression: :math:`\sum_i \log(1 + e^{-M_i}) + \alpha\|w\|^2`.
+
+    The model says :math:`P(y = \text{classes\_[1]} \mid x) = \sigma(z) = 1/(1 + e^{-z})`
+    and is fitted by maximum likelihood (the book uses labels 0/1; the loss
+    is the same). It minimizes the objective of scikit-learn's
+    ``LogisticRegression(C=1 / (2 * alpha))``: the two give equal weights.
+
+    Parameters
+    ----------
+    alpha : float, default=0.5
+        Regularization strength :math:`\alpha \ge 0` (0.5 is scikit-learn's
+        default ``C=1``). With ``alpha=0`` and separable classes there is no
+        minimum: the weights grow until ``max_iter``.
+    solver : {"auto", "lbfgs", "newton", "gd", "sgd"}, default="auto"
+        ``"lbfgs"`` (what ``"auto"`` picks): quasi-Newton
+        (``scipy.optimize.minimize``, L-BFGS-B) on the core's objective and
+        gradient; ``"newton"``: Newton's method with the exact Hessian
+        :math:`X^T \operatorname{diag}(\sigma_i(1 - \sigma_i)) X` (+ the penalty)
+        and backtracking. Both stop when every entry of the gradient of the
+        mean objective, in standardized coordinates, is below ``tol``
+        (scikit-learn's rule). ``"gd"``/``"sgd"``: gradient descent and
+        minibatch SGD, stopped as for :class:`course_lib.linear.Ridge`."""
+        + _PARAMETERS
+        + r"""
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> model = LogisticRegression(alpha=0.1).fit(X, ["cat", "dog", "cat", "dog"])
+    >>> model.classes_.tolist(), model.predict_proba([[1.5]]).round(3).tolist()
+    (['cat', 'dog'], [[0.5, 0.5]])
+
+    See the book: section 2.1.10.
+    """
+    )
+
+    _loss = LogisticLoss
+    _auto_solver = "lbfgs"
+    _parameter_constraints: dict = {
+        **_CONSTRAINTS, "alpha": ALPHA_CONSTRAINT,
+        "solver": [StrOptions({"auto", "lbfgs", "newton", "gd", "sgd"})],
+    }
+
+    def __init__(
+        self, alpha: float = 0.5, *, solver: str = "auto", fit_intercept: bool = True,
+        learning_rate: str | float = "auto", max_iter: int = 1000, batch_size: int = 32,
+        tol: float = 1e-4, random_state: int | np.random.Generator | None = None,
+    ) -> None:
+        self.alpha, self.solver, self.fit_intercept = alpha, solver, fit_intercept
+        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
+        self.tol, self.random_state = tol, random_state
+
+    def predict_proba(self, X: ArrayLike) -> Array:
+        r"""Probabilities of the two classes, :math:`(1 - \sigma(z), \sigma(z))`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, 2)
+            Columns in the order of ``classes_``; rows sum to 1.
+        """
+        z = self.decision_function(X)
+        return np.column_stack([expit(-z), expit(z)])
+
+    def predict_log_proba(self, X: ArrayLike) -> Array:
+        r"""Logarithms of :meth:`predict_proba`, :math:`-\log(1 + e^{\mp z})`, without overflow.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, 2)
+        """
+        z = self.decision_function(X)
+        return -np.column_stack([np.logaddexp(0.0, z), np.logaddexp(0.0, -z)])
