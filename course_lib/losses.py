@@ -69,7 +69,7 @@ class Loss:
         raise NotImplementedError
 
     def hessian(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
-        r"""Per-sample second derivatives :math:`\partial^2 \ell / \partial z^2` (Newton's method)."""
+        r"""Per-sample second derivatives :math:`\partial^2 \ell / \partial z^2`, for Newton."""
         raise NotImplementedError(f"{type(self).__name__} has no second derivative")
 
     def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:

@@ -12,7 +12,12 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.svm import SVC
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from course_lib.linear import LinearRegression, LinearSVC, LogisticRegression, Perceptron
+from course_lib.linear import (
+    LinearRegression,
+    LinearSVC,
+    LogisticRegression,
+    Perceptron,
+)
 from course_lib.metrics import log_loss
 
 CLASSIFIERS = (Perceptron, LinearSVC, LogisticRegression)
@@ -339,7 +344,7 @@ def test_regressors_refuse_margin_losses_on_real_targets():
     "model, rtol",
     [(LogisticRegression(tol=1e-10), 1e-6), (LogisticRegression(solver="newton", tol=1e-10), 1e-6),
      (LogisticRegression(solver="gd", tol=1e-10, max_iter=5000), 1e-6),
-     (LinearSVC(alpha=0.05), 1e-6), (Perceptron(), 1e-12)],
+     (LinearSVC(alpha=0.05, tol=1e-10), 1e-6), (Perceptron(), 1e-12)],
     ids=["lbfgs", "newton", "gd", "svc", "perceptron"],
 )
 def test_sample_weight_is_repetition(model, rtol):
@@ -400,3 +405,60 @@ def test_fitted_attributes():
         assert model.solver_ in ("lbfgs", "newton")
         assert model.coef_.shape == (X.shape[1],) and isinstance(model.intercept_, float)
         assert 0 < model.n_iter_ < model.max_iter and len(model.loss_curve_) == model.n_iter_
+
+
+# -- stopping honestly ------------------------------------------------------------------
+@pytest.mark.parametrize("model", [LogisticRegression(max_iter=2),
+                                   LogisticRegression(solver="newton", max_iter=1, tol=1e-12),
+                                   LinearSVC(max_iter=2)], ids=["lbfgs", "newton", "svc"])
+def test_stopping_short_warns(model):
+    X, y = make_data()
+    with pytest.warns(ConvergenceWarning):
+        model.fit(X, y)
+
+
+def test_linear_svc_warns_when_the_gap_cannot_be_closed():
+    # A tiny alpha on separable data in large units: the smoothed problems are
+    # too ill-conditioned for L-BFGS. The gap says so instead of a silent answer.
+    X, y = separable_data(gap=2.0)
+    with pytest.warns(ConvergenceWarning, match="duality gap is still"):
+        model = LinearSVC(alpha=1e-6).fit(X * 1e3, y)
+    assert model.duality_gap_ > model.tol
+    np.testing.assert_array_equal(model.predict(X * 1e3), y)  # still a separating plane
+    standardized = LinearSVC(alpha=1e-6).fit(X, y)  # the same problem in sane units
+    assert standardized.duality_gap_ <= 1e-4
+
+
+def test_newton_and_lbfgs_agree_on_collinear_features_without_penalty():
+    # X^T D X is singular: Newton adds a tiny ridge; the minimizers differ, the model does not.
+    X, y = make_data()
+    X = np.column_stack([X, X[:, 0] - X[:, 1]])
+    a = LogisticRegression(alpha=0.0, solver="lbfgs", tol=1e-10).fit(X, y)
+    b = LogisticRegression(alpha=0.0, solver="newton", tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), atol=1e-7)
+
+
+def test_logistic_regression_sample_weight_matches_sklearn():
+    X, y = make_data(n=300, offset=2.0)
+    weights = np.random.default_rng(2).uniform(0.0, 3.0, size=len(y))
+    ours = LogisticRegression(alpha=0.2, solver="newton", tol=1e-10).fit(X, y, weights)
+    ref = sk.LogisticRegression(C=1 / 0.4, tol=1e-10, solver="newton-cholesky").fit(X, y, weights)
+    np.testing.assert_allclose(ours.coef_, ref.coef_[0], atol=1e-6)
+    np.testing.assert_allclose(ours.intercept_, ref.intercept_[0], atol=1e-6)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # liblinear's
+@pytest.mark.parametrize("alpha", [0.01, 1.0])
+def test_linear_svc_without_bias_matches_liblinear(alpha):
+    # Without a bias scikit-learn's LinearSVC(loss="hinge") has exactly our objective.
+    from sklearn.svm import LinearSVC as LibLinearSVC
+
+    X, y = make_data(n=300, offset=1.0)
+    ours = LinearSVC(alpha=alpha, fit_intercept=False).fit(X, y)
+    ref = LibLinearSVC(C=1 / (2 * alpha), loss="hinge", fit_intercept=False, tol=1e-10,
+                       max_iter=100_000).fit(X, y)
+    best = hinge_objective(ref, X, y, alpha)
+    assert ours.intercept_ == 0.0
+    assert hinge_objective(ours, X, y, alpha) <= best * (1 + 1e-4)
+    assert ours.duality_gap_ <= 1e-4
+    assert np.mean(ours.predict(X) != ref.predict(X)) <= 0.01

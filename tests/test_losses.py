@@ -1,9 +1,9 @@
 """Tests of course_lib.losses: values, gradients (central differences), baselines."""
 
+import warnings
+
 import numpy as np
 import pytest
-
-import warnings
 
 from course_lib.losses import (
     LOSSES,

@@ -101,7 +101,7 @@ def newton(
     objective: LinearObjective, data: tuple[Array, ...], theta0: Array, *, tol: float,
     max_iter: int,
 ) -> OptimizeResult:
-    """Minimize ``objective(theta, *data)`` by damped Newton steps until max |gradient| <= ``tol``."""
+    """Minimize ``objective(theta, *data)`` by damped Newton steps until max |gradient| <= tol."""
     _check_smooth(objective, "newton")
     theta = np.array(theta0, dtype=float)
     value, gradient = objective(theta, *data)

@@ -23,29 +23,18 @@ from numbers import Real
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
-from sklearn.base import ClassifierMixin, _fit_context
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import validate_data
 
-from ..losses import HingeLoss, LogisticLoss, Loss, PerceptronLoss, SquaredLoss
+from ..losses import HingeLoss, LogisticLoss, Loss, PerceptronLoss
 from ..optim import iterate_minibatches
-from ._base import (
-    ALPHA_CONSTRAINT,
-    COMMON_CONSTRAINTS,
-    SGD_MAX_LEARNING_RATE,
-    LinearModel,
-    _Number,
-)
-from ._data import as_float, check_sample_weight
+from ._base import ALPHA_CONSTRAINT, _Number
+from ._classifier import CONSTRAINTS, _LinearClassifier
 from ._svm import fit_smoothed_hinge
 
 __all__ = ["Perceptron", "LinearSVC", "LogisticRegression"]
 
 Array = NDArray[np.float64]
-
-_CONSTRAINTS = {key: value for key, value in COMMON_CONSTRAINTS.items() if key != "loss"}
 
 _PARAMETERS = r"""
     fit_intercept : bool, default=True
@@ -80,107 +69,10 @@ _PARAMETERS = r"""
     n_features_in_ : int
 """
 
-_BINARY_ONLY = (
-    "Only binary classification is supported: {name} is a binary classifier, but y has {count} classes ({classes}): wrap it in a "
-    "OneVsRestClassifier, or use SoftmaxRegression (sections 2.1.11-2.1.12)"
-)
-
-
-class _LinearClassifier(ClassifierMixin, LinearModel):
-    """fit / decision_function / predict shared by the binary classifiers below."""
-
-    _loss: type[Loss]
-    _auto_solver: str
-    _penalty = "l2"
-
-    def _resolve(self) -> tuple[Loss, str]:
-        return self._loss(), self._auto_solver if self.solver == "auto" else self.solver
-
-    def _sgd_learning_rate(self, scaling, objective, y: Array, streaming: bool) -> float:
-        # The core caps the "auto" step at 0.01 for the squared loss (curvature
-        # 2); what keeps the noise of SGD small is step * curvature, so a
-        # flatter loss (logistic: 1/4) may take a proportionally longer step.
-        rate = super()._sgd_learning_rate(scaling, objective, y, streaming)
-        smoothness = objective.loss.smoothness
-        if self.learning_rate != "auto" or not smoothness:
-            return rate
-        cap = SGD_MAX_LEARNING_RATE * SquaredLoss.smoothness / smoothness
-        return min(cap, 1.0 / scaling.mean_curvature(objective))
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
-        return tags
-
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(
-        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-    ) -> "_LinearClassifier":
-        r"""Fit the model.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-            Two distinct labels of any type (numbers, strings, booleans).
-        sample_weight : array-like of shape (n_samples,), optional
-            Non-negative weights :math:`s_i` of the samples' losses (weight 2
-            is the same as the sample taken twice, 0 as dropping it).
-
-        Returns
-        -------
-        self
-        """
-        X, y = validate_data(self, X, y, dtype="numeric")
-        check_classification_targets(y)
-        (X,) = as_float(X)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
-        weights = check_sample_weight(sample_weight, X)
-        present = self.classes_ if weights is None else np.unique(y[weights > 0])
-        if len(self.classes_) > 2:
-            raise ValueError(_BINARY_ONLY.format(
-                name=type(self).__name__, count=len(self.classes_),
-                classes=", ".join(map(repr, self.classes_[:5].tolist()))))
-        if len(present) < 2:
-            raise ValueError(
-                f"y has only one class ({present[0]!r}) with positive sample weight: "
-                "a classifier needs samples of two classes"
-            )
-        self._fit_linear(X, 2.0 * encoded - 1.0, weights)
-        return self
-
-    def decision_function(self, X: ArrayLike) -> Array:
-        r"""Scores :math:`z = \langle w, x\rangle + b` of ``classes_[1]``.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        return self._decision_function(X)
-
-    def predict(self, X: ArrayLike) -> NDArray:
-        """Labels: ``classes_[1]`` where the score is positive, ``classes_[0]`` elsewhere.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Labels of the type of the ``y`` given to ``fit``.
-        """
-        positive = self.decision_function(X) > 0  # first: it checks that the model is fitted
-        return self.classes_[positive.astype(int)]
-
 
 class Perceptron(_LinearClassifier):
     __doc__ = (
-        r"""Rosenblatt's perceptron: :math:`\sum_i \max(0, -M_i) + \alpha\|w\|^2`, :math:`M_i = y_i z_i`.
+        r"""The perceptron: :math:`\sum_i \max(0, -M_i) + \alpha\|w\|^2`, :math:`M_i = y_i z_i`.
 
     (Sub)gradient steps on the book's loss and gradient: a sample with
     :math:`M_i \le 0` pulls the weights by :math:`y_i x_i`. From :math:`w = 0`
@@ -236,7 +128,7 @@ class Perceptron(_LinearClassifier):
     _loss = PerceptronLoss
     _auto_solver = "gd"
     _parameter_constraints: dict = {
-        **_CONSTRAINTS, "alpha": ALPHA_CONSTRAINT, "solver": [StrOptions({"gd", "sgd"})],
+        **CONSTRAINTS, "alpha": ALPHA_CONSTRAINT, "solver": [StrOptions({"gd", "sgd"})],
         "learning_rate": [_Number(Real, 0, None, closed="neither")],
     }
 
@@ -304,11 +196,15 @@ class LinearSVC(_LinearClassifier):
     solver : {"auto", "lbfgs", "gd", "sgd"}, default="auto"
         ``"lbfgs"`` (what ``"auto"`` picks): L-BFGS on the hinge smoothed near
         its kink by a parabola of width :math:`h` (``SmoothedHingeLoss``),
-        for :math:`h = 1, 0.1, 0.01, \dots`, each solve starting from the last,
-        until the duality gap proves the hinge objective within ``tol``
-        (relative) of its minimum. ``"gd"``/``"sgd"``: the book's subgradient
-        steps with a decaying step size; slow to reach the optimum (a
-        ``ConvergenceWarning`` says so), shown for comparison."""
+        for :math:`h = 1, 0.1, 0.01, \dots`, each solve starting from the last;
+        after each, the samples in the smoothing band are taken as the
+        support vectors and the exact optimum for them is solved for (one
+        small linear system). It stops when the duality gap proves the hinge
+        objective within ``tol`` (relative) of its minimum (``duality_gap_``),
+        and warns if it cannot (e.g. a tiny ``alpha`` on separable data in
+        large units: standardize the features). ``"gd"``/``"sgd"``: the book's
+        subgradient steps with a decaying step size; slow to reach the optimum
+        (a ``ConvergenceWarning`` says so), shown for comparison."""
         + _PARAMETERS
         + r"""
     Examples
@@ -320,7 +216,8 @@ class LinearSVC(_LinearClassifier):
     (1.0, -2.0)
 
     The margin is :math:`2/\|w\| = 2`: the support vectors 1 and 3 lie on
-    :math:`z = \pm 1`.
+    :math:`z = \pm 1`. Besides the attributes below, ``duality_gap_`` (solver
+    ``"lbfgs"``) is the proven bound on the relative excess of the objective.
 
     See the book: section 2.1.9.
     """
@@ -329,7 +226,7 @@ class LinearSVC(_LinearClassifier):
     _loss = HingeLoss
     _auto_solver = "lbfgs"
     _parameter_constraints: dict = {
-        **_CONSTRAINTS, "alpha": [_Number(Real, 0, None, closed="neither")],
+        **CONSTRAINTS, "alpha": [_Number(Real, 0, None, closed="neither")],
         "solver": [StrOptions({"auto", "lbfgs", "gd", "sgd"})],
     }
 
@@ -360,7 +257,8 @@ class LogisticRegression(_LinearClassifier):
     alpha : float, default=0.5
         Regularization strength :math:`\alpha \ge 0` (0.5 is scikit-learn's
         default ``C=1``). With ``alpha=0`` and separable classes there is no
-        minimum: the weights grow until ``max_iter``.
+        minimum: the weights grow until the gradient is below ``tol``, so
+        they depend on ``tol`` (as in scikit-learn).
     solver : {"auto", "lbfgs", "newton", "gd", "sgd"}, default="auto"
         ``"lbfgs"`` (what ``"auto"`` picks): quasi-Newton
         (``scipy.optimize.minimize``, L-BFGS-B) on the core's objective and
@@ -387,7 +285,7 @@ class LogisticRegression(_LinearClassifier):
     _loss = LogisticLoss
     _auto_solver = "lbfgs"
     _parameter_constraints: dict = {
-        **_CONSTRAINTS, "alpha": ALPHA_CONSTRAINT,
+        **CONSTRAINTS, "alpha": ALPHA_CONSTRAINT,
         "solver": [StrOptions({"auto", "lbfgs", "newton", "gd", "sgd"})],
     }
 
