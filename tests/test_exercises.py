@@ -15,10 +15,11 @@ from sklearn.linear_model import Lasso as SkLasso
 from sklearn.linear_model import LinearRegression as SkLinearRegression
 
 from course_lib.exercises import EXERCISES, check, solution
+from course_lib.gradcheck import numerical_gradient
 from course_lib.linear import LinearObjective, Ridge
-from course_lib.losses import HuberLoss, SquaredLoss
+from course_lib.losses import HingeLoss, HuberLoss, MarginLoss, PerceptronLoss, SquaredLoss
 from course_lib.optim import iterate_minibatches
-from course_lib.penalties import L1Penalty
+from course_lib.penalties import L1Penalty, L2Penalty
 
 
 def verdict(exercise_id, function):
@@ -59,6 +60,12 @@ def _max_rate_of(gram_of):
 
 def _weighted_median_low(y):  # the plain median: ignores the 1/|y| weights of MAPE
     return float(np.median(y))
+
+
+def _hinge_grad(X, y, w, b, alpha, *, threshold=1.0, inclusive=False, factor=2.0):
+    M = y * (X @ w + b)
+    active = M <= threshold if inclusive else M < threshold
+    return -X[active].T @ y[active] + factor * alpha * w, float(-y[active].sum())
 
 
 # Typical mistakes, written for each exercise: every one must be rejected.
@@ -126,6 +133,25 @@ MISTAKES = {
     "2.1.8-best-constant-mape": {
         "обычная медиана": _weighted_median_low,
         "среднее": lambda y: float(np.mean(y)),
+    },
+    "2.1.9-margins": {
+        "без метки": lambda X, y, w, b: X @ w + b,
+        "без сдвига": lambda X, y, w, b: y * (X @ w),
+        "расстояние вместо отступа": lambda X, y, w, b: y * (X @ w + b) / np.linalg.norm(w),
+    },
+    "2.1.9-perceptron-update": {
+        "строгое неравенство": lambda x, y, w, b, eta: (
+            (w + eta * y * x, b + eta * y) if y * (x @ w + b) < 0 else (w, b)),
+        "шаг всегда": lambda x, y, w, b, eta: (w + eta * y * x, b + eta * y),
+        "сдвиг не обновлён": lambda x, y, w, b, eta: (
+            (w + eta * y * x, b) if y * (x @ w + b) <= 0 else (w, b)),
+        "знак": lambda x, y, w, b, eta: (
+            (w - eta * y * x, b - eta * y) if y * (x @ w + b) <= 0 else (w, b)),
+    },
+    "2.1.9-hinge-subgradient": {
+        "порог перцептрона M < 0": lambda X, y, w, b, a: _hinge_grad(X, y, w, b, a, threshold=0.0),
+        "M <= 1 на изломе": lambda X, y, w, b, a: _hinge_grad(X, y, w, b, a, inclusive=True),
+        "штраф без двойки": lambda X, y, w, b, a: _hinge_grad(X, y, w, b, a, factor=1.0),
     },
 }
 
@@ -296,6 +322,42 @@ def test_huber_gradient_matches_huber_loss():
     y, p = rng.normal(0, 3, 40), rng.normal(0, 3, 40)
     np.testing.assert_allclose(solution("2.1.8-huber-gradient")(y, p, 1.7),
                                HuberLoss(delta=1.7).gradient(y, p))
+
+
+def classification_data(seed=0, n=40, d=3):
+    rng = np.random.default_rng(seed)
+    return rng.normal(0, 1.5, (n, d)), np.where(rng.random(n) < 0.5, -1.0, 1.0)
+
+
+def test_margins_match_margin_loss():
+    X, y = classification_data(7)
+    w, b = np.array([0.5, -1.0, 2.0]), 0.3
+    np.testing.assert_allclose(solution("2.1.9-margins")(X, y, w, b), MarginLoss.margin(y, X @ w + b))
+
+
+def test_perceptron_update_is_a_step_on_the_perceptron_loss():
+    """One object, no penalty: the step is -eta times the subgradient LinearObjective computes."""
+    X, y = classification_data(8, n=30)
+    objective = LinearObjective(PerceptronLoss(), None, 0.0, 1, True)
+    w, b, steps = np.zeros(3), 0.0, 0
+    for x_i, y_i in zip(X, y):
+        theta = np.append(w, b)
+        expected = theta - 0.5 * objective(theta, x_i[None, :], np.array([y_i]))[1]
+        w, b = solution("2.1.9-perceptron-update")(x_i, y_i, w, b, 0.5)
+        np.testing.assert_allclose(np.append(w, b), expected, rtol=1e-12)
+        steps += not np.allclose(np.append(w, b), theta)
+    assert 0 < steps < len(y)  # both branches ran
+
+
+def test_hinge_subgradient_matches_hinge_objective_and_finite_differences():
+    X, y = classification_data(9)
+    w, b, alpha = np.array([0.4, -0.7, 0.2]), -0.1, 1.5
+    theta = np.append(w, b)
+    objective = LinearObjective(HingeLoss(), L2Penalty(), alpha, len(y), True)
+    grad_w, grad_b = solution("2.1.9-hinge-subgradient")(X, y, w, b, alpha)
+    np.testing.assert_allclose(np.append(grad_w, grad_b), len(y) * objective(theta, X, y)[1], rtol=1e-12)
+    total = lambda t: len(y) * objective(t, X, y)[0]  # noqa: E731  (no margin is exactly 1 here)
+    np.testing.assert_allclose(np.append(grad_w, grad_b), numerical_gradient(total, theta), rtol=1e-6)
 
 
 @pytest.mark.parametrize("exercise_id", [i for i, e in EXERCISES.items() if e.score is not None])
