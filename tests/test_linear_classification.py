@@ -4,6 +4,8 @@ import warnings
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sklearn import linear_model as sk
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import GridSearchCV
@@ -462,3 +464,28 @@ def test_linear_svc_without_bias_matches_liblinear(alpha):
     assert hinge_objective(ours, X, y, alpha) <= best * (1 + 1e-4)
     assert ours.duality_gap_ <= 1e-4
     assert np.mean(ours.predict(X) != ref.predict(X)) <= 0.01
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    n=st.integers(20, 200), d=st.integers(1, 6), log_alpha=st.floats(-2, 2),
+    noise=st.sampled_from([0.0, 0.3, 2.0]), log_offset=st.floats(-1, 1),
+    seed=st.integers(0, 2**16),
+)
+def test_property_linear_svc_reaches_svc_objective_or_warns(n, d, log_alpha, noise, log_offset,
+                                                            seed):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, d)) + 10.0**log_offset
+    y = (X @ rng.normal(size=d) + noise * rng.normal(size=n) > np.median(X @ np.ones(d))
+         ).astype(int)
+    if len(np.unique(y)) < 2:
+        y[:2] = [0, 1]
+    alpha = 10.0**log_alpha
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ours = LinearSVC(alpha=alpha).fit(X, y)
+    warned = any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    assert warned == (ours.duality_gap_ > ours.tol)
+    best = hinge_objective(SVC(kernel="linear", C=1 / (2 * alpha), tol=1e-6).fit(X, y),
+                           X, y, alpha)
+    assert warned or hinge_objective(ours, X, y, alpha) <= best * (1 + 1e-4) + 1e-9
