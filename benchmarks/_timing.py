@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
+import json
+import os
+import platform
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 
 def _seconds(fit: Callable[[], object]) -> float:
@@ -37,3 +42,51 @@ def report(rows: list[tuple[str, float, float, float | None]]) -> bool:
         flag = "" if target is None else ("ok" if passed else "MISSED")
         print(f"{name:<28}{ours:>10.4f}{theirs:>12.4f}{ratio:>8.2f}{goal:>10}  {flag}")
     return ok
+
+
+# --------------------------------------------------------------------------
+# results.json: what the appendix «Производительность» renders
+
+RESULTS = Path(__file__).resolve().parent / "results.json"
+
+
+def machine() -> dict[str, object]:
+    """CPU, cores, BLAS and its threads, versions and date: what a reader needs to compare."""
+    import numpy
+    import sklearn
+    from threadpoolctl import threadpool_info
+
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
+                 if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    blas = [f"{pool.get('internal_api')} {pool.get('version')}, {pool.get('num_threads')} threads"
+            for pool in threadpool_info() if pool.get("user_api") == "blas"]
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "blas": "; ".join(blas) or "unknown",
+        "python": platform.python_version(),
+        "numpy": numpy.__version__,
+        "scikit-learn": sklearn.__version__,
+        "date": datetime.date.today().isoformat(),
+    }
+
+
+def record(benchmark: str, shape: str, rows: list[dict[str, object]]) -> None:
+    """Store one benchmark's rows in results.json (other benchmarks' rows are kept).
+
+    Each row: ``name``, ``ours`` and ``reference`` median seconds (or another unit named
+    by ``unit``), ``reference_name``, ``target`` (ratio bound or None), ``quality`` (text).
+    """
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.is_file() else {}
+    for row in rows:
+        if row.get("ours") is not None and row.get("reference"):
+            row["ratio"] = round(float(row["ours"]) / float(row["reference"]), 3)
+    results.setdefault("benchmarks", {})[benchmark] = {
+        "shape": shape, "rows": rows, "machine": machine(),
+    }
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                       encoding="utf-8")

@@ -28,7 +28,7 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import paired_median_times, report  # noqa: E402
+from _timing import paired_median_times, record, report  # noqa: E402
 
 from course_lib.linear import Lasso, LinearRegression, Ridge  # noqa: E402
 
@@ -78,6 +78,12 @@ def main() -> int:
           f"difference {obj_ours - obj_theirs:+.3g} (allowed {slack:.3g})  "
           f"{'ok' if objective_ok else 'MISSED'}; zeros ours {np.sum(ours.coef_ == 0)}, "
           f"sklearn {np.sum(theirs.coef_ == 0)}")
+    quality = {"Lasso (cd)": f"цель {obj_ours - obj_theirs:+.2g} к scikit-learn (допуск {slack:.3g})"}
+    record("linear", f"{N_SAMPLES} × {N_FEATURES}", [
+        {"name": name, "ours": ours_s, "reference": theirs_s, "target": target,
+         "reference_name": f"scikit-learn {type(pair[2]).__name__}",
+         "quality": quality.get(name, "веса совпадают с точностью 1e-3")}
+        for (name, ours_s, theirs_s, target), pair in zip(rows, pairs)])
     return 0 if ok and objective_ok else 1
 
 

@@ -28,7 +28,7 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import paired_median_times, report  # noqa: E402
+from _timing import paired_median_times, record, report  # noqa: E402
 
 from course_lib.linear import LogisticRegression  # noqa: E402
 
@@ -77,6 +77,11 @@ def main() -> int:
         ok &= no_worse or name.endswith("newton")
         print(f"{name}: objective {value:.6f} ({value - reference:+.3g} vs sklearn) in "
               f"{n_iter} iterations  {'ok' if no_worse else 'MISSED'}")
+    record("logistic", f"{N_SAMPLES} × {N_FEATURES}", [
+        {"name": name, "ours": ours_s, "reference": theirs_s, "target": target,
+         "reference_name": "scikit-learn LogisticRegression (lbfgs)",
+         "quality": f"цель {value - reference:+.2g} к scikit-learn"}
+        for (name, ours_s, theirs_s, target), (_, value, _) in zip(rows, objectives)])
     ratio = rows[0][1] / rows[0][2]
     print(f"goal ours/sklearn <= 1: {'met' if ratio <= 1 else 'not met'} ({ratio:.2f})")
     return 0 if ok else 1

@@ -39,7 +39,7 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import paired_median_times, report  # noqa: E402
+from _timing import paired_median_times, record, report  # noqa: E402
 
 from course_lib.nn import MLPClassifier  # noqa: E402
 
@@ -117,6 +117,13 @@ def main() -> int:
     print(f"test accuracy: ours {acc_ours:.4f}, sklearn {acc_theirs:.4f}, difference "
           f"{acc_ours - acc_theirs:+.4f} (allowed 0.02)  {'ok' if accuracy_ok else 'MISSED'}")
     seconds = torch_seconds(X_train, y_train)
+    record("mlp", f"{X_train.shape[0]} × {X_train.shape[1]}, 64-128-10, {EPOCHS} эпох", [
+        {"name": "MLPClassifier (adam)", "ours": times[0], "reference": times[1], "target": TARGET,
+         "reference_name": "scikit-learn MLPClassifier",
+         "quality": f"точность {acc_ours:.3f} против {acc_theirs:.3f}"},
+        *([{"name": "MLPClassifier (adam)", "ours": times[0], "reference": seconds, "target": None,
+            "reference_name": "PyTorch (CPU)", "quality": "тот же цикл обучения"}]
+          if seconds is not None else [])])
     if seconds is not None:
         print(f"PyTorch (CPU, float64, same loop, no weight decay): {seconds:.4f} s, "
               f"ours / torch {times[0] / seconds:.2f}")

@@ -22,6 +22,9 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _timing import record  # noqa: E402
 
 from course_lib.linear import LinearRegression  # noqa: E402
 
@@ -76,6 +79,11 @@ def main() -> int:
               f"intercept {model.intercept_:.4f} (true {TRUE_INTERCEPT})")
     growth = results[N_MAX][0] - results[100_000][0]
     ok = growth <= MAX_GROWTH_MB and results[N_MAX][1] < 0.01
+    record("sgd_memory", f"10⁵ и 10⁷ × {N_FEATURES}, файл на диске", [
+        {"name": "partial_fit: пик памяти, МБ", "unit": "МБ", "ours": results[N_MAX][0],
+         "reference": results[100_000][0], "target": None,
+         "reference_name": "то же на 10⁵ строк (рост ≤ 50 МБ)",
+         "quality": f"max |w − w*| = {results[N_MAX][1]:.4f} после 10⁷ строк"}])
     print(f"peak growth from 1e5 to 1e7 rows: {growth:+.2f} MB (target <= {MAX_GROWTH_MB} MB)"
           f"  {'ok' if ok else 'MISSED'}")
     return 0 if ok else 1

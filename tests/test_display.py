@@ -42,3 +42,21 @@ def test_backticks_in_code_lengthen_the_fence():
 def test_objects_without_source_are_rejected(obj):
     with pytest.raises(TypeError, match="cannot show the source"):
         show_source(obj)
+
+
+def test_table_renders_markdown_and_nbval_sees_the_same_text():
+    from course_lib.display import show_table
+
+    table = show_table(["что", "сколько"], [["a|b", 1.5], ["c", 2]])
+    text = table._repr_markdown_()
+    assert repr(table) == text
+    assert text.splitlines() == ["| что | сколько |", "| --- | --- |", "| a\\|b | 1.5 |", "| c | 2 |"]
+
+
+def test_table_refuses_ragged_rows():
+    import pytest
+
+    from course_lib.display import show_table
+
+    with pytest.raises(ValueError, match="every row needs 2 cells"):
+        show_table(["a", "b"], [["x"]])
