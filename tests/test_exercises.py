@@ -153,6 +153,23 @@ MISTAKES = {
         "M <= 1 на изломе": lambda X, y, w, b, a: _hinge_grad(X, y, w, b, a, inclusive=True),
         "штраф без двойки": lambda X, y, w, b, a: _hinge_grad(X, y, w, b, a, factor=1.0),
     },
+    "4.1.1-forward-pass": {
+        "без активации": lambda X, W1, b1, W2, b2: (X @ W1 + b1) @ W2 + b2,
+        "ReLU и на выходе": lambda X, W1, b1, W2, b2: np.maximum(
+            np.maximum(X @ W1 + b1, 0) @ W2 + b2, 0),
+        "сигмоида вместо ReLU": lambda X, W1, b1, W2, b2: (1 / (1 + np.exp(-(X @ W1 + b1)))) @ W2 + b2,
+        "забыт первый сдвиг": lambda X, W1, b1, W2, b2: np.maximum(X @ W1, 0) @ W2 + b2,
+    },
+    "4.1.1-n-parameters": {
+        "без сдвигов": lambda sizes: int(sum(d * k for d, k in zip(sizes[:-1], sizes[1:]))),
+        "сдвиг на входе слоя": lambda sizes: int(sum(d * (k + 1) for d, k in zip(sizes[:-1], sizes[1:]))),
+        "произведение ширин": lambda sizes: int(np.prod(sizes)),
+    },
+    "4.1.1-log-sigmoid": {
+        "наивная формула": lambda z: np.log(1 / (1 + np.exp(-z))),
+        "log1p переполняется": lambda z: -np.log1p(np.exp(-z)),
+        "знак": lambda z: -np.logaddexp(0.0, z),
+    },
 }
 
 
@@ -360,6 +377,55 @@ def test_hinge_subgradient_matches_hinge_objective_and_finite_differences():
     np.testing.assert_allclose(np.append(grad_w, grad_b), numerical_gradient(total, theta), rtol=1e-6)
 
 
+def test_forward_pass_matches_course_lib_network():
+    from course_lib.nn import Linear, ReLU, Sequential
+
+    rng = np.random.default_rng(10)
+    net = Sequential(Linear(3, 6, random_state=0), ReLU(), Linear(6, 2, random_state=1))
+    for layer in (net[0], net[2]):
+        layer.params["b"] = rng.normal(size=layer.out_features)
+    X = rng.normal(size=(25, 3))
+    got = solution("4.1.1-forward-pass")(X, net[0].params["W"], net[0].params["b"],
+                                         net[2].params["W"], net[2].params["b"])
+    np.testing.assert_allclose(got, net.forward(X), rtol=1e-12)
+
+
+@pytest.mark.parametrize("hidden", [(), (5,), (7, 3)])
+def test_n_parameters_counts_what_scikit_learn_and_course_lib_fit(hidden):
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.neural_network import MLPClassifier as SkMLPClassifier
+
+    from course_lib.nn import MLPClassifier
+
+    rng = np.random.default_rng(11)
+    X, y = rng.normal(size=(30, 4)), np.arange(30) % 3
+    sizes = [4, *hidden, 3]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        for model in (SkMLPClassifier(hidden, max_iter=1), MLPClassifier(hidden, max_iter=1)):
+            model.fit(X, y)
+            count = sum(W.size + b.size for W, b in zip(model.coefs_, model.intercepts_))
+            assert solution("4.1.1-n-parameters")(sizes) == count
+
+
+def test_log_sigmoid_matches_scipy_and_the_log_softmax_of_zero_and_z():
+    from scipy.special import log_expit
+
+    from course_lib.nn import Sigmoid, log_softmax
+
+    z = np.linspace(-800, 800, 161)
+    got = solution("4.1.1-log-sigmoid")(z)
+    np.testing.assert_allclose(got, log_expit(z), rtol=1e-12, atol=1e-300)
+    # log_softmax rounds log(1 + e^-z) to 0 for large z: equal up to an absolute 1e-15
+    np.testing.assert_allclose(got, log_softmax(np.column_stack([np.zeros_like(z), z]))[:, 1],
+                               rtol=1e-12, atol=1e-15)
+    moderate = np.linspace(-20, 20, 41)
+    np.testing.assert_allclose(solution("4.1.1-log-sigmoid")(moderate),
+                               np.log(Sigmoid().forward(moderate[:, None])[:, 0]), atol=1e-15)
+
+
 @pytest.mark.parametrize("exercise_id", [i for i, e in EXERCISES.items() if e.score is not None])
 def test_score_references_are_minimizers_by_brute_force(exercise_id):
     """Both objectives are convex and piecewise linear in c: the minimum is at a data point."""
@@ -375,3 +441,4 @@ def test_teachers_listing():
                          text=True, check=True).stdout
     assert all(exercise_id in out for exercise_id in EXERCISES)
     assert out.index("Раздел 1.1") < out.index("Раздел 2.1.2") < out.index("Раздел 2.1.8")
+    assert out.index("Раздел 2.1.8") < out.index("Раздел 4.1.1")

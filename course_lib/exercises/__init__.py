@@ -16,14 +16,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from . import chapter1, classification, linear
+from . import chapter1, classification, linear, nn
 from ._check import Case, Exercise, judge
 
 __all__ = ["EXERCISES", "Case", "Exercise", "check", "solution"]
 
 #: Every exercise by id (``"2.1.4-gd-step"``), in the order of the book.
 EXERCISES: dict[str, Exercise] = {
-    exercise.id: exercise for module in (chapter1, linear, classification) for exercise in module.EXERCISES
+    exercise.id: exercise
+    for module in (chapter1, linear, classification, nn)
+    for exercise in module.EXERCISES
 }
 
 
