@@ -12,12 +12,14 @@ import sys
 import numpy as np
 import pytest
 from sklearn.linear_model import Lasso as SkLasso
+from scipy.special import expit
 from sklearn.linear_model import LinearRegression as SkLinearRegression
+from sklearn.metrics import log_loss as sk_log_loss
 
 from course_lib.exercises import EXERCISES, check, solution
 from course_lib.gradcheck import numerical_gradient
 from course_lib.linear import LinearObjective, Ridge
-from course_lib.losses import HingeLoss, HuberLoss, MarginLoss, PerceptronLoss, SquaredLoss
+from course_lib.losses import HingeLoss, HuberLoss, LogisticLoss, MarginLoss, PerceptronLoss, SquaredLoss
 from course_lib.optim import iterate_minibatches
 from course_lib.penalties import L1Penalty, L2Penalty
 
@@ -66,6 +68,11 @@ def _hinge_grad(X, y, w, b, alpha, *, threshold=1.0, inclusive=False, factor=2.0
     M = y * (X @ w + b)
     active = M <= threshold if inclusive else M < threshold
     return -X[active].T @ y[active] + factor * alpha * w, float(-y[active].sum())
+
+
+def _log_loss_grad(X, y, w, b, *, sign=-1.0):
+    residual = y - 1 / (1 + np.exp(-(X @ w + b)))
+    return sign * X.T @ residual, float(sign * residual.sum())
 
 
 # Typical mistakes, written for each exercise: every one must be rejected.
@@ -152,6 +159,17 @@ MISTAKES = {
         "порог перцептрона M < 0": lambda X, y, w, b, a: _hinge_grad(X, y, w, b, a, threshold=0.0),
         "M <= 1 на изломе": lambda X, y, w, b, a: _hinge_grad(X, y, w, b, a, inclusive=True),
         "штраф без двойки": lambda X, y, w, b, a: _hinge_grad(X, y, w, b, a, factor=1.0),
+    },
+    "2.1.10-logistic-loss": {
+        "наивная формула": lambda M: np.log(1 + np.exp(-M)),
+        "через log1p": lambda M: np.log1p(np.exp(-M)),
+        "через вероятность": lambda M: -np.log(1 / (1 + np.exp(-M))),
+        "знак отступа": lambda M: np.logaddexp(0.0, M),
+    },
+    "2.1.10-log-loss-gradient": {
+        "знак": lambda X, y, w, b: _log_loss_grad(X, y, w, b, sign=1.0),
+        "метки ±1 в формуле для 0/1": lambda X, y, w, b: _log_loss_grad(X, 2 * y - 1, w, b),
+        "сдвиг забыт": lambda X, y, w, b: (_log_loss_grad(X, y, w, b)[0], 0.0),
     },
     "4.1.1-forward-pass": {
         "без активации": lambda X, W1, b1, W2, b2: (X @ W1 + b1) @ W2 + b2,
@@ -374,6 +392,25 @@ def test_hinge_subgradient_matches_hinge_objective_and_finite_differences():
     grad_w, grad_b = solution("2.1.9-hinge-subgradient")(X, y, w, b, alpha)
     np.testing.assert_allclose(np.append(grad_w, grad_b), len(y) * objective(theta, X, y)[1], rtol=1e-12)
     total = lambda t: len(y) * objective(t, X, y)[0]  # noqa: E731  (no margin is exactly 1 here)
+    np.testing.assert_allclose(np.append(grad_w, grad_b), numerical_gradient(total, theta), rtol=1e-6)
+
+
+def test_logistic_loss_matches_logistic_loss_and_the_naive_formula_where_it_is_safe():
+    M = np.linspace(-700, 700, 281)
+    reference = solution("2.1.10-logistic-loss")
+    np.testing.assert_allclose(reference(M), LogisticLoss().value(np.ones_like(M), M), rtol=1e-12)
+    small = np.linspace(-30, 30, 61)
+    np.testing.assert_allclose(reference(small), np.log(1 + np.exp(-small)), rtol=1e-9, atol=1e-12)
+    assert reference(np.array([-1000.0]))[0] == pytest.approx(1000.0)
+
+
+def test_log_loss_gradient_is_the_gradient_of_scikit_learn_log_loss():
+    X, y_pm = classification_data(10, n=50)
+    y = (y_pm + 1) / 2
+    w, b = np.array([0.3, -0.2, 0.5]), 0.2
+    theta = np.append(w, b)
+    total = lambda t: len(y) * sk_log_loss(y, expit(X @ t[:-1] + t[-1]))  # noqa: E731
+    grad_w, grad_b = solution("2.1.10-log-loss-gradient")(X, y, w, b)
     np.testing.assert_allclose(np.append(grad_w, grad_b), numerical_gradient(total, theta), rtol=1e-6)
 
 

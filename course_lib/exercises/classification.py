@@ -1,5 +1,5 @@
-"""Exercises of section 2.1.9 (linear classification): margins, the perceptron's update and
-the hinge subgradient.
+"""Exercises of sections 2.1.9-2.1.10 (linear classification, logistic regression): margins,
+the perceptron's update, the hinge subgradient, the stable logistic loss and its gradient.
 Every reference is plain numpy, the way a reader writes it."""
 
 from __future__ import annotations
@@ -83,6 +83,44 @@ def _hinge_cases(rng):
     return cases
 
 
+# ---------------------------------------------------------------- 2.1.10
+
+
+def logistic_loss(M):
+    """log(1 + exp(-M)) for every margin, without overflow: max(0, -M) + log(1 + exp(-|M|))."""
+    return np.maximum(0.0, -M) + np.log1p(np.exp(-np.abs(M)))
+
+
+def log_loss_gradient(X, y, w, b):
+    """Gradient of the log-loss -sum_i [y_i log p_i + (1 - y_i) log(1 - p_i)], p_i = sigma(<w, x_i> + b),
+    labels y in {0, 1}: (-X^T (y - p), -sum(y - p))."""
+    p = 0.5 * (1.0 + np.tanh(0.5 * (X @ w + b)))  # sigma(z) without overflow
+    return -X.T @ (y - p), float(-(y - p).sum())
+
+
+def _logistic_cases(rng):
+    return [
+        Case("уверенные ответы обоих знаков", {"M": np.array([-1000.0, -800.0, -30.0, 0.0, 30.0, 800.0])}),
+        Case("около нуля", {"M": np.array([-1.0, -1e-3, 0.0, 1e-3, 1.0])}),
+        Case("одно число", {"M": np.array([-750.0])}),
+        Case("случайные отступы", {"M": rng.normal(0, 20, 30)}),
+    ]
+
+
+def _gradient_cases(rng):
+    cases = [
+        Case("нулевые веса", {"X": np.array([[1.0, 2.0], [3.0, -1.0]]), "y": np.array([0.0, 1.0]),
+                              "w": np.zeros(2), "b": 0.0}),
+        Case("огромные оценки", {"X": np.array([[100.0], [-100.0], [1.0]]), "y": np.array([1.0, 1.0, 0.0]),
+                                 "w": np.array([10.0]), "b": 0.0}),
+    ]
+    for n, d in [(15, 3), (200, 5)]:
+        y = (rng.random(n) < 0.5).astype(float)
+        cases.append(Case("случайные данные", {"X": rng.normal(0, 1, (n, d)), "y": y,
+                                                "w": rng.normal(0, 1, d), "b": float(rng.normal())}))
+    return cases
+
+
 EXERCISES = [
     Exercise("2.1.9-margins", "2.1.9", "отступы объектов: margins(X, y, w, b) -> массив",
              margins, _margin_cases, seed=219),
@@ -92,4 +130,10 @@ EXERCISES = [
     Exercise("2.1.9-hinge-subgradient", "2.1.9",
              "субградиент hinge с L2: hinge_subgradient(X, y, w, b, alpha) -> (grad_w, grad_b)",
              hinge_subgradient, _hinge_cases, seed=2192),
+    Exercise("2.1.10-logistic-loss", "2.1.10",
+             "log(1 + e^{-M}) без переполнения: logistic_loss(M) -> массив",
+             logistic_loss, _logistic_cases, rtol=1e-9, atol=1e-12, seed=2110),
+    Exercise("2.1.10-log-loss-gradient", "2.1.10",
+             "градиент log-loss при метках 0/1: log_loss_gradient(X, y, w, b) -> (grad_w, grad_b)",
+             log_loss_gradient, _gradient_cases, rtol=1e-7, atol=1e-9, seed=21101),
 ]
