@@ -4,10 +4,12 @@ See the book: section 2.1. The estimators are built from public pieces the
 book explains one by one: :func:`center_data` and the bias (2.1.2),
 :func:`solve_normal` and :func:`solve_lstsq` (2.1.3), :class:`LinearObjective`
 for gradient descent and SGD (2.1.4-2.1.5), :func:`lasso_cd` (2.1.7), and the
-classifiers with margin losses (2.1.9-2.1.10).
+classifiers with margin losses (2.1.9-2.1.10), the one-vs-rest and one-vs-one
+schemes (2.1.11).
 
 >>> from course_lib.linear import LinearRegression, Ridge, Lasso
 >>> from course_lib.linear import Perceptron, LinearSVC, LogisticRegression
+>>> from course_lib.linear import OneVsRestClassifier, OneVsOneClassifier
 """
 
 from ._base import LinearObjective
@@ -20,11 +22,13 @@ from ._closed_form import (
     solve_normal,
 )
 from .classification import LinearSVC, LogisticRegression, Perceptron
+from .multiclass import OneVsOneClassifier, OneVsRestClassifier
 from .regression import Lasso, LinearRegression, Ridge
 
 __all__ = [
     "LinearRegression", "Ridge", "Lasso",
     "Perceptron", "LinearSVC", "LogisticRegression",
+    "OneVsRestClassifier", "OneVsOneClassifier",
     "center_data", "centered_gram", "solve_normal", "solve_lstsq", "lasso_cd",
     "LinearObjective", "IllConditionedError",
 ]

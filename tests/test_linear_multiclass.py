@@ -1,0 +1,172 @@
+"""Tests of course_lib.linear multiclass models (one-vs-rest, one-vs-one) against scikit-learn."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn import multiclass as skm
+from sklearn.datasets import load_digits, load_iris, load_wine
+from sklearn.linear_model import LogisticRegression as SkLogisticRegression
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from course_lib.linear import (
+    LinearSVC,
+    LogisticRegression,
+    OneVsOneClassifier,
+    OneVsRestClassifier,
+)
+
+META = (OneVsRestClassifier, OneVsOneClassifier)
+SKLEARN_META = {OneVsRestClassifier: skm.OneVsRestClassifier,
+                OneVsOneClassifier: skm.OneVsOneClassifier}
+
+
+def standardized(loader):
+    X, y = loader(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+DATASETS = {"iris": load_iris, "wine": load_wine, "digits": load_digits}
+
+
+# -- scikit-learn's estimator contract ------------------------------------------------
+@parametrize_with_checks(
+    [OneVsRestClassifier(LogisticRegression(tol=1e-6)),
+     OneVsOneClassifier(LogisticRegression(tol=1e-6))],
+)
+def test_sklearn_estimator_checks(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)
+        check(estimator)
+
+
+# -- against sklearn.multiclass wrapping the same base -------------------------------
+@pytest.mark.parametrize("meta", META, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("name", sorted(DATASETS))
+def test_same_predictions_as_sklearn_meta_over_the_same_base(meta, name):
+    X, y = standardized(DATASETS[name])
+    base = LogisticRegression(alpha=0.5, tol=1e-8)
+    ours = meta(base).fit(X, y)
+    ref = SKLEARN_META[meta](base).fit(X, y)
+    n_classes = len(np.unique(y))
+    expected = n_classes if meta is OneVsRestClassifier else n_classes * (n_classes - 1) // 2
+    assert len(ours.estimators_) == len(ref.estimators_) == expected
+    np.testing.assert_array_equal(ours.classes_, ref.classes_)
+    np.testing.assert_allclose(ours.decision_function(X), ref.decision_function(X), atol=1e-9)
+    np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
+
+
+@pytest.mark.parametrize("meta", META, ids=lambda m: m.__name__)
+def test_wraps_a_scikit_learn_base_with_predict_proba_only(meta):
+    """A base without decision_function is scored by predict_proba[:, 1], as in scikit-learn."""
+    from sklearn.naive_bayes import GaussianNB
+
+    X, y = standardized(load_wine)
+    ours, ref = meta(GaussianNB()).fit(X, y), SKLEARN_META[meta](GaussianNB()).fit(X, y)
+    np.testing.assert_array_equal(ours.predict(X), ref.predict(X))
+    expected = (ref.decision_function(X) if meta is OneVsOneClassifier else  # sklearn's OvR
+                np.column_stack([e.predict_proba(X)[:, 1] for e in ref.estimators_]))
+    np.testing.assert_allclose(ours.decision_function(X), expected, atol=1e-12)
+
+
+def test_one_vs_rest_is_argmax_of_k_binary_models():
+    X, y = standardized(load_iris)
+    model = OneVsRestClassifier(LogisticRegression(alpha=1.0)).fit(X, y)
+    assert len(model.estimators_) == 3
+    for k, estimator in enumerate(model.estimators_):
+        alone = LogisticRegression(alpha=1.0).fit(X, (y == k).astype(int))
+        np.testing.assert_allclose(estimator.coef_, alone.coef_, rtol=1e-12)
+    scores = np.column_stack([e.decision_function(X) for e in model.estimators_])
+    np.testing.assert_array_equal(model.predict(X), model.classes_[scores.argmax(axis=1)])
+    assert model.estimator.__dict__.get("coef_") is None  # the base is cloned, never fitted
+
+
+def test_one_vs_one_trains_pairs_i_less_than_j_on_their_rows():
+    X, y = standardized(load_wine)
+    model = OneVsOneClassifier(LogisticRegression()).fit(X, y)
+    assert model.pairs_ == [(0, 1), (0, 2), (1, 2)]
+    for (i, j), estimator in zip(model.pairs_, model.estimators_):
+        rows = (y == i) | (y == j)
+        alone = LogisticRegression().fit(X[rows], (y[rows] == j).astype(int))
+        np.testing.assert_allclose(estimator.coef_, alone.coef_, rtol=1e-12)
+
+
+def test_one_vs_one_tie_break_by_confidence():
+    """Three classifiers voting in a cycle: one vote each, the confidences decide."""
+    model = OneVsOneClassifier(LogisticRegression())
+    model.classes_, model.pairs_ = np.array(["a", "b", "c"]), [(0, 1), (0, 2), (1, 2)]
+
+    class Fixed:  # a fitted binary classifier with a given score
+        def __init__(self, z):
+            self.z = z
+
+        def decision_function(self, X):
+            return np.full(len(X), self.z)
+
+        def predict(self, X):
+            return (self.decision_function(X) > 0).astype(int)
+
+    # (a,b): b by 0.1; (a,c): a by 2.0; (b,c): c by 0.5 -> a: 1 vote, b: 1, c: 1.
+    model.estimators_ = [Fixed(0.1), Fixed(-2.0), Fixed(0.5)]
+    model.n_features_in_ = 1
+    d = model.decision_function(np.zeros((1, 1)))[0]
+    confidence = np.array([-0.1 + 2.0, 0.1 - 0.5, -2.0 + 0.5])
+    np.testing.assert_allclose(d, 1 + confidence / (3 * (np.abs(confidence) + 1)))
+    assert model.predict(np.zeros((1, 1))).tolist() == ["a"]
+
+
+@pytest.mark.parametrize("meta", META, ids=lambda m: m.__name__)
+@pytest.mark.parametrize("labels", [["setosa", "versicolor", "virginica"], [-5, 0, 7]])
+def test_any_labels(meta, labels):
+    X, y = standardized(load_iris)
+    named = np.array(labels)[y]
+    coded = meta(LogisticRegression()).fit(X, y)
+    model = meta(LogisticRegression()).fit(X, named)
+    np.testing.assert_array_equal(model.classes_, np.array(labels))
+    np.testing.assert_array_equal(model.predict(X), np.array(labels)[coded.predict(X)])
+
+
+@pytest.mark.parametrize("meta", META, ids=lambda m: m.__name__)
+def test_two_classes_one_binary_model(meta):
+    X, y = standardized(load_iris)
+    keep = y > 0
+    model = meta(LinearSVC()).fit(X[keep], np.where(y[keep] == 1, "no", "yes"))
+    alone = LinearSVC().fit(X[keep], np.where(y[keep] == 1, "no", "yes"))
+    assert len(model.estimators_) == 1
+    np.testing.assert_allclose(model.decision_function(X), alone.decision_function(X))
+    np.testing.assert_array_equal(model.predict(X), alone.predict(X))
+
+
+@pytest.mark.parametrize("meta", META, ids=lambda m: m.__name__)
+def test_sample_weight_is_passed_to_the_base(meta):
+    X, y = standardized(load_iris)
+    rng = np.random.default_rng(0)
+    counts = rng.integers(0, 3, size=len(y))
+    counts[:3] = 1  # keep every class
+    weighted = meta(LogisticRegression(tol=1e-10)).fit(X, y, sample_weight=counts)
+    repeated = meta(LogisticRegression(tol=1e-10)).fit(np.repeat(X, counts, axis=0),
+                                                       np.repeat(y, counts))
+    np.testing.assert_allclose(weighted.decision_function(X), repeated.decision_function(X),
+                               atol=1e-6)
+
+
+@pytest.mark.parametrize("meta", META, ids=lambda m: m.__name__)
+def test_one_class_and_bad_input_raise_value_error(meta):
+    with pytest.raises(ValueError, match="only one class"):
+        meta(LogisticRegression()).fit(np.zeros((4, 2)), [1, 1, 1, 1])
+    with pytest.raises(ValueError, match="NaN"):
+        meta(LogisticRegression()).fit([[np.nan, 1.0], [0.0, 1.0]], [0, 1])
+    with pytest.raises(ValueError, match="Unknown label type"):
+        meta(LogisticRegression()).fit(np.zeros((3, 1)), [0.5, 1.5, 2.25])
+    with pytest.raises(ValueError, match="estimator"):
+        meta("not an estimator").fit(np.zeros((2, 1)), [0, 1])
+
+
+@pytest.mark.parametrize("meta", META, ids=lambda m: m.__name__)
+def test_scikit_learn_base_logistic_regression(meta):
+    """Our schemes over scikit-learn's own binary logistic regression, against sklearn's."""
+    X, y = standardized(load_wine)
+    base = SkLogisticRegression(tol=1e-10)
+    np.testing.assert_array_equal(meta(base).fit(X, y).predict(X),
+                                  SKLEARN_META[meta](base).fit(X, y).predict(X))
