@@ -217,3 +217,48 @@ def test_logistic_baseline_needs_both_labels_and_width_is_checked():
         LogisticLoss().baseline([1.0, 1.0])
     with pytest.raises(ValueError, match="width must be positive"):
         SmoothedHingeLoss(width=0.0)
+
+
+# -- softmax cross-entropy (section 2.1.12) ----------------------------------------------
+def test_softmax_cross_entropy_gradient_by_finite_differences():
+    from course_lib.gradcheck import numerical_gradient
+    from course_lib.losses import SoftmaxCrossEntropyLoss
+
+    rng = np.random.default_rng(0)
+    loss = SoftmaxCrossEntropyLoss(n_classes=4)
+    y, z = rng.integers(0, 4, size=30), rng.normal(scale=3.0, size=(30, 4))
+    numeric = numerical_gradient(lambda zz: float(loss.value(y, zz).sum()), z)
+    np.testing.assert_allclose(loss.gradient(y, z), numeric, rtol=1e-6, atol=1e-7)  # O(1) entries
+    assert loss.value(y, z).shape == (30,)
+
+
+def test_softmax_cross_entropy_extreme_scores_and_two_classes():
+    from course_lib.losses import SoftmaxCrossEntropyLoss, log_softmax
+
+    loss = SoftmaxCrossEntropyLoss(n_classes=2)
+    z = np.array([[1e300, -1e300], [-800.0, 800.0], [0.0, 0.0], [5.0, 5.0 + 1e-12]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        values, grads, logp = loss.value([1, 0, 0, 1], z), loss.gradient([1, 0, 0, 1], z), \
+            log_softmax(z)
+    assert np.all(np.isfinite(values)) and np.all(np.isfinite(grads)) and np.all(logp <= 0)
+    np.testing.assert_allclose(values[1:3], [1600.0, np.log(2.0)])
+    # Two classes: the logistic loss of the margin y * (z_1 - z_0) with y in {-1, +1}.
+    rng = np.random.default_rng(1)
+    y, z = rng.integers(0, 2, size=20), rng.normal(scale=5.0, size=(20, 2))
+    np.testing.assert_allclose(loss.value(y, z),
+                               LogisticLoss().value(2 * y - 1, z[:, 1] - z[:, 0]), rtol=1e-12)
+
+
+def test_softmax_cross_entropy_baseline_and_bad_labels():
+    from course_lib.losses import SoftmaxCrossEntropyLoss
+
+    loss = SoftmaxCrossEntropyLoss(n_classes=3)
+    base = loss.baseline([0, 0, 1, 2], sample_weight=[1.0, 1.0, 2.0, 4.0])
+    np.testing.assert_allclose(np.exp(base) / np.exp(base).sum(), [0.25, 0.25, 0.5])
+    with pytest.raises(ValueError, match="labels y in 0..2"):
+        loss.check_target([0, 1, 3])
+    with pytest.raises(ValueError, match="every class"):
+        loss.baseline([0, 0, 1])
+    with pytest.raises(ValueError, match="n_classes"):
+        SoftmaxCrossEntropyLoss(n_classes=1)
