@@ -213,7 +213,7 @@ class OneVsOneClassifier(_MulticlassMeta):
     ----------
     classes_ : ndarray of shape (n_classes,)
     estimators_ : list of n_classes * (n_classes - 1) / 2 estimators
-        ``estimators_[m]`` is the classifier of the m-th pair of :attr:`pairs_`.
+        ``estimators_[m]`` is the classifier of the m-th pair of ``pairs_``.
     pairs_ : list of tuple (i, j), i < j
         Indices into ``classes_``; class ``classes_[j]`` has label 1.
     n_features_in_ : int
