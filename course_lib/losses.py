@@ -3,7 +3,7 @@ r"""Pointwise loss functions of a score :math:`z`, each with its gradient.
 See the book: section 2.1.2 (squared loss), section 2.1.8 (other losses),
 section 2.1.9 (margin losses of classification), section 2.1.10 (logistic loss)
 and section 2.1.12 (softmax cross-entropy of :math:`K` scores, defined in
-:mod:`course_lib._softmax_loss` and re-exported here).
+``course_lib._softmax_loss`` and re-exported here).
 
 A linear model computes a score :math:`z_i = \langle w, x_i \rangle + b` for
 every object and is trained by minimizing :math:`\sum_i \ell(y_i, z_i)`.

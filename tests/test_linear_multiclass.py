@@ -15,6 +15,7 @@ from course_lib.linear import (
     LogisticRegression,
     OneVsOneClassifier,
     OneVsRestClassifier,
+    SoftmaxRegression,
 )
 
 META = (OneVsRestClassifier, OneVsOneClassifier)
@@ -33,7 +34,7 @@ DATASETS = {"iris": load_iris, "wine": load_wine, "digits": load_digits}
 # -- scikit-learn's estimator contract ------------------------------------------------
 @parametrize_with_checks(
     [OneVsRestClassifier(LogisticRegression(tol=1e-6)),
-     OneVsOneClassifier(LogisticRegression(tol=1e-6))],
+     OneVsOneClassifier(LogisticRegression(tol=1e-6)), SoftmaxRegression()],
 )
 def test_sklearn_estimator_checks(estimator, check):
     with warnings.catch_warnings():
@@ -170,3 +171,141 @@ def test_scikit_learn_base_logistic_regression(meta):
     base = SkLogisticRegression(tol=1e-10)
     np.testing.assert_array_equal(meta(base).fit(X, y).predict(X),
                                   SKLEARN_META[meta](base).fit(X, y).predict(X))
+
+
+# -- softmax regression (section 2.1.12) ----------------------------------------------
+def softmax_objective(model, X, y, alpha, sample_weight=None):
+    """The book's sum objective, computed independently (scipy's logsumexp)."""
+    from scipy.special import logsumexp
+
+    Z = X @ model.coef_.T + model.intercept_
+    codes = np.searchsorted(model.classes_, y)
+    losses = logsumexp(Z, axis=1) - Z[np.arange(len(y)), codes]
+    s = np.ones(len(y)) if sample_weight is None else sample_weight
+    return float(s @ losses + alpha * np.sum(model.coef_ ** 2))
+
+
+@pytest.mark.parametrize("name", ["iris", "wine"])
+@pytest.mark.parametrize("alpha", [0.05, 0.5, 5.0])
+def test_softmax_matches_sklearn_multinomial_to_1e6(name, alpha):
+    X, y = standardized(DATASETS[name])
+    ours = SoftmaxRegression(alpha=alpha, tol=1e-10).fit(X, y)
+    # scikit-learn's default lbfgs at tol=1e-10 stops up to ~5e-6 short in the weights
+    # on these data (its objective-decrease rule); its Newton-Cholesky reaches the optimum.
+    exact = SkLogisticRegression(C=1 / (2 * alpha), tol=1e-12, solver="newton-cholesky",
+                                 max_iter=1000).fit(X, y)
+    default = SkLogisticRegression(C=1 / (2 * alpha), tol=1e-10, max_iter=10000).fit(X, y)
+    assert ours.coef_.shape == exact.coef_.shape == (len(np.unique(y)), X.shape[1])
+    np.testing.assert_allclose(ours.coef_, exact.coef_, atol=1e-6)
+    np.testing.assert_allclose(ours.intercept_, exact.intercept_, atol=1e-6)
+    np.testing.assert_allclose(ours.predict_proba(X), exact.predict_proba(X), atol=1e-6)
+    np.testing.assert_allclose(ours.predict_proba(X), default.predict_proba(X), atol=1e-6)
+    np.testing.assert_array_equal(ours.predict(X), default.predict(X))
+    assert softmax_objective(ours, X, y, alpha) <= softmax_objective(default, X, y, alpha) + 1e-9
+
+
+def test_softmax_gradient_by_finite_differences():
+    """The core's packed gradient (weights, biases, penalty, sample weights, scales)."""
+    from course_lib.gradcheck import numerical_gradient
+    from course_lib.linear import LinearObjective
+    from course_lib.losses import SoftmaxCrossEntropyLoss
+    from course_lib.penalties import get_penalty
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(40, 3)), rng.integers(0, 4, size=40).astype(float)
+    weights = rng.uniform(0.1, 2.0, size=40)
+    for fit_intercept in (True, False):
+        objective = LinearObjective(SoftmaxCrossEntropyLoss(4), get_penalty("l2"), 0.7,
+                                    float(weights.sum()), fit_intercept,
+                                    scale=rng.uniform(0.5, 2.0, size=3))
+        theta = rng.normal(size=3 * 4 + 4 * fit_intercept)
+        value, gradient = objective(theta, X, y, weights)
+        assert gradient.shape == theta.shape
+        numeric = numerical_gradient(lambda t: objective(t, X, y, weights)[0], theta)
+        np.testing.assert_allclose(gradient, numeric, rtol=1e-6, atol=1e-9)
+
+
+def test_softmax_extreme_logits_do_not_overflow():
+    X, y = standardized(load_iris)
+    model = SoftmaxRegression().fit(X, y)
+    far = X[:5] * 1e150
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        proba, log_proba = model.predict_proba(far), model.predict_log_proba(far)
+    assert np.all(np.isfinite(log_proba)) and np.all(log_proba <= 0)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(proba.max(axis=1), 1.0)
+
+
+def test_softmax_with_two_classes_is_logistic_regression_at_half_alpha():
+    """alpha(|w_0|^2 + |w_1|^2) with w_1 = -w_0 = w/2 is (alpha/2)|w|^2."""
+    X, y = standardized(load_iris)
+    keep = y > 0
+    X, y = X[keep], np.where(y[keep] == 1, "versicolor", "virginica")
+    alpha = 0.8
+    soft = SoftmaxRegression(alpha=alpha, tol=1e-10).fit(X, y)
+    logit = LogisticRegression(alpha=alpha / 2, tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(soft.coef_, [-logit.coef_ / 2, logit.coef_ / 2], atol=1e-7)
+    np.testing.assert_allclose(soft.intercept_, [-logit.intercept_ / 2, logit.intercept_ / 2],
+                               atol=1e-7)
+    np.testing.assert_allclose(soft.decision_function(X), logit.decision_function(X), atol=1e-6)
+    np.testing.assert_allclose(soft.predict_proba(X), logit.predict_proba(X), atol=1e-8)
+    # scikit-learn's binary coef_ is the one row coef_[1] - coef_[0].
+    ref = SkLogisticRegression(C=1 / alpha, tol=1e-10).fit(X, y)
+    np.testing.assert_allclose(soft.coef_[1] - soft.coef_[0], ref.coef_[0], atol=1e-5)
+
+
+def test_softmax_sample_weight_matches_sklearn_and_repetition():
+    X, y = standardized(load_wine)
+    counts = np.random.default_rng(0).integers(0, 4, size=len(y))
+    counts[[0, 60, 130]] = 1  # every class keeps weight
+    alpha = 0.5
+    weighted = SoftmaxRegression(alpha=alpha, tol=1e-10).fit(X, y, sample_weight=counts)
+    repeated = SoftmaxRegression(alpha=alpha, tol=1e-10).fit(np.repeat(X, counts, axis=0),
+                                                              np.repeat(y, counts))
+    ref = SkLogisticRegression(C=1 / (2 * alpha), tol=1e-12, solver="newton-cholesky",
+                               max_iter=1000).fit(X, y, sample_weight=counts)
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, atol=1e-6)
+    np.testing.assert_allclose(weighted.coef_, ref.coef_, atol=1e-6)
+    np.testing.assert_allclose(weighted.intercept_, ref.intercept_, atol=1e-6)
+
+
+def test_softmax_string_labels_and_centred_parameters():
+    X, y = standardized(load_iris)
+    names = np.array(["setosa", "versicolor", "virginica"])
+    coded, named = SoftmaxRegression().fit(X, y), SoftmaxRegression().fit(X, names[y])
+    np.testing.assert_array_equal(named.classes_, names)
+    np.testing.assert_array_equal(named.predict(X), names[coded.predict(X)])
+    np.testing.assert_allclose(named.coef_, coded.coef_)
+    np.testing.assert_allclose(named.coef_.sum(axis=0), 0.0, atol=1e-12)
+    assert abs(named.intercept_.sum()) < 1e-12
+    np.testing.assert_array_equal(named.predict(X), names[named.predict_proba(X).argmax(axis=1)])
+
+
+@pytest.mark.parametrize("solver, objective_tol", [("gd", 1e-3), ("sgd", 2e-2)])
+def test_softmax_iterative_solvers_reach_the_objective_or_warn(solver, objective_tol):
+    """gd reaches the optimum; sgd may stop far from it, but then it says so."""
+    from sklearn.exceptions import ConvergenceWarning
+
+    X, y = standardized(load_iris)
+    alpha = 1.0
+    best = softmax_objective(SoftmaxRegression(alpha=alpha, tol=1e-10).fit(X, y), X, y, alpha)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = SoftmaxRegression(alpha=alpha, solver=solver, random_state=0).fit(X, y)
+    warned = any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    reached = softmax_objective(model, X, y, alpha)
+    assert best <= reached
+    assert reached <= best * (1 + objective_tol) or (solver == "sgd" and warned)
+
+
+def test_softmax_bad_input_raises_clear_value_error():
+    X = np.zeros((6, 2))
+    with pytest.raises(ValueError, match="only one class"):
+        SoftmaxRegression().fit(X, [1] * 6)
+    with pytest.raises(ValueError, match="zero weight"):
+        SoftmaxRegression().fit(X, [0, 0, 1, 1, 2, 2], sample_weight=[1, 1, 1, 1, 0, 0])
+    with pytest.raises(ValueError, match="solver"):
+        SoftmaxRegression(solver="newton").fit(X, [0, 0, 1, 1, 2, 2])
+    with pytest.raises(ValueError, match="alpha"):
+        SoftmaxRegression(alpha=-1.0).fit(X, [0, 0, 1, 1, 2, 2])

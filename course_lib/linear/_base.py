@@ -84,6 +84,13 @@ class LinearObjective:
     vector. With ``scale`` the solver's weights are :math:`u = s \odot w`
     (the features are divided by :math:`s`); the penalty is still on :math:`w`.
 
+    A loss with ``n_outputs = K`` (the softmax cross-entropy, section 2.1.12)
+    scores :math:`K` columns :math:`Z = XW + \mathbf 1 b^T`: then
+    ``theta = (vec(U), b)`` with :math:`U` of shape ``(D, K)`` flattened row by
+    row and :math:`b` of shape ``(K,)``; the penalty is
+    :math:`\|W\|_F^2`, the gradient :math:`X^T G` with :math:`G = \partial\ell/\partial Z`.
+    Everything else (solvers, scaling, stopping rules) is unchanged.
+
     Parameters
     ----------
     loss : Loss
@@ -105,18 +112,32 @@ class LinearObjective:
         self.loss, self.penalty, self.fit_intercept = loss, penalty, fit_intercept
         self.penalty_scale = alpha / n_samples if penalty is not None else 0.0
         self.scale = scale
+        #: K score columns (softmax) or None (one score, the vector layout).
+        self.n_outputs: int | None = getattr(loss, "n_outputs", None)
 
-    def split(self, theta: Array) -> tuple[Array, float]:
-        """Weights and bias from the packed vector."""
+    def split(self, theta: Array) -> tuple[Array, float | Array]:
+        """Weights and bias from the packed vector (``(D, K)`` and ``(K,)`` for K outputs)."""
+        k = self.n_outputs
+        if k is None:
+            if self.fit_intercept:
+                return theta[:-1], float(theta[-1])
+            return theta, 0.0
         if self.fit_intercept:
-            return theta[:-1], float(theta[-1])
-        return theta, 0.0
+            return theta[:-k].reshape(-1, k), theta[-k:]
+        return theta.reshape(-1, k), np.zeros(k)
 
     def initial(self, n_features: int, y: Array, sample_weight: Array | None = None) -> Array:
         """Zero weights; the bias starts at the best constant prediction of the loss."""
+        weights = np.zeros(n_features * (self.n_outputs or 1))
         if not self.fit_intercept:
-            return np.zeros(n_features)
-        return np.append(np.zeros(n_features), self.loss.baseline(y, sample_weight))
+            return weights
+        return np.append(weights, self.loss.baseline(y, sample_weight))
+
+    def _scale_of(self, w: Array) -> float | Array:
+        """The feature scales, broadcastable against the weights (a column for a matrix)."""
+        if self.scale is None:
+            return 1.0
+        return self.scale if w.ndim == 1 else self.scale[:, None]
 
     def __call__(
         self, theta: Array, X: Array, y: Array, sample_weight: Array | None = None
@@ -125,16 +146,21 @@ class LinearObjective:
         z = X @ w + b
         losses, dz = self.loss.value(y, z), self.loss.gradient(y, z)
         if sample_weight is not None:
-            losses, dz = losses * sample_weight, dz * sample_weight
+            weights = sample_weight if dz.ndim == 1 else sample_weight[:, None]
+            losses, dz = losses * sample_weight, dz * weights
         value = float(np.mean(losses))
         dz = dz / len(y)
         grad_w = X.T @ dz
         if self.penalty_scale:
-            scale = 1.0 if self.scale is None else self.scale
-            value += self.penalty_scale * self.penalty.value(w / scale)
+            scale = self._scale_of(w)
+            unscaled = (w / scale).ravel()  # the penalty sees one vector (||W||_F for a matrix)
+            value += self.penalty_scale * self.penalty.value(unscaled)
             if self.penalty.smooth:
-                grad_w = grad_w + self.penalty_scale * self.penalty.gradient(w / scale) / scale
-        return value, (np.append(grad_w, dz.sum()) if self.fit_intercept else grad_w)
+                penalty_grad = self.penalty.gradient(unscaled).reshape(w.shape)
+                grad_w = grad_w + self.penalty_scale * penalty_grad / scale
+        if not self.fit_intercept:
+            return value, grad_w.ravel()
+        return value, np.append(grad_w.ravel(), dz.sum(axis=0))
 
     def prox(self, theta: Array, step: float) -> Array:
         """Proximal step of the (non-smooth) penalty on the weights only."""

@@ -103,8 +103,14 @@ class FeatureScaling:
         u = coef * self.scale
         return np.append(u, intercept + self.mean @ coef) if fit_intercept else u
 
-    def from_solver(self, objective: LinearObjective, theta: Array) -> tuple[Array, float]:
+    def from_solver(
+        self, objective: LinearObjective, theta: Array
+    ) -> tuple[Array, float | Array]:
+        """Weights and bias in the user's units: ``(D,)`` and float, or ``(D, K)`` and ``(K,)``."""
         u, c = objective.split(theta)
+        if u.ndim == 2:  # K score columns: the same change of coordinates per column
+            coef = u / self.scale[:, None]
+            return coef, (c - self.mean @ coef) if objective.fit_intercept else c
         coef = u / self.scale
         return coef, (c - float(self.mean @ coef)) if objective.fit_intercept else 0.0
 

@@ -67,13 +67,14 @@ def _check_smooth(objective: LinearObjective, solver: str) -> None:
 
 def lbfgs(
     objective: LinearObjective, data: tuple[Array, ...], theta0: Array, *, tol: float,
-    max_iter: int, unit: float = 1.0,
+    max_iter: int, unit: float = 1.0, ftol: float = 64 * np.finfo(float).eps,
 ) -> OptimizeResult:
     """Minimize ``objective(theta, *data)`` by L-BFGS until max |gradient| <= ``tol * unit``.
 
     ``unit`` is a typical size of the objective: L-BFGS-B also stops when the
-    objective falls by less than ~1e-14 *absolute* for objectives below 1, so
-    a tiny objective is handed to it divided by ``unit``.
+    objective falls by less than ``ftol`` (relative; absolute for objectives
+    below 1), so a tiny objective is handed to it divided by ``unit``.
+    ``ftol=0`` leaves the decision to the gradient rule alone.
     """
     _check_smooth(objective, "lbfgs")
     history: list[float] = []
@@ -89,7 +90,7 @@ def lbfgs(
         scaled, theta0, jac=True, method="L-BFGS-B",
         callback=record,
         # ftol at rounding level: the gradient rule decides, as in scikit-learn.
-        options={"maxiter": max_iter, "gtol": tol, "ftol": 64 * np.finfo(float).eps,
+        options={"maxiter": max_iter, "gtol": tol, "ftol": ftol,
                  "maxls": 50},
     )
     gradient = scaled(result.x)[1]

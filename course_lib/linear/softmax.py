@@ -1,0 +1,239 @@
+r"""Softmax (multinomial logistic) regression: :math:`K` linear scores, one softmax.
+
+See the book: section 2.1.12.
+
+Each class :math:`k` has its own weights :math:`w_k` and bias :math:`b_k`,
+the object gets the scores :math:`z_k = \langle w_k, x\rangle + b_k` and the
+probabilities :math:`P(k \mid x) = e^{z_k} / \sum_m e^{z_m}`. The model is
+fitted by maximum likelihood with an L2 penalty (biases not penalized):
+
+.. math::
+    Q(W, b) = -\sum_{i=1}^N s_i \log P(y_i \mid x_i) + \alpha \|W\|_F^2 ,
+
+the sum running over the *objects* (the seed sums over classes: an erratum).
+It is the same linear core as every other model of the course
+(:class:`course_lib.linear.LinearObjective`) with the loss
+:class:`course_lib.losses.SoftmaxCrossEntropyLoss`, whose ``n_outputs = K``
+makes the core fit a weight matrix instead of a vector.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ..losses import Loss, SoftmaxCrossEntropyLoss, log_softmax
+from ._base import ALPHA_CONSTRAINT
+from ._classifier import CONSTRAINTS, _LinearClassifier
+from ._data import as_float, check_sample_weight
+from ._second_order import lbfgs
+
+__all__ = ["SoftmaxRegression"]
+
+Array = NDArray[np.float64]
+
+
+class SoftmaxRegression(_LinearClassifier):
+    r"""Softmax regression: :math:`-\sum_i \log P(y_i \mid x_i) + \alpha\|W\|_F^2`.
+
+    The objective of scikit-learn's multinomial
+    ``LogisticRegression(C=1 / (2 * alpha))`` (the default for three and more
+    classes since scikit-learn 1.5): both minimize
+    :math:`C\sum_i(-\log P) + \frac12\|W\|_F^2`, the same function divided by
+    :math:`2\alpha`, and give the same ``coef_``, ``intercept_`` and
+    probabilities.
+
+    Only differences of scores matter (adding one vector to every
+    :math:`w_k` changes no probability): the penalty then picks weights with
+    :math:`\sum_k w_k = 0`, and the biases, which are not penalized, are
+    reported centred, :math:`\sum_k b_k = 0`, as scikit-learn does.
+
+    With two classes, :math:`P(1 \mid x) = \sigma(z_1 - z_0)`: this is logistic
+    regression with :math:`w = w_1 - w_0`. At the optimum :math:`w_1 = -w_0 = w/2`,
+    so the penalty is :math:`\alpha(\|w_0\|^2 + \|w_1\|^2) = \frac{\alpha}{2}\|w\|^2`:
+    ``SoftmaxRegression(alpha)`` is ``LogisticRegression(alpha / 2)``, with
+    ``coef_ = [-w/2, w/2]`` and ``intercept_ = [-b/2, b/2]``.
+
+    Parameters
+    ----------
+    alpha : float, default=0.5
+        Regularization strength :math:`\alpha \ge 0` (0.5 is scikit-learn's ``C=1``).
+    solver : {"auto", "lbfgs", "gd", "sgd"}, default="auto"
+        ``"lbfgs"`` (what ``"auto"`` picks) stops when every entry of the
+        gradient of the mean objective, in standardized coordinates, is
+        below ``tol``; ``"gd"``/``"sgd"`` as in :class:`LogisticRegression`.
+    fit_intercept : bool, default=True
+    learning_rate : "auto" or float, default="auto"
+    max_iter : int, default=1000
+    batch_size : int, default=32
+    tol : float, default=1e-4
+    random_state : int, Generator or None, default=None
+        As in :class:`LogisticRegression`.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The labels, sorted (any type).
+    coef_ : ndarray of shape (n_classes, n_features)
+        Row :math:`k` is :math:`w_k`, the weights of ``classes_[k]``: the layout
+        of scikit-learn's multinomial ``coef_`` (for two classes scikit-learn
+        stores the single row ``coef_[1] - coef_[0]``). The core works with
+        :math:`W` = ``coef_.T`` of shape ``(n_features, n_classes)``,
+        :math:`Z = XW + b`.
+    intercept_ : ndarray of shape (n_classes,)
+        Biases :math:`b_k`, centred.
+    solver_, n_iter_, loss_curve_, n_features_in_
+        As in :class:`LogisticRegression`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0, 0.0], [0.2, 0.1], [3.0, 0.0], [3.1, 0.2], [0.0, 3.0], [0.1, 3.2]])
+    >>> model = SoftmaxRegression(alpha=0.1).fit(X, ["a", "a", "b", "b", "c", "c"])
+    >>> model.coef_.shape, model.predict([[2.9, 0.1], [0.0, 2.5]]).tolist()
+    ((3, 2), ['b', 'c'])
+    >>> model.predict_proba([[1.0, 1.0]]).sum().round(12)
+    np.float64(1.0)
+
+    See the book: section 2.1.12.
+    """
+
+    _auto_solver = "lbfgs"
+    _parameter_constraints: dict = {
+        **CONSTRAINTS, "alpha": ALPHA_CONSTRAINT,
+        "solver": [StrOptions({"auto", "lbfgs", "gd", "sgd"})],
+    }
+
+    def __init__(
+        self, alpha: float = 0.5, *, solver: str = "auto", fit_intercept: bool = True,
+        learning_rate: str | float = "auto", max_iter: int = 1000, batch_size: int = 32,
+        tol: float = 1e-4, random_state: int | np.random.Generator | None = None,
+    ) -> None:
+        self.alpha, self.solver, self.fit_intercept = alpha, solver, fit_intercept
+        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
+        self.tol, self.random_state = tol, random_state
+
+    def _fit_second_order(self, X: Array, y: Array, weights: Array | None, loss: Loss) -> None:
+        # With a small alpha the objective is flat: L-BFGS-B's rule "the objective
+        # fell by less than 1e-14 of itself" would stop ~1e-6 short in the weights.
+        # The gradient rule alone decides (then within ~1e-8 of Newton's optimum).
+        objective, scaling, data, theta0 = self._solver_problem(X, y, weights, loss)
+        result = lbfgs(objective, data, theta0, tol=self.tol, max_iter=self.max_iter, ftol=0.0)
+        self._set_result(result, scaling, objective)
+
+    def _resolve(self) -> tuple[Loss, str]:
+        solver = self._auto_solver if self.solver == "auto" else self.solver
+        return SoftmaxCrossEntropyLoss(n_classes=len(self.classes_)), solver
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = True
+        return tags
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> "SoftmaxRegression":
+        r"""Fit the model.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+            At least two distinct labels of any type.
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weights :math:`s_i` of the samples' losses.
+
+        Returns
+        -------
+        self
+        """
+        X, y = validate_data(self, X, y, dtype="numeric")
+        check_classification_targets(y)
+        (X,) = as_float(X)
+        self.classes_, encoded = np.unique(y, return_inverse=True)
+        weights = check_sample_weight(sample_weight, X)
+        present = self.classes_ if weights is None else np.unique(y[weights > 0])
+        if len(self.classes_) < 2:
+            raise ValueError(
+                f"y has only one class ({self.classes_[0]!r}): a classifier needs samples "
+                "of at least two classes"
+            )
+        if len(present) < len(self.classes_):
+            missing = sorted(set(self.classes_.tolist()) - set(present.tolist()))
+            raise ValueError(
+                f"classes {missing[:5]!r} have only samples of zero weight: drop them from y "
+                "or give them positive sample_weight"
+            )
+        self._fit_linear(X, encoded.astype(float), weights)
+        # The core's W is (n_features, K); scikit-learn's layout is (K, n_features).
+        coef = self.coef_.T
+        self.coef_ = coef - coef.mean(axis=0)  # the flat direction of the scores: centred
+        self.intercept_ = self.intercept_ - np.mean(self.intercept_)
+        return self
+
+    def _scores(self, X: ArrayLike) -> Array:
+        check_is_fitted(self)
+        (X,) = as_float(validate_data(self, X, dtype="numeric", reset=False))
+        return X @ self.coef_.T + self.intercept_
+
+    def decision_function(self, X: ArrayLike) -> Array:
+        r"""Scores :math:`z_k = \langle w_k, x\rangle + b_k`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes), or (n_samples,) for two classes
+            For two classes, :math:`z_1 - z_0`, the log-odds of ``classes_[1]``
+            (as scikit-learn's binary classifiers).
+        """
+        z = self._scores(X)
+        return z[:, 1] - z[:, 0] if z.shape[1] == 2 else z
+
+    def predict_log_proba(self, X: ArrayLike) -> Array:
+        r"""Log-probabilities :math:`z_k - \log\sum_m e^{z_m}`, computed with a max-shift.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+        """
+        return log_softmax(self._scores(X))
+
+    def predict_proba(self, X: ArrayLike) -> Array:
+        r"""Probabilities :math:`P(k \mid x)`, columns in the order of ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_classes)
+            Rows sum to 1; no overflow for any score.
+        """
+        return np.exp(self.predict_log_proba(X))
+
+    def predict(self, X: ArrayLike) -> NDArray:
+        r"""The most probable class, :math:`\arg\max_k z_k`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        best = np.argmax(self._scores(X), axis=1)  # first: checks it is fitted
+        return self.classes_[best]
