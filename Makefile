@@ -45,7 +45,7 @@ pdf: book
 	fi
 
 test: book pdf
-	$(BIN)/python -m pytest tests course_lib book --doctest-modules --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg
+	$(BIN)/python -m pytest tests course_lib book --doctest-modules --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -n 2 --dist loadfile
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests course_lib --doctest-modules --ignore=tests/website
