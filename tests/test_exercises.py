@@ -5,7 +5,9 @@ scikit-learn, brute force), so a wrong reference cannot pass by agreeing with it
 """
 
 import contextlib
+import importlib
 import io
+import pathlib
 import subprocess
 import sys
 
@@ -189,6 +191,14 @@ MISTAKES = {
         "знак": lambda z: -np.logaddexp(0.0, z),
     },
 }
+
+
+# Later chapters keep their mistakes and oracle tests in tests/test_exercises_<topic>.py,
+# each with its own MISTAKES dict; the generic checks below run over all of them.
+for _path in sorted(pathlib.Path(__file__).parent.glob("test_exercises_*.py")):
+    _topic = importlib.import_module(_path.stem).MISTAKES
+    assert not set(_topic) & set(MISTAKES), f"{_path.name} repeats exercise ids"
+    MISTAKES |= _topic
 
 
 def test_every_exercise_has_typical_mistakes():

@@ -13,20 +13,28 @@ True
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
 from typing import Any
 
-from . import chapter1, classification, linear, nn
 from ._check import Case, Exercise, judge
 
 __all__ = ["EXERCISES", "Case", "Exercise", "check", "solution"]
 
+
+def _collect() -> dict[str, Exercise]:
+    """The ``EXERCISES`` lists of every public submodule, ordered by section number."""
+    exercises = [exercise
+                 for module in pkgutil.iter_modules(__path__)
+                 if not module.name.startswith("_")
+                 for exercise in importlib.import_module(f"{__name__}.{module.name}").EXERCISES]
+    exercises.sort(key=lambda exercise: tuple(int(n) for n in exercise.section.split(".")))
+    return {exercise.id: exercise for exercise in exercises}
+
+
 #: Every exercise by id (``"2.1.4-gd-step"``), in the order of the book.
-EXERCISES: dict[str, Exercise] = {
-    exercise.id: exercise
-    for module in (chapter1, linear, classification, nn)
-    for exercise in module.EXERCISES
-}
+EXERCISES: dict[str, Exercise] = _collect()
 
 
 def check(exercise_id: str, solution: Callable[..., Any]) -> bool:
