@@ -282,21 +282,36 @@ def test_softmax_string_labels_and_centred_parameters():
     np.testing.assert_array_equal(named.predict(X), names[named.predict_proba(X).argmax(axis=1)])
 
 
-@pytest.mark.parametrize("solver, objective_tol", [("gd", 1e-3), ("sgd", 2e-2)])
-def test_softmax_iterative_solvers_reach_the_objective_or_warn(solver, objective_tol):
-    """gd reaches the optimum; sgd may stop far from it, but then it says so."""
-    from sklearn.exceptions import ConvergenceWarning
-
+def test_softmax_gd_reaches_the_objective():
     X, y = standardized(load_iris)
     alpha = 1.0
     best = softmax_objective(SoftmaxRegression(alpha=alpha, tol=1e-10).fit(X, y), X, y, alpha)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        model = SoftmaxRegression(alpha=alpha, solver=solver, random_state=0).fit(X, y)
-    warned = any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    reached = softmax_objective(SoftmaxRegression(alpha=alpha, solver="gd").fit(X, y), X, y, alpha)
+    assert best <= reached <= best * (1 + 1e-3)
+
+
+@pytest.mark.parametrize("name", ["iris", "wine"])
+def test_softmax_sgd_at_default_settings_is_within_two_percent_of_lbfgs(name):
+    """The SGD step 2/L (not the binary classifiers' 0.01 cap): 30-60 % -> below 2 %."""
+    X, y = standardized(DATASETS[name])
+    alpha = 0.5  # the default
+    best = softmax_objective(SoftmaxRegression(tol=1e-10).fit(X, y), X, y, alpha)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # 1000 epochs may end before the gradient rule
+        model = SoftmaxRegression(solver="sgd", random_state=0).fit(X, y)
     reached = softmax_objective(model, X, y, alpha)
-    assert best <= reached
-    assert reached <= best * (1 + objective_tol) or (solver == "sgd" and warned)
+    assert best <= reached <= best * 1.02
+
+
+def test_softmax_sgd_learning_rate_given_is_used():
+    X, y = standardized(load_iris)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fast = SoftmaxRegression(solver="sgd", random_state=0, max_iter=5).fit(X, y)
+        slow = SoftmaxRegression(solver="sgd", random_state=0, max_iter=5,
+                                 learning_rate=1e-6).fit(X, y)
+    # a tiny step leaves the weights at the start (zero), the auto step moves them
+    assert np.abs(slow.coef_).max() < 1e-3 < np.abs(fast.coef_).max()
 
 
 def test_softmax_bad_input_raises_clear_value_error():

@@ -65,7 +65,8 @@ class SoftmaxRegression(_LinearClassifier):
     solver : {"auto", "lbfgs", "gd", "sgd"}, default="auto"
         ``"lbfgs"`` (what ``"auto"`` picks) stops when every entry of the
         gradient of the mean objective, in standardized coordinates, is
-        below ``tol``; ``"gd"``/``"sgd"`` as in :class:`LogisticRegression`.
+        below ``tol``; ``"gd"`` as in :class:`LogisticRegression`; ``"sgd"``
+        too, but with a longer automatic step (see ``_sgd_learning_rate``).
     fit_intercept : bool, default=True
     learning_rate : "auto" or float, default="auto"
     max_iter : int, default=1000
@@ -124,6 +125,24 @@ class SoftmaxRegression(_LinearClassifier):
         objective, scaling, data, theta0 = self._solver_problem(X, y, weights, loss)
         result = lbfgs(objective, data, theta0, tol=self.tol, max_iter=self.max_iter, ftol=0.0)
         self._set_result(result, scaling, objective)
+
+    def _sgd_learning_rate(self, scaling, objective, y: Array, streaming: bool) -> float:
+        r"""SGD step: ``learning_rate`` or, for "auto", :math:`2/\bar L`, then :math:`1/\sqrt{1+t}`.
+
+        :math:`\bar L` is the mean curvature of one sample's objective in the
+        solver's coordinates; gradient descent on a smooth convex function is
+        stable for steps below :math:`2/\bar L`, and the core's step limit
+        keeps each batch under its own safe step :math:`1/L_B` in the first
+        epochs. The binary classifiers cap the step at 0.01 scaled by the
+        curvature, a cap made for the unbounded residuals of the squared loss;
+        with it softmax regression stopped 30-60 % above the optimum after
+        1000 epochs on iris and wine (the flat directions of nearly separable
+        classes need long steps). The softmax gradient :math:`P - Y` is
+        bounded, so the long step does not make the noise grow with ``y``.
+        """
+        if self.learning_rate != "auto":
+            return float(self.learning_rate)
+        return 2.0 / scaling.mean_curvature(objective)
 
     def _resolve(self) -> tuple[Loss, str]:
         solver = self._auto_solver if self.solver == "auto" else self.solver
