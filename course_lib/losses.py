@@ -43,6 +43,7 @@ __all__ = [
     "LogisticLoss",
     "SoftmaxCrossEntropyLoss",
     "log_softmax",
+    "StudentTLoss",
     "LOSSES",
     "get_loss",
 ]
@@ -503,3 +504,7 @@ def get_loss(loss: str | Loss) -> Loss:
     if isinstance(loss, str) and loss in LOSSES:
         return LOSSES[loss]()
     raise ValueError(f"unknown loss {loss!r}; expected one of {sorted(LOSSES)} or a Loss object")
+
+
+# At the end: StudentTLoss subclasses Loss, so Loss must exist before its module loads.
+from ._student_t_loss import StudentTLoss

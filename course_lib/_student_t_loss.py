@@ -1,0 +1,126 @@
+r"""The Student-t loss, a robust regression loss (re-exported by :mod:`course_lib.losses`).
+
+See the book: section 3.1.4.
+
+It is the negative log-density of Student's t distribution with :math:`\nu`
+degrees of freedom and scale :math:`\sigma` at the residual :math:`r = y - z`,
+without the terms that do not depend on :math:`r`:
+
+.. math::
+    \ell(y, z) = \frac{\nu + 1}{2}\,\log\!\left(1 + \frac{r^2}{\nu\sigma^2}\right),
+    \qquad
+    -\log p_t(r) = \ell(y, z) + \log\sigma + c_\nu,
+    \quad c_\nu = \log\frac{\Gamma(\nu/2)\sqrt{\nu\pi}}{\Gamma((\nu+1)/2)} .
+
+Near :math:`r = 0` it is the squared loss :math:`r^2 (\nu+1)/(2\nu\sigma^2)`;
+far away it grows only as :math:`(\nu + 1)\log|r|`, so an outlier pulls the
+fit with a force :math:`\ell'` that *decreases* to 0 (Huber's loss keeps
+pulling with a constant force, the squared loss with a growing one). The
+price is that :math:`\ell` is not convex: :math:`\ell'' < 0` for
+:math:`r^2 > \nu\sigma^2`. (It lives in its own module only to keep
+:mod:`course_lib.losses` short.)
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from .losses import Loss, _weighted_median
+
+Array = NDArray[np.float64]
+
+
+class StudentTLoss(Loss):
+    r"""Student-t loss :math:`\ell(y, z) = \frac{\nu+1}{2}\log\bigl(1 + \frac{(y - z)^2}{\nu\sigma^2}\bigr)`.
+
+    .. math::
+        \frac{\partial \ell}{\partial z} = \frac{(\nu + 1)(z - y)}{\nu\sigma^2 + (z - y)^2},
+        \qquad
+        \frac{\partial^2 \ell}{\partial z^2}
+            = (\nu + 1)\,\frac{\nu\sigma^2 - (z - y)^2}{\left(\nu\sigma^2 + (z - y)^2\right)^2}
+
+    The second derivative is at most :math:`(\nu+1)/(\nu\sigma^2)` in absolute
+    value (``smoothness``), reached at :math:`z = y`. ``value`` plus
+    :math:`\log\sigma + c_\nu` is exactly ``-scipy.stats.t.logpdf(y - z, df, scale=scale)``
+    (see :class:`course_lib.probabilistic.StudentTNoise`). scikit-learn has no
+    such loss; its ``HuberRegressor`` is the nearest robust alternative.
+
+    Parameters
+    ----------
+    df : float, default=3.0
+        Degrees of freedom :math:`\nu > 0`: the smaller, the heavier the tails
+        (:math:`\nu = 1` is the Cauchy distribution, :math:`\nu \to \infty` the Gaussian).
+    scale : float, default=1.0
+        :math:`\sigma > 0`, in the units of ``y``.
+
+    Examples
+    --------
+    >>> loss = StudentTLoss(df=1.0, scale=1.0)
+    >>> loss.value([0.0, 0.0], [1.0, 100.0]).round(3), loss.gradient([0.0, 0.0], [1.0, 100.0]).round(3)
+    (array([0.693, 9.21 ]), array([1.  , 0.02]))
+
+    See the book: section 3.1.4.
+    """
+
+    name = "student_t"
+
+    def __init__(self, df: float = 3.0, scale: float = 1.0) -> None:
+        if not (np.isfinite(df) and df > 0):
+            raise ValueError(f"StudentTLoss df must be a positive number, got {df!r}")
+        if not (np.isfinite(scale) and scale > 0):
+            raise ValueError(f"StudentTLoss scale must be a positive number, got {scale!r}")
+        self.df, self.scale = float(df), float(scale)
+        with np.errstate(over="ignore"):  # a scale near the smallest float: inf
+            self.smoothness = float(np.float64(self.df + 1.0) / self.df / self.scale / self.scale)
+
+    def _squares(self, y: ArrayLike, z: ArrayLike) -> tuple[Array, Array]:
+        """The residual :math:`z - y` and :math:`\\nu\\sigma^2 + (z - y)^2`."""
+        r = np.asarray(z, dtype=float) - np.asarray(y, dtype=float)
+        with np.errstate(over="ignore"):
+            return r, self.df * self.scale**2 + r**2
+
+    def value(self, y: ArrayLike, z: ArrayLike) -> Array:
+        r = np.asarray(z, dtype=float) - np.asarray(y, dtype=float)
+        # log1p of (r / sigma)^2 / nu: exact for small residuals; for |r| beyond
+        # 1e154 the square overflows, so use log((r/sigma)^2/nu) = 2 log|r/sigma| - log nu.
+        u = np.abs(r) / self.scale
+        with np.errstate(over="ignore", divide="ignore"):
+            big = u > 1e150
+            log_term = np.where(big, 2.0 * np.log(np.where(big, u, 1.0)) - np.log(self.df),
+                                np.log1p(np.where(big, 0.0, u) ** 2 / self.df))
+        return 0.5 * (self.df + 1.0) * log_term
+
+    def gradient(self, y: ArrayLike, z: ArrayLike) -> Array:
+        return (self.df + 1.0) * self.weight(y, z) * (
+            np.asarray(z, dtype=float) - np.asarray(y, dtype=float))
+
+    def weight(self, y: ArrayLike, z: ArrayLike) -> Array:
+        r"""The weights :math:`\frac{\ell'}{(\nu+1)(z - y)} = \frac{1}{\nu\sigma^2 + (z - y)^2}` of reweighted least squares.
+
+        Setting the gradient of :math:`\sum_i \ell(y_i, z_i)` to zero gives
+        :math:`\sum_i w_i (z_i - y_i)\,x_i = 0`: the normal equations of least
+        squares with weights :math:`w_i`. Solving them with the weights of the
+        current residuals and repeating (IRLS) never increases the loss, since
+        :math:`\ell` is concave in :math:`r^2`. Outliers get small weights.
+        Shape ``(n_samples,)``; finite for any residual.
+        """
+        r = np.asarray(z, dtype=float) - np.asarray(y, dtype=float)
+        u = np.abs(r) / self.scale
+        with np.errstate(over="ignore"):
+            return 1.0 / (self.scale**2 * (self.df + u**2))
+
+    def hessian(self, y: ArrayLike, z: ArrayLike) -> Array:
+        r = np.asarray(z, dtype=float) - np.asarray(y, dtype=float)
+        a = self.df * self.scale**2
+        w = self.weight(y, z)
+        with np.errstate(over="ignore", invalid="ignore"):
+            # (a - r^2) w^2 written as a w^2 - (r w)^2: no overflow of r^2 for huge r
+            return (self.df + 1.0) * (a * w**2 - (r * w) ** 2)
+
+    def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
+        # The median: a robust start, near the t location when outliers are present.
+        return _weighted_median(y, sample_weight)
+
+    def __repr__(self) -> str:
+        return f"StudentTLoss(df={self.df!r}, scale={self.scale!r})"
