@@ -4,12 +4,17 @@ Oracles: scipy.stats (log-densities, quantiles, scale fits with loc fixed at 0),
 closed forms (RSS/N, mean |r|), finite differences, scikit-learn's log_loss.
 """
 
+import warnings
+
 import numpy as np
 import pytest
 import scipy.stats as st
 from scipy.optimize import minimize_scalar
 from scipy.special import expit, gammaln
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.linear_model import LinearRegression, QuantileRegressor
 from sklearn.metrics import log_loss
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from course_lib.gradcheck import numerical_gradient, relative_error
 from course_lib.losses import (
@@ -27,6 +32,7 @@ from course_lib.probabilistic import (
     Categorical,
     GaussianNoise,
     LaplaceNoise,
+    MLERegression,
     StudentTNoise,
 )
 
@@ -294,3 +300,165 @@ def test_label_models_refuse_bad_input():
         _ = Categorical().loss
     with pytest.raises(ValueError, match="integer >= 2"):
         Categorical(n_classes=1)
+
+
+# -- MLERegression -----------------------------------------------------------------
+
+W_TRUE, B_TRUE = np.array([1.5, -2.0, 0.0, 0.7]), 3.0
+
+
+def simulate(noise, n, seed):
+    """y = <x, w> + b + noise on features of different scales."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 4)) * [1.0, 10.0, 0.1, 3.0]
+    return X, X @ W_TRUE + B_TRUE + noise.sample(n, random_state=rng)
+
+
+@parametrize_with_checks([MLERegression(noise=name) for name in NOISE_MODELS])
+def test_sklearn_estimator_checks(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=ConvergenceWarning)  # tiny data
+        check(estimator)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_gaussian_weights_are_least_squares_and_scale_is_rss_over_n(fit_intercept):
+    X, y = simulate(GaussianNoise(2.0), 300, seed=1)
+    s = np.random.default_rng(2).uniform(0, 3, size=300)
+    for weights in (None, s):
+        model = MLERegression(fit_intercept=fit_intercept).fit(X, y, sample_weight=weights)
+        oracle = LinearRegression(fit_intercept=fit_intercept).fit(X, y, sample_weight=weights)
+        np.testing.assert_allclose(model.coef_, oracle.coef_, rtol=1e-10, atol=1e-10)
+        assert model.intercept_ == pytest.approx(oracle.intercept_, abs=1e-10)
+        rss = np.average((y - oracle.predict(X)) ** 2, weights=weights)  # RSS / N, weighted
+        assert model.scale_**2 == pytest.approx(rss, rel=1e-10)
+        assert isinstance(model.noise_, GaussianNoise) and model.noise_.scale == model.scale_
+    assert model.n_iter_ == 1
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_laplace_weights_are_least_absolute_deviations(fit_intercept):
+    X, y = simulate(LaplaceNoise(1.0), 300, seed=3)
+    s = np.random.default_rng(4).integers(0, 4, size=300).astype(float)
+    for weights in (None, s):
+        model = MLERegression("laplace", fit_intercept=fit_intercept).fit(X, y, sample_weight=weights)
+        oracle = QuantileRegressor(quantile=0.5, alpha=0.0, solver="highs",
+                                   fit_intercept=fit_intercept).fit(X, y, sample_weight=weights)
+        ours = np.average(np.abs(y - model.predict(X)), weights=weights)
+        theirs = np.average(np.abs(y - oracle.predict(X)), weights=weights)
+        assert ours == pytest.approx(theirs, rel=1e-9)  # the LAD optimum (weights may tie)
+        np.testing.assert_allclose(model.coef_, oracle.coef_, atol=1e-6)
+        assert model.scale_ == pytest.approx(ours, rel=1e-12)  # b = mean |r|
+        # and LAD beats least squares on its own objective
+        ls = LinearRegression(fit_intercept=fit_intercept).fit(X, y, sample_weight=weights)
+        assert ours < np.average(np.abs(y - ls.predict(X)), weights=weights)
+
+
+def joint_nll(params, X, y, df):
+    """-log L of the Student-t model at (coef, intercept, log scale)."""
+    coef, b, log_scale = params[:-2], params[-2], params[-1]
+    return StudentTNoise(df, np.exp(log_scale)).nll(y - X @ coef - b)
+
+
+@pytest.mark.parametrize("df", [1.0, 3.0, 10.0])
+def test_student_t_fit_is_a_stationary_point_of_the_joint_likelihood(df):
+    X, y = simulate(StudentTNoise(df=df, scale=0.5), 400, seed=5)
+    model = MLERegression("student_t", df=df).fit(X, y)
+    params = np.concatenate([model.coef_, [model.intercept_, np.log(model.scale_)]])
+    gradient = numerical_gradient(lambda p: joint_nll(p, X, y, df), params, eps=1e-6)
+    assert np.max(np.abs(gradient * np.append(X.std(axis=0), [1.0, 1.0]))) < 1e-4
+    assert model.noise_.df == df and 1 < model.n_iter_ < model.max_iter
+    assert model.log_likelihood(X, y) == pytest.approx(-joint_nll(params, X, y, df), rel=1e-12)
+    # it is also better than the Gaussian and Laplace fits on t data
+    for other in ("gaussian", "laplace"):
+        assert model.log_likelihood(X, y) > MLERegression(other).fit(X, y).log_likelihood(X, y)
+
+
+def test_student_t_is_robust_to_outliers_where_gaussian_is_not():
+    X, y = simulate(GaussianNoise(0.5), 500, seed=6)
+    y = y.copy()
+    y[:25] += 60.0  # 5 % gross outliers
+    # errors of the weights in units of y per standard deviation of the feature
+    errors = {name: np.max(np.abs(MLERegression(name).fit(X, y).coef_ - W_TRUE) * X.std(axis=0))
+              for name in ("gaussian", "student_t")}
+    assert errors["student_t"] < 0.1
+    assert errors["gaussian"] > 10 * errors["student_t"]
+    model = MLERegression("student_t").fit(X, y)
+    assert model.scale_ == pytest.approx(0.5, rel=0.1)  # the noise, not the outliers
+    assert np.all(model.noise_.weights(y - model.predict(X))[:25] < 0.01)
+
+
+def test_student_t_sample_weight_counts_repetitions():
+    X, y = simulate(StudentTNoise(df=2.0), 120, seed=7)
+    counts = np.arange(120) % 3
+    weighted = MLERegression("student_t", df=2.0).fit(X, y, sample_weight=counts)
+    repeated = MLERegression("student_t", df=2.0).fit(np.repeat(X, counts, axis=0), np.repeat(y, counts))
+    np.testing.assert_allclose(weighted.coef_, repeated.coef_, rtol=1e-6, atol=1e-8)
+    assert weighted.scale_ == pytest.approx(repeated.scale_, rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    "noise", [GaussianNoise(2.0), LaplaceNoise(1.0), StudentTNoise(df=3.0, scale=1.0)], ids=repr)
+def test_predictive_interval_covers_its_level_of_fresh_data(noise):
+    X, y = simulate(noise, 2000, seed=8)
+    model = MLERegression(noise.name, df=3.0).fit(X, y)
+    X_new, y_new = simulate(noise, 20_000, seed=9)
+    for level, low, high in ((0.95, 0.93, 0.97), (0.5, 0.47, 0.53)):
+        lower, upper = model.predict_interval(X_new, level=level)
+        coverage = np.mean((lower <= y_new) & (y_new <= upper))
+        assert low <= coverage <= high
+        np.testing.assert_allclose(upper - model.predict(X_new), model.noise_.ppf(0.5 + level / 2))
+        np.testing.assert_allclose(model.predict(X_new) - lower, upper - model.predict(X_new))
+
+
+def test_log_likelihood_matches_scipy():
+    X, y = simulate(LaplaceNoise(1.0), 200, seed=10)
+    X_new, y_new = simulate(LaplaceNoise(1.0), 50, seed=11)
+    oracles = {"gaussian": lambda r, m: st.norm.logpdf(r, scale=m.scale_),
+               "laplace": lambda r, m: st.laplace.logpdf(r, scale=m.scale_),
+               "student_t": lambda r, m: st.t.logpdf(r, 4.0, scale=m.scale_)}
+    weights = np.linspace(0, 2, 50)
+    for name, logpdf in oracles.items():
+        model = MLERegression(name, df=4.0).fit(X, y)
+        r = y_new - model.predict(X_new)
+        assert model.log_likelihood(X_new, y_new) == pytest.approx(logpdf(r, model).sum(), rel=1e-12)
+        assert model.log_likelihood(X_new, y_new, sample_weight=weights) == pytest.approx(
+            weights @ logpdf(r, model), rel=1e-12)
+
+
+@pytest.mark.filterwarnings("error::sklearn.exceptions.ConvergenceWarning")
+def test_perfect_fit_is_finite():
+    X = np.arange(12.0).reshape(6, 2)
+    y = X @ [1.0, 2.0] + 0.5
+    for name in NOISE_MODELS:
+        model = MLERegression(name).fit(X, y)
+        np.testing.assert_allclose(model.predict(X), y, atol=1e-6)
+        assert model.scale_ > 0 and np.isfinite(model.log_likelihood(X[:1], model.predict(X[:1])))
+
+
+def test_bad_input_is_refused():
+    X, y = simulate(GaussianNoise(), 30, seed=12)
+    with pytest.raises(ValueError, match="gaussian.*laplace|laplace.*gaussian") as error:
+        MLERegression(noise="cauchy").fit(X, y)
+    assert "student_t" in str(error.value) and "cauchy" in str(error.value)
+    with pytest.raises(ValueError, match="df"):
+        MLERegression("student_t", df=0.0).fit(X, y)
+    model = MLERegression().fit(X, y)
+    for level in (0.0, 1.0, 1.5, -0.2, True, "95%"):
+        with pytest.raises(ValueError, match="level must be"):
+            model.predict_interval(X, level=level)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        model.log_likelihood(X, y[:-1])
+    with pytest.raises(ValueError, match="NaN"):
+        model.log_likelihood(X, np.where(np.arange(30) == 3, np.nan, y))
+    with pytest.raises(ValueError, match="sums to 0|non-zero"):
+        MLERegression().fit(X, y, sample_weight=np.zeros(30))
+    with pytest.raises(ValueError, match="features"):
+        model.predict(X[:, :2])
+
+
+def test_student_t_warns_when_it_stops_at_max_iter():
+    X, y = simulate(StudentTNoise(df=1.0), 200, seed=13)
+    with pytest.warns(ConvergenceWarning, match="max_iter=2"):
+        model = MLERegression("student_t", df=1.0, max_iter=2).fit(X, y)
+    assert model.n_iter_ == 2

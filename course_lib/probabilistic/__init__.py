@@ -12,6 +12,7 @@ labels the logistic loss and categorical labels the softmax cross-entropy.
 
 >>> from course_lib.probabilistic import GaussianNoise, LaplaceNoise, StudentTNoise
 >>> from course_lib.probabilistic import Bernoulli, Categorical, NOISE_MODELS
+>>> from course_lib.probabilistic import MLERegression
 
 The directed graphical model of section 3.1.3 lives in the submodule
 :mod:`course_lib.probabilistic.graphical` (not imported here).
@@ -26,6 +27,7 @@ from ._noise import (
     LaplaceNoise,
     StudentTNoise,
 )
+from ._regression import MLERegression
 
 __all__ = [
     "NOISE_MODELS",
@@ -35,5 +37,6 @@ __all__ = [
     "ContinuousNoise",
     "GaussianNoise",
     "LaplaceNoise",
+    "MLERegression",
     "StudentTNoise",
 ]

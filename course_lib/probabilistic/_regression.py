@@ -1,0 +1,304 @@
+r"""Maximum-likelihood linear regression under a chosen noise model.
+
+See the book: section 3.1.4.
+
+The model is :math:`y = \langle x, \omega\rangle + \omega_0 + \varepsilon` with
+noise :math:`\varepsilon` from :mod:`course_lib.probabilistic` (Gaussian,
+Laplace or Student-t with :math:`\nu` degrees of freedom), and the weights
+and the noise scale maximize the likelihood jointly,
+
+.. math::
+    \hat\omega, \hat\omega_0, \hat\sigma = \arg\min\; -\sum_{i=1}^N s_i \log p_\sigma\bigl(y_i - \langle x_i, \omega\rangle - \omega_0\bigr)
+
+(sample weights :math:`s_i`, all 1 by default). Each noise reduces to a
+problem of chapter 2 solved by the linear core:
+
+* Gaussian: least squares (:func:`course_lib.linear.center_data` and
+  :func:`course_lib.linear.solve_lstsq`, the closed form of
+  ``course_lib.linear.LinearRegression``), then :math:`\hat\sigma^2 = \mathrm{RSS}/N`;
+* Laplace: least absolute deviations, an exact linear program solved by
+  ``scipy.optimize.linprog(method="highs")`` as scikit-learn's
+  ``QuantileRegressor(quantile=0.5, alpha=0, solver="highs")`` does, then
+  :math:`\hat b = \frac1N\sum_i |r_i|`;
+* Student-t: the weights minimize :math:`\sum_i \ell_t(y_i, z_i)`
+  (:class:`course_lib.losses.StudentTLoss`) at the current scale while the
+  scale follows the weights; see :class:`MLERegression`.
+"""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import scipy.sparse
+from numpy.typing import ArrayLike, NDArray
+from scipy.optimize import linprog
+from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    _check_sample_weight,
+    check_consistent_length,
+    check_is_fitted,
+    column_or_1d,
+    validate_data,
+)
+
+from ..linear import center_data, solve_lstsq
+from ._noise import NOISE_MODELS, StudentTNoise
+
+Array = NDArray[np.float64]
+
+__all__ = ["MLERegression"]
+
+
+def least_squares(X: Array, y: Array, weights: Array, fit_intercept: bool) -> tuple[Array, float]:
+    r"""Weighted least squares :math:`\sum_i s_i (y_i - \langle x_i, \omega\rangle - \omega_0)^2 \to \min`.
+
+    The closed form of the linear core: center (weighted), multiply rows by
+    :math:`\sqrt{s_i}`, solve by SVD (the minimum-norm solution for collinear
+    features). Returns ``(coef, intercept)``.
+    """
+    Xc, yc, x_mean, y_mean = center_data(X, y, fit_intercept, weights)
+    coef = solve_lstsq(Xc, yc)
+    return coef, float(y_mean - x_mean @ coef) if fit_intercept else 0.0
+
+
+def least_absolute_deviations(
+    X: Array, y: Array, weights: Array, fit_intercept: bool
+) -> tuple[Array, float]:
+    r"""Weighted least absolute deviations :math:`\sum_i s_i |y_i - \langle x_i, \omega\rangle - \omega_0| \to \min`.
+
+    The linear program of scikit-learn's ``QuantileRegressor`` at the median:
+    write :math:`\omega = \omega^+ - \omega^-` and the residual
+    :math:`r = u - v` with all four parts :math:`\ge 0`; then minimize
+    :math:`\sum_i s_i (u_i + v_i)` subject to
+    :math:`X(\omega^+ - \omega^-) + (\omega_0^+ - \omega_0^-) + u - v = y`.
+    At the optimum :math:`u_i + v_i = |r_i|`. Samples of weight 0 are dropped.
+    """
+    keep = weights > 0
+    X, y, weights = X[keep], y[keep], weights[keep]
+    n, d = X.shape
+    ones = np.ones((n, 1))
+    blocks = ([ones, -ones] if fit_intercept else []) + [X, -X]
+    eye = scipy.sparse.eye(n, format="csc")
+    A = scipy.sparse.hstack([scipy.sparse.csc_matrix(np.hstack(blocks)), eye, -eye], format="csc")
+    n_params = 2 * d + 2 * int(fit_intercept)
+    cost = np.concatenate([np.zeros(n_params), weights, weights])
+    result = linprog(cost, A_eq=A, b_eq=y, bounds=(0, None), method="highs")
+    if result.status != 0:
+        warnings.warn(f"linprog did not solve the LAD problem: {result.message}",
+                      ConvergenceWarning, stacklevel=5)
+        if result.x is None:
+            return least_squares(X, y, weights, fit_intercept)
+    params = result.x[:n_params]
+    intercept = float(params[0] - params[1]) if fit_intercept else 0.0
+    coef = params[n_params - 2 * d: n_params - d] - params[n_params - d: n_params]
+    return coef, intercept
+
+
+class MLERegression(RegressorMixin, BaseEstimator):
+    r"""Linear regression fitted by maximum likelihood under Gaussian, Laplace or Student-t noise.
+
+    Maximizes :math:`\sum_i s_i \log p_\sigma(y_i - \langle x_i, \omega\rangle - \omega_0)`
+    over the weights and the scale together:
+
+    * ``"gaussian"``: the weights of least squares (equal to scikit-learn's
+      ``LinearRegression``), :math:`\hat\sigma^2 = \mathrm{RSS}/N`;
+    * ``"laplace"``: the weights of least absolute deviations (scikit-learn's
+      ``QuantileRegressor(quantile=0.5, alpha=0, solver="highs")``),
+      :math:`\hat b = \frac1N\sum_i|r_i|`;
+    * ``"student_t"`` (:math:`\nu` = ``df`` fixed): from the least absolute
+      deviations fit (a robust start; the likelihood may have several local
+      maxima), alternate
+
+      1. one step of iteratively reweighted least squares for
+         :class:`~course_lib.losses.StudentTLoss` at the current
+         :math:`\sigma`: least squares with weights
+         :math:`s_i w_i`, :math:`w_i = \frac{\nu+1}{\nu + r_i^2/\sigma^2}`
+         (:meth:`StudentTNoise.weights`, proportional to
+         ``StudentTLoss.weight``): outliers get small weights;
+      2. the maximum-likelihood :math:`\sigma` of the new residuals
+         (:meth:`ContinuousNoise.fit`).
+
+      Both steps never decrease the likelihood (the first is a
+      majorize-minimize step, the loss being concave in :math:`r^2`), so it
+      converges to a stationary point; this is the EM algorithm of the
+      Student-t as a Gaussian scale mixture, with the exact scale update.
+      It stops when the predictions move by at most ``tol`` times
+      :math:`\hat\sigma` (root mean square) in one iteration, or by rounding
+      errors only.
+
+    scikit-learn has no Student-t regression; its ``HuberRegressor`` (Huber
+    loss with a jointly estimated scale) is the nearest relative.
+
+    Parameters
+    ----------
+    noise : {"gaussian", "laplace", "student_t"}, default="gaussian"
+        The noise model (the keys of ``NOISE_MODELS``).
+    df : float, default=3.0
+        Degrees of freedom :math:`\nu > 0` of ``"student_t"`` (ignored otherwise).
+    fit_intercept : bool, default=True
+        Whether to fit the bias :math:`\omega_0`; otherwise :math:`\omega_0 = 0`.
+    max_iter : int, default=1000
+        Iterations of ``"student_t"``; reaching it raises a ``ConvergenceWarning``.
+    tol : float, default=1e-8
+        Stopping rule of ``"student_t"`` (see above).
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+        Weights :math:`\omega`.
+    intercept_ : float
+        Bias :math:`\omega_0` (0.0 when ``fit_intercept=False``).
+    noise_ : ContinuousNoise
+        The fitted noise model (its ``scale`` is ``scale_``).
+    scale_ : float
+        The maximum-likelihood scale :math:`\hat\sigma` (:math:`\hat b` for Laplace).
+    n_iter_ : int
+        Iterations of ``"student_t"``; 1 for the others.
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+    >>> model = MLERegression(noise="gaussian").fit(X, [1.0, 3.5, 4.5, 7.0])
+    >>> model.coef_.round(6), round(model.intercept_, 6), round(model.scale_, 6)
+    (array([1.9]), 1.15, 0.324037)
+
+    See the book: section 3.1.4.
+    """
+
+    _parameter_constraints: dict = {
+        "noise": [StrOptions(set(NOISE_MODELS))],
+        "df": [Interval(Real, 0, None, closed="neither")],
+        "fit_intercept": ["boolean"],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+    }
+
+    def __init__(
+        self, noise: str = "gaussian", *, df: float = 3.0, fit_intercept: bool = True,
+        max_iter: int = 1000, tol: float = 1e-8,
+    ) -> None:
+        self.noise, self.df, self.fit_intercept = noise, df, fit_intercept
+        self.max_iter, self.tol = max_iter, tol
+
+    @_fit_context(prefer_skip_nested_validation=True)
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> MLERegression:
+        r"""Fit the weights and the noise scale by maximum likelihood.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative :math:`s_i` multiplying each log-likelihood term
+            (weight 2 is the sample taken twice, 0 is dropping it).
+
+        Returns
+        -------
+        self
+        """
+        X, y = validate_data(self, X, y, dtype="numeric", y_numeric=True)
+        X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+        weights = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+        if not weights.sum() > 0:
+            raise ValueError("sample_weight sums to 0: there is nothing to fit")
+        self.n_iter_ = 1
+        if self.noise == "gaussian":
+            self.coef_, self.intercept_ = least_squares(X, y, weights, self.fit_intercept)
+        else:
+            self.coef_, self.intercept_ = least_absolute_deviations(X, y, weights, self.fit_intercept)
+        model = NOISE_MODELS[self.noise]() if self.noise != "student_t" else StudentTNoise(self.df)
+        self.noise_ = model.fit(self._residuals(X, y), weights)
+        if self.noise == "student_t":
+            self._fit_student_t(X, y, weights)
+        self.scale_ = self.noise_.scale
+        return self
+
+    def _residuals(self, X: Array, y: Array) -> Array:
+        return y - (X @ self.coef_ + self.intercept_)
+
+    def _fit_student_t(self, X: Array, y: Array, weights: Array) -> None:
+        """Alternate IRLS steps for the weights and maximum-likelihood scales (see the class)."""
+        z = X @ self.coef_ + self.intercept_
+        for iteration in range(1, self.max_iter + 1):
+            irls = weights * self.noise_.weights(y - z)
+            self.coef_, self.intercept_ = least_squares(X, y, irls, self.fit_intercept)
+            z_new = X @ self.coef_ + self.intercept_
+            self.noise_ = self.noise_.fit(y - z_new, weights)
+            step = np.sqrt(np.average((z_new - z) ** 2, weights=weights))
+            z = z_new
+            # tol * sigma, or rounding level when sigma is ~0 (a perfect fit)
+            rounding = 16 * np.finfo(float).eps * np.sqrt(np.average(z**2, weights=weights))
+            if step <= max(self.tol * self.noise_.scale, rounding):
+                self.n_iter_ = iteration
+                return
+        self.n_iter_ = self.max_iter
+        warnings.warn(
+            f"noise='student_t' stopped at max_iter={self.max_iter} before converging; "
+            "increase max_iter or tol", ConvergenceWarning, stacklevel=4,
+        )
+
+    def predict(self, X: ArrayLike) -> Array:
+        r"""Predictions :math:`\hat y = \langle x, \omega\rangle + \omega_0`, the centre of :math:`p(y \mid x)`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+
+        Returns
+        -------
+        ndarray of shape (n_samples,)
+        """
+        check_is_fitted(self)
+        X = np.asarray(validate_data(self, X, dtype="numeric", reset=False), dtype=float)
+        return X @ self.coef_ + self.intercept_
+
+    def predict_interval(self, X: ArrayLike, level: float = 0.95) -> tuple[Array, Array]:
+        r"""Predictive interval :math:`\hat y \pm q`, :math:`q` the :math:`\frac{1+\text{level}}{2}` quantile of the noise.
+
+        Under the fitted model :math:`y` falls inside with probability
+        ``level`` (the uncertainty of the weights is ignored: fine when
+        :math:`N \gg D`). For Gaussian noise :math:`q = 1.96\,\hat\sigma` at 95 %.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        level : float, default=0.95
+            Coverage probability, :math:`0 < \text{level} < 1`.
+
+        Returns
+        -------
+        lower, upper : ndarray of shape (n_samples,)
+        """
+        if isinstance(level, (bool, np.bool_)) or not (isinstance(level, Real) and 0 < level < 1):
+            raise ValueError(f"level must be a number strictly between 0 and 1, got {level!r}")
+        center = self.predict(X)
+        half = float(self.noise_.ppf(0.5 + 0.5 * level))
+        return center - half, center + half
+
+    def log_likelihood(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
+        r"""Total log-likelihood :math:`\sum_i s_i \log p_{\hat\sigma}(y_i - \hat y_i)` of a sample.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        y : array-like of shape (n_samples,)
+        sample_weight : array-like of shape (n_samples,), optional
+
+        Returns
+        -------
+        float
+            The sum over samples (not the mean): compare models on the same data.
+        """
+        center = self.predict(X)
+        y = column_or_1d(np.asarray(y, dtype=float), warn=False)
+        check_consistent_length(center, y)
+        if not np.all(np.isfinite(y)):
+            raise ValueError("y contains NaN or infinity")
+        weights = _check_sample_weight(sample_weight, center[:, None], ensure_non_negative=True)
+        return float(weights @ self.noise_.logpdf(y - center))
