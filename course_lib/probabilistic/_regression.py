@@ -165,8 +165,8 @@ class MLERegression(RegressorMixin, BaseEstimator):
     >>> import numpy as np
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
     >>> model = MLERegression(noise="gaussian").fit(X, [1.0, 3.5, 4.5, 7.0])
-    >>> model.coef_.round(6), round(model.intercept_, 6), round(model.scale_, 6)
-    (array([1.9]), 1.15, 0.324037)
+    >>> model.coef_.round(6), round(model.intercept_, 6), round(model.scale_, 6)  # sqrt(RSS / N)
+    (array([1.9]), 1.15, 0.33541)
 
     See the book: section 3.1.4.
     """
