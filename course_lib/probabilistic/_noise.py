@@ -168,12 +168,12 @@ class GaussianNoise(ContinuousNoise):
 
     @property
     def loss_factor(self) -> float:
-        r""":math:`\frac{1}{2\sigma^2}`: :math:`-\log p(r) = \text{loss\_factor}\cdot r^2 + \text{loss\_offset}`."""
+        r"""The factor :math:`\frac{1}{2\sigma^2}` in :math:`-\log p(r) = \text{loss\_factor}\cdot r^2 + \text{loss\_offset}`."""
         return 0.5 / self.scale**2
 
     @property
     def loss_offset(self) -> float:
-        r""":math:`\log\sigma + \frac12\log 2\pi`."""
+        r"""The constant :math:`\log\sigma + \frac12\log 2\pi`."""
         return float(np.log(self.scale) + 0.5 * np.log(2 * np.pi))
 
     def logpdf(self, r: ArrayLike) -> Array:
@@ -226,12 +226,12 @@ class LaplaceNoise(ContinuousNoise):
 
     @property
     def loss_factor(self) -> float:
-        r""":math:`\frac1b`: :math:`-\log p(r) = \text{loss\_factor}\cdot|r| + \text{loss\_offset}`."""
+        r"""The factor :math:`\frac1b` in :math:`-\log p(r) = \text{loss\_factor}\cdot|r| + \text{loss\_offset}`."""
         return 1.0 / self.scale
 
     @property
     def loss_offset(self) -> float:
-        r""":math:`\log 2b`."""
+        r"""The constant :math:`\log 2b`."""
         return float(np.log(2 * self.scale))
 
     @staticmethod
@@ -301,12 +301,12 @@ class StudentTNoise(ContinuousNoise):
 
     @property
     def loss_factor(self) -> float:
-        """1: the Student-t loss is the negative log-density up to constants."""
+        """The factor 1, since the Student-t loss is the negative log-density up to constants."""
         return 1.0
 
     @property
     def loss_offset(self) -> float:
-        r""":math:`\log\sigma + c_\nu`."""
+        r"""The constant :math:`\log\sigma + c_\nu`."""
         c = gammaln(self.df / 2) + 0.5 * np.log(self.df * np.pi) - gammaln((self.df + 1) / 2)
         return float(np.log(self.scale) + c)
 
