@@ -16,10 +16,10 @@ problem of chapter 2 solved by the linear core:
 * Gaussian: least squares (:func:`course_lib.linear.center_data` and
   :func:`course_lib.linear.solve_lstsq`, the closed form of
   ``course_lib.linear.LinearRegression``), then :math:`\hat\sigma^2 = \mathrm{RSS}/N`;
-* Laplace: least absolute deviations, an exact linear program solved by
-  ``scipy.optimize.linprog(method="highs")`` as scikit-learn's
-  ``QuantileRegressor(quantile=0.5, alpha=0, solver="highs")`` does, then
-  :math:`\hat b = \frac1N\sum_i |r_i|`;
+* Laplace: least absolute deviations, an exact linear program (the
+  problem of scikit-learn's ``QuantileRegressor(quantile=0.5, alpha=0,
+  solver="highs")``, solved in its smaller dual form by
+  ``scipy.optimize.linprog(method="highs")``), then :math:`\hat b = \frac1N\sum_i |r_i|`;
 * Student-t: the weights minimize :math:`\sum_i \ell_t(y_i, z_i)`
   (:class:`course_lib.losses.StudentTLoss`) at the current scale while the
   scale follows the weights; see :class:`MLERegression`.
@@ -31,7 +31,6 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-import scipy.sparse
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linprog
 from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
@@ -68,34 +67,36 @@ def least_squares(X: Array, y: Array, weights: Array, fit_intercept: bool) -> tu
 def least_absolute_deviations(
     X: Array, y: Array, weights: Array, fit_intercept: bool
 ) -> tuple[Array, float]:
-    r"""Weighted least absolute deviations :math:`\sum_i s_i |y_i - \langle x_i, \omega\rangle - \omega_0| \to \min`.
+    r"""Weighted least absolute deviations :math:`\sum_i s_i |y_i - \langle a_i, \theta\rangle| \to \min`.
 
-    The linear program of scikit-learn's ``QuantileRegressor`` at the median:
-    write :math:`\omega = \omega^+ - \omega^-` and the residual
-    :math:`r = u - v` with all four parts :math:`\ge 0`; then minimize
-    :math:`\sum_i s_i (u_i + v_i)` subject to
-    :math:`X(\omega^+ - \omega^-) + (\omega_0^+ - \omega_0^-) + u - v = y`.
-    At the optimum :math:`u_i + v_i = |r_i|`. Samples of weight 0 are dropped.
+    Here :math:`a_i = (x_i, 1)` and :math:`\theta = (\omega, \omega_0)` (no 1
+    without a bias). scikit-learn's ``QuantileRegressor`` solves this as a
+    linear program with :math:`2N + 2D + 2` variables; its dual is much
+    smaller (:math:`N` variables, :math:`D + 1` constraints), since
+    :math:`|r| = \max_{|d| \le 1} d\,r`:
+
+    .. math::
+        \min_\theta \max_{|d_i| \le s_i} \sum_i d_i (y_i - \langle a_i, \theta\rangle)
+        = \max\Bigl\{\, \sum_i d_i y_i \;:\; \sum_i d_i a_i = 0,\ |d_i| \le s_i \Bigr\},
+
+    and :math:`\theta` is the vector of Lagrange multipliers of the
+    constraints :math:`\sum_i d_i a_i = 0`, which HiGHS
+    (``scipy.optimize.linprog(method="highs")``) returns with the solution.
+    Equal optimal values of the two problems certify the optimum (checked).
     """
-    keep = weights > 0
-    X, y, weights = X[keep], y[keep], weights[keep]
-    n, d = X.shape
-    ones = np.ones((n, 1))
-    blocks = ([ones, -ones] if fit_intercept else []) + [X, -X]
-    eye = scipy.sparse.eye(n, format="csc")
-    A = scipy.sparse.hstack([scipy.sparse.csc_matrix(np.hstack(blocks)), eye, -eye], format="csc")
-    n_params = 2 * d + 2 * int(fit_intercept)
-    cost = np.concatenate([np.zeros(n_params), weights, weights])
-    result = linprog(cost, A_eq=A, b_eq=y, bounds=(0, None), method="highs")
+    A = np.hstack([X, np.ones((len(y), 1))]) if fit_intercept else X
+    result = linprog(-y, A_eq=A.T, b_eq=np.zeros(A.shape[1]),
+                     bounds=np.column_stack([-weights, weights]), method="highs")
     if result.status != 0:
-        warnings.warn(f"linprog did not solve the LAD problem: {result.message}",
-                      ConvergenceWarning, stacklevel=5)
-        if result.x is None:
-            return least_squares(X, y, weights, fit_intercept)
-    params = result.x[:n_params]
-    intercept = float(params[0] - params[1]) if fit_intercept else 0.0
-    coef = params[n_params - 2 * d: n_params - d] - params[n_params - d: n_params]
-    return coef, intercept
+        raise ValueError(f"the least absolute deviations problem was not solved: {result.message}")
+    theta = -result.eqlin.marginals  # linprog minimizes -y^T d: the multipliers change sign
+    gap = float(weights @ np.abs(y - A @ theta)) + result.fun
+    if gap > 1e-7 * max(-result.fun, float(weights @ np.abs(y)), np.finfo(float).tiny):
+        warnings.warn(f"least absolute deviations: duality gap {gap:.3g} above the solver's "
+                      "tolerance", ConvergenceWarning, stacklevel=5)
+    if fit_intercept:
+        return theta[:-1], float(theta[-1])
+    return theta, 0.0
 
 
 class MLERegression(RegressorMixin, BaseEstimator):
