@@ -374,6 +374,19 @@ def test_student_t_fit_is_a_stationary_point_of_the_joint_likelihood(df):
         assert model.log_likelihood(X, y) > MLERegression(other).fit(X, y).log_likelihood(X, y)
 
 
+def test_student_t_weights_minimize_the_student_t_loss_in_the_linear_core():
+    # At the fitted scale, gradient descent of course_lib.linear on sum StudentTLoss
+    # (a different algorithm from IRLS) reaches the same weights.
+    from course_lib.linear import LinearRegression as CoreLinearRegression
+
+    X, y = simulate(StudentTNoise(df=3.0, scale=0.5), 400, seed=5)
+    model = MLERegression("student_t", df=3.0).fit(X, y)
+    core = CoreLinearRegression(loss=StudentTLoss(df=3.0, scale=model.scale_), solver="gd",
+                                tol=1e-10, max_iter=20_000).fit(X, y)
+    np.testing.assert_allclose((model.coef_ - core.coef_) * X.std(axis=0), 0.0, atol=1e-6)
+    assert model.intercept_ == pytest.approx(core.intercept_, abs=1e-6)
+
+
 def test_student_t_is_robust_to_outliers_where_gaussian_is_not():
     X, y = simulate(GaussianNoise(0.5), 500, seed=6)
     y = y.copy()
