@@ -1,0 +1,74 @@
+"""Exercises of section 2.1.12 (softmax regression): the stable log-softmax and the gradient
+(P - Y)^T X of the softmax cross-entropy with an L2 penalty. Every reference is plain numpy,
+the way a reader writes it."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._check import Case, Exercise
+
+
+def log_softmax(Z):
+    """Row-wise log P_k = z_k - log sum_m e^{z_m}, with the row maximum subtracted first
+    (max-shift): no e^z overflows, and the largest term of each sum is 1."""
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+
+
+def softmax_gradient(X, y, W, b, alpha):
+    """Gradient of Q = -sum_i log P(y_i | x_i) + alpha ||W||_F^2 over W (K, D) and b (K,),
+    scores Z = X W^T + b: ((P - Y)^T X + 2 alpha W, column sums of P - Y), Y one-hot."""
+    Z = X @ W.T + b
+    shifted = Z - Z.max(axis=1, keepdims=True)
+    P = np.exp(shifted)
+    P /= P.sum(axis=1, keepdims=True)
+    Y = np.eye(W.shape[0])[y]
+    return (P - Y).T @ X + 2 * alpha * W, (P - Y).sum(axis=0)
+
+
+def _log_softmax_cases(rng):
+    return [
+        Case("огромные оценки", {"Z": np.array([[1000.0, 999.0, 998.0], [800.0, -800.0, 0.0]])}),
+        Case("очень отрицательные оценки", {"Z": np.array([[-1000.0, -1001.0, -1005.0]])}),
+        Case("равные оценки", {"Z": np.zeros((2, 4))}),
+        Case("два класса", {"Z": np.array([[0.0, np.log(3.0)], [-2.0, 2.0]])}),
+        Case("случайные оценки большого разброса", {"Z": rng.normal(0, 300, (20, 5))}),
+        Case("случайные оценки", {"Z": rng.normal(0, 2, (50, 10))}),
+    ]
+
+
+def _labels(rng, n, K):
+    y = rng.integers(0, K, size=n)
+    y[:K] = np.arange(K)  # every class present
+    return y
+
+
+def _gradient_cases(rng):
+    cases = [
+        Case("нулевые веса", {"X": np.array([[1.0, 2.0], [3.0, -1.0], [0.0, 1.0]]),
+                              "y": np.array([0, 1, 2]), "W": np.zeros((3, 2)), "b": np.zeros(3),
+                              "alpha": 0.5}),
+        Case("огромные оценки", {"X": np.array([[100.0], [-100.0], [1.0]]), "y": np.array([0, 0, 1]),
+                                 "W": np.array([[20.0], [-20.0]]), "b": np.array([1.0, -1.0]),
+                                 "alpha": 0.1}),
+        Case("без регуляризации", {"X": np.array([[1.0, -1.0], [0.5, 2.0]]), "y": np.array([1, 0]),
+                                   "W": np.array([[0.3, -0.2], [0.1, 0.4]]), "b": np.array([0.2, 0.0]),
+                                   "alpha": 0.0}),
+    ]
+    for n, d, k in [(15, 3, 4), (200, 6, 10)]:
+        cases.append(Case("случайные данные", {
+            "X": rng.normal(0, 1, (n, d)), "y": _labels(rng, n, k), "W": rng.normal(0, 1, (k, d)),
+            "b": rng.normal(0, 1, k), "alpha": 0.7}))
+    return cases
+
+
+EXERCISES = [
+    Exercise("2.1.12-log-softmax", "2.1.12",
+             "логарифм softmax по строкам без переполнения: log_softmax(Z) -> массив (N, K)",
+             log_softmax, _log_softmax_cases, rtol=1e-9, atol=1e-10, seed=2112),
+    Exercise("2.1.12-softmax-gradient", "2.1.12",
+             "градиент -sum log P + alpha ||W||^2: softmax_gradient(X, y, W, b, alpha) -> "
+             "(grad_W (K, D), grad_b (K,))",
+             softmax_gradient, _gradient_cases, rtol=1e-7, atol=1e-9, seed=21121),
+]
