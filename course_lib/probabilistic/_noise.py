@@ -93,7 +93,8 @@ class ContinuousNoise:
     def logpdf(self, r: ArrayLike) -> Array:
         """Elementwise :math:`\\log p(r)`, an array shaped like ``r``."""
         r = _residuals(r)
-        return -(self.loss_factor * self.loss.value(r, np.zeros_like(r)) + self.loss_offset)
+        with np.errstate(over="ignore"):  # far out in the tails: log p = -inf, no warning
+            return -(self.loss_factor * self.loss.value(r, np.zeros_like(r)) + self.loss_offset)
 
     def pdf(self, r: ArrayLike) -> Array:
         """Elementwise density :math:`p(r) = e^{\\log p(r)}`."""
@@ -177,9 +178,9 @@ class GaussianNoise(ContinuousNoise):
         return float(np.log(self.scale) + 0.5 * np.log(2 * np.pi))
 
     def logpdf(self, r: ArrayLike) -> Array:
-        r = _residuals(r) / self.scale
+        r = _residuals(r)
         with np.errstate(over="ignore"):
-            return -0.5 * r**2 - self.loss_offset
+            return -0.5 * (r / self.scale) ** 2 - self.loss_offset
 
     @staticmethod
     def _mle_scale(r: Array, weights: Array) -> float:
