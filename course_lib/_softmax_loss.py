@@ -53,6 +53,12 @@ def log_softmax(z: ArrayLike) -> Array:
     return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
 
 
+def _max_shifted(z: ArrayLike) -> Array:
+    """A new array :math:`z - \\max_m z_m` per row: the exponents of the max-shift, all ``<= 0``."""
+    z = np.asarray(z, dtype=float)
+    return z - np.max(z, axis=1, keepdims=True)
+
+
 class SoftmaxCrossEntropyLoss:
     r"""Softmax cross-entropy :math:`\ell(y, z) = \log\sum_m e^{z_m} - z_y` of a score row.
 
@@ -92,16 +98,30 @@ class SoftmaxCrossEntropyLoss:
             raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}")
         self.n_outputs = int(n_classes)
 
-    def _onehot(self, y: ArrayLike) -> Array:
-        return np.eye(self.n_outputs)[np.asarray(y).astype(int)]
+    @staticmethod
+    def _true_class(y: ArrayLike) -> tuple[Array, Array]:
+        """Row and column indices of the true class of every sample."""
+        codes = np.asarray(y).astype(int)
+        return np.arange(len(codes)), codes
 
     def value(self, y: ArrayLike, z: ArrayLike) -> Array:
-        """Per-sample losses, shape ``(n_samples,)``; ``z`` of shape ``(n_samples, K)``."""
-        return -np.sum(log_softmax(z) * self._onehot(y), axis=1)
+        r"""Per-sample losses, shape ``(n_samples,)``; ``z`` of shape ``(n_samples, K)``.
+
+        With the max-shift :math:`s = z - z_{\max}`: :math:`\ell = \log\sum_m e^{s_m} - s_y`
+        (one exponential of the score matrix, no one-hot matrix).
+        """
+        shifted = _max_shifted(z)
+        true_class = shifted[self._true_class(y)]
+        np.exp(shifted, out=shifted)
+        return np.log(np.sum(shifted, axis=1)) - true_class
 
     def gradient(self, y: ArrayLike, z: ArrayLike) -> Array:
         """Derivatives in the scores, shape ``(n_samples, K)``: :math:`P - \\mathrm{onehot}(y)`."""
-        return np.exp(log_softmax(z)) - self._onehot(y)
+        P = _max_shifted(z)
+        np.exp(P, out=P)
+        P /= np.sum(P, axis=1, keepdims=True)
+        P[self._true_class(y)] -= 1.0  # minus the one-hot row, in place
+        return P
 
     def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Array:
         """The best constant scores: log shares of the classes, centred, shape ``(K,)``."""
