@@ -105,3 +105,30 @@ def test_loss_contours_share_a_window_across_panels():
                            window=window, margin=0.5)
     assert left.get_xlim() == right.get_xlim() == (-3.5, 3.5)
     plt.close(fig)
+
+
+def test_graph_draws_nodes_edges_and_the_highlighted_path():
+    nodes = {"w": (0, 1), "a0": (0, 0), "z": (1, 0), "a": (2, 0), "C": (3, 0)}
+    edges = [("w", "z"), ("a0", "z"), ("z", "a"), ("a", "C")]
+    ax = plotting.plot_graph(nodes, edges, labels={"z": "$z^{(L)}$"},
+                             edge_labels={("a", "C"): "dC/da"},
+                             highlight=[("z", "a"), ("a", "C")], title="граф")
+    node_texts = [t for t in ax.texts if not isinstance(t, matplotlib.text.Annotation)]
+    assert [t.get_text() for t in node_texts] == ["w", "a0", "$z^{(L)}$", "a", "C"]
+    arrows = [t for t in ax.texts if isinstance(t, matplotlib.text.Annotation)]
+    assert [a.get_text() for a in arrows] == ["", "", "", "", "dC/da"]
+    widths = [a.arrow_patch.get_linewidth() for a in arrows if a.get_text() == ""]
+    assert sorted(widths) == [1.2, 1.2, 2.8, 2.8]
+    strong = matplotlib.colors.to_rgba(plotting.PALETTE[1])
+    outlined = {t.get_text() for t in node_texts if t.get_bbox_patch().get_edgecolor() == strong}
+    assert outlined == {"$z^{(L)}$", "a", "C"}
+    assert ax.get_title() == "граф" and not ax.axison
+    assert ax.get_xlim()[0] < 0 and ax.get_xlim()[1] > 3
+    ax.figure.canvas.draw()  # the arrows clip to the node boxes without errors
+
+
+def test_graph_rejects_unknown_node_names():
+    with pytest.raises(ValueError, match="unknown node names: q"):
+        plotting.plot_graph({"a": (0, 0), "b": (1, 0)}, [("a", "b")], highlight=[("b", "q")])
+    with pytest.raises(ValueError, match="unknown node names: x, y"):
+        plotting.plot_graph({"a": (0, 0)}, [("x", "y")])
