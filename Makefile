@@ -5,6 +5,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# One BLAS thread per process: `make test` runs two pytest workers on two cores, and
+# OpenBLAS threads on top of them thrash (small matrix products slow down up to 10x).
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
 NOTEBOOKS := $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*' | sort)
 
 .PHONY: help venv book pdf test unit nbval site notebooks lab bench clean
