@@ -50,6 +50,13 @@ class DiscreteBayesNet:
         values, be non-negative and sum to 1, and every combination of parent values must
         have a row.
 
+    Attributes
+    ----------
+    parents : dict of str to tuple of str
+        The parents of every node, as given.
+    values : dict of str to tuple
+        The values every node takes, in the order of its table.
+
     Raises
     ------
     ValueError
