@@ -417,8 +417,13 @@ def plot_graph(
             "shrinkA": 2, "shrinkB": 2})
     for (u, v), text in edge_labels.items():
         (x0, y0), (x1, y1) = positions[u], positions[v]
-        ax.annotate(text, xy=((x0 + x1) / 2, (y0 + y1) / 2), xytext=(0, 6),
-                    textcoords="offset points", ha="center", va="bottom", zorder=4,
+        # beside the edge, on its left (above a left-to-right edge): the arrow stays visible
+        length = max(np.hypot(x1 - x0, y1 - y0), 1e-12)
+        nx, ny = -(y1 - y0) / length, (x1 - x0) / length
+        ha = "left" if nx > 0.3 else "right" if nx < -0.3 else "center"
+        va = "bottom" if ny > 0.3 else "top" if ny < -0.3 else "center"
+        ax.annotate(text, xy=((x0 + x1) / 2, (y0 + y1) / 2), xytext=(4 * nx, 4 * ny),
+                    textcoords="offset points", ha=ha, va=va, zorder=4,
                     fontsize=fontsize - 1, color=strong if (u, v) in highlight else "black")
     xy = np.array(list(positions.values()))
     ax.set_xlim(xy[:, 0].min() - pad, xy[:, 0].max() + pad)
