@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from .losses import Loss, _weighted_median
+from ._loss_base import Loss, _weighted_median
 
 Array = NDArray[np.float64]
 
