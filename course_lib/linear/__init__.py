@@ -12,7 +12,7 @@ schemes (2.1.11) and softmax regression (2.1.12).
 >>> from course_lib.linear import OneVsRestClassifier, OneVsOneClassifier, SoftmaxRegression
 """
 
-from ._base import LinearObjective
+from ._objective import LinearObjective
 from ._closed_form import (
     IllConditionedError,
     center_data,

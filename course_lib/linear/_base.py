@@ -32,7 +32,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..losses import LOSSES, Loss, SquaredLoss, get_loss
 from ..optim import OptimizeResult, gradient_descent, inverse_sqrt_decay, sgd
-from ..penalties import Penalty, get_penalty
+from ..penalties import get_penalty
 from ._closed_form import (
     IllConditionedError,
     center_data,
@@ -42,6 +42,7 @@ from ._closed_form import (
     solve_normal,
 )
 from ._data import FeatureScaling, as_float, check_fit_data, gram_spectrum
+from ._objective import LinearObjective
 from ._second_order import SECOND_ORDER
 
 Array = NDArray[np.float64]
@@ -74,131 +75,6 @@ COMMON_CONSTRAINTS: dict = {
     "random_state": ["random_state"],
 }
 ALPHA_CONSTRAINT = [_Number(Real, 0, None, closed="left")]
-
-
-class LinearObjective:
-    r"""Mean objective :math:`Q/S` of a linear model and its gradient on a batch.
-
-    The parameters are packed into one vector ``theta = (u_1..u_D, b)``
-    (without ``b`` when there is no bias), so the generic solvers see a plain
-    vector. With ``scale`` the solver's weights are :math:`u = s \odot w`
-    (the features are divided by :math:`s`); the penalty is still on :math:`w`.
-
-    A loss with ``n_outputs = K`` (the softmax cross-entropy, section 2.1.12)
-    scores :math:`K` columns :math:`Z = XW + \mathbf 1 b^T`: then
-    ``theta = (vec(U), b)`` with :math:`U` of shape ``(D, K)`` flattened row by
-    row and :math:`b` of shape ``(K,)``; the penalty is
-    :math:`\|W\|_F^2`, the gradient :math:`X^T G` with :math:`G = \partial\ell/\partial Z`.
-    Everything else (solvers, scaling, stopping rules) is unchanged.
-
-    Parameters
-    ----------
-    loss : Loss
-    penalty : Penalty or None
-    alpha : float
-        Regularization strength of the *sum* objective :math:`Q`.
-    n_samples : float
-        :math:`S`, the size (total sample weight) of the training set: the
-        penalty share of one sample is :math:`\alpha/S`.
-    fit_intercept : bool
-    scale : ndarray of shape (n_features,), optional
-        Feature scales :math:`s` of the solver's coordinates.
-    """
-
-    def __init__(
-        self, loss: Loss, penalty: Penalty | None, alpha: float, n_samples: float,
-        fit_intercept: bool, scale: Array | None = None,
-    ) -> None:
-        self.loss, self.penalty, self.fit_intercept = loss, penalty, fit_intercept
-        self.penalty_scale = alpha / n_samples if penalty is not None else 0.0
-        self.scale = scale
-        #: K score columns (softmax) or None (one score, the vector layout).
-        self.n_outputs: int | None = getattr(loss, "n_outputs", None)
-
-    def split(self, theta: Array) -> tuple[Array, float | Array]:
-        """Weights and bias from the packed vector (``(D, K)`` and ``(K,)`` for K outputs)."""
-        k = self.n_outputs
-        if k is None:
-            if self.fit_intercept:
-                return theta[:-1], float(theta[-1])
-            return theta, 0.0
-        if self.fit_intercept:
-            return theta[:-k].reshape(-1, k), theta[-k:]
-        return theta.reshape(-1, k), np.zeros(k)
-
-    def initial(self, n_features: int, y: Array, sample_weight: Array | None = None) -> Array:
-        """Zero weights; the bias starts at the best constant prediction of the loss."""
-        weights = np.zeros(n_features * (self.n_outputs or 1))
-        if not self.fit_intercept:
-            return weights
-        return np.append(weights, self.loss.baseline(y, sample_weight))
-
-    def _scale_of(self, w: Array) -> float | Array:
-        """The feature scales, broadcastable against the weights (a column for a matrix)."""
-        if self.scale is None:
-            return 1.0
-        return self.scale if w.ndim == 1 else self.scale[:, None]
-
-    def __call__(
-        self, theta: Array, X: Array, y: Array, sample_weight: Array | None = None
-    ) -> tuple[float, Array]:
-        w, b = self.split(theta)
-        z = X @ w + b
-        losses, dz = self.loss.value(y, z), self.loss.gradient(y, z)
-        if sample_weight is not None:
-            weights = sample_weight if dz.ndim == 1 else sample_weight[:, None]
-            losses, dz = losses * sample_weight, dz * weights
-        value = float(np.mean(losses))
-        dz = dz / len(y)
-        grad_w = X.T @ dz
-        if self.penalty_scale:
-            scale = self._scale_of(w)
-            unscaled = (w / scale).ravel()  # the penalty sees one vector (||W||_F for a matrix)
-            value += self.penalty_scale * self.penalty.value(unscaled)
-            if self.penalty.smooth:
-                penalty_grad = self.penalty.gradient(unscaled).reshape(w.shape)
-                grad_w = grad_w + self.penalty_scale * penalty_grad / scale
-        if not self.fit_intercept:
-            return value, grad_w.ravel()
-        return value, np.append(grad_w.ravel(), dz.sum(axis=0))
-
-    def prox(self, theta: Array, step: float) -> Array:
-        """Proximal step of the (non-smooth) penalty on the weights only."""
-        w, _ = self.split(theta)
-        theta = theta.copy()
-        scale = 1.0 if self.scale is None else self.scale
-        # prox of t * Omega(u / s) in u: prox of Omega with step t / s^2 at u / s, times s.
-        theta[: len(w)] = scale * self.penalty.prox(w / scale, step * self.penalty_scale / scale**2)
-        return theta
-
-    def safe_step(self, X: Array, y: Array, sample_weight: Array | None = None) -> float:
-        """One over a bound on the curvature of the batch objective (smooth losses).
-
-        The curvature is at most the loss smoothness times the mean squared
-        row norm (plus 1 for the bias) plus the penalty's: a step below its
-        inverse never overshoots the batch's own minimum.
-        """
-        rows = np.einsum("ij,ij->i", X, X) + float(self.fit_intercept)
-        if sample_weight is not None:
-            rows = rows * sample_weight
-        curvature = self.loss.smoothness * float(np.mean(rows)) + self.penalty_curvature()
-        return 1.0 / curvature if curvature > 0 else np.inf
-
-    def penalty_curvature(self, largest: bool = True) -> float:
-        r"""Largest (or smallest) curvature the smooth penalty share adds in solver coordinates.
-
-        The penalty is on :math:`w = u / s`, so coordinate :math:`j` gets
-        :math:`\alpha/S \cdot \Omega'' / s_j^2`; 0 without a smooth penalty.
-        """
-        if not (self.penalty_scale and self.penalty.smooth):
-            return 0.0
-        scale = 1.0 if self.scale is None else float(
-            np.min(self.scale) if largest else np.max(self.scale))
-        return self.penalty_scale * self.penalty.smoothness / scale**2
-
-    @property
-    def needs_prox(self) -> bool:
-        return self.penalty_scale > 0 and not self.penalty.smooth
 
 
 class LinearModel(BaseEstimator):

@@ -14,7 +14,7 @@ from sklearn.utils.validation import _check_sample_weight
 from ..losses import Loss, SquaredLoss
 
 if TYPE_CHECKING:
-    from ._base import LinearObjective
+    from ._objective import LinearObjective
 
 Array = NDArray[np.float64]
 

@@ -32,7 +32,7 @@ from scipy.optimize import minimize
 from ..optim import OptimizeResult
 
 if TYPE_CHECKING:
-    from ._base import LinearObjective
+    from ._objective import LinearObjective
 
 Array = NDArray[np.float64]
 
