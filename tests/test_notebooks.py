@@ -142,10 +142,7 @@ def headings(path):
             if line.startswith("## ")]
 
 
-CHAPTERS = [p for p in NOTEBOOKS if "appendix" not in p.parts]
-
-
-@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: str(p.relative_to(ROOT)))
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_every_notebook_ends_with_summary_then_exercises(path):
     """«Итоги» then «Упражнения» close every section (a chapter's last page may add «Что
     почитать» after them); 3-5 exercises, numbered run-in headings."""
