@@ -18,38 +18,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+# The one row-wise log-softmax of the package (the bottom floor's), re-exported here.
+from ..losses import log_softmax
+
 __all__ = ["CrossEntropyLoss", "MSELoss", "log_softmax"]
 
 Array = NDArray[np.float64]
-
-
-def log_softmax(logits: ArrayLike) -> Array:
-    r"""Row-wise :math:`\log \operatorname{softmax}`, stable for logits of any size.
-
-    .. math:: \log p_{ik} = z_{ik} - \log \sum_j e^{z_{ij}}
-        = (z_{ik} - m_i) - \log \sum_j e^{z_{ij} - m_i}, \qquad m_i = \max_j z_{ij}
-
-    Shifting by the row maximum leaves the value unchanged and makes every
-    exponent :math:`\le 0`, so ``exp`` cannot overflow and the sum is :math:`\ge 1`.
-
-    Parameters
-    ----------
-    logits : array-like of shape (n_samples, n_classes)
-
-    Returns
-    -------
-    ndarray of shape (n_samples, n_classes)
-
-    Examples
-    --------
-    >>> np.exp(log_softmax([[1e4, 1e4, -1e4]])).round(3)
-    array([[0.5, 0.5, 0. ]])
-
-    See the book: section 5.1.
-    """
-    z = np.asarray(logits, dtype=np.float64)
-    shifted = z - z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
 def _check_output(loss: object, output: ArrayLike) -> Array:

@@ -13,8 +13,7 @@ log-likelihood of the true class :math:`y \in \{0, \dots, K-1\}`:
 It has the interface of :class:`course_lib.losses.Loss` with a score *matrix*
 ``z`` of shape ``(n_samples, K)``: ``value`` returns one loss per sample and
 ``gradient`` the matrix :math:`P - \mathrm{onehot}(y)`. The linear core reads
-``n_outputs`` and then fits :math:`K` score columns. (It lives in its own
-module only to keep :mod:`course_lib.losses` short.)
+``n_outputs`` and then fits :math:`K` score columns.
 """
 
 from __future__ import annotations

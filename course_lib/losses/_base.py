@@ -1,7 +1,6 @@
 """The base class of the pointwise losses (re-exported by :mod:`course_lib.losses`).
 
-A module of its own so that the loss modules split out of ``losses.py`` (margin,
-Student-t) import it without a cycle.
+Every loss module of the package imports it from here, without a cycle.
 """
 
 from __future__ import annotations

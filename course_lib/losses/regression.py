@@ -1,25 +1,6 @@
-r"""Pointwise loss functions of a score :math:`z`, each with its gradient.
+r"""Regression losses of a residual: squared, absolute, Huber, MAPE.
 
-See the book: section 2.1.2 (squared loss), section 2.1.8 (other losses),
-section 2.1.9 (margin losses of classification), section 2.1.10 (logistic loss),
-section 2.1.12 (softmax cross-entropy of :math:`K` scores) and chapter 3
-(the Student-t loss). The margin, softmax and Student-t losses are written in
-private modules to keep this one short; every loss is imported from here.
-
-A linear model computes a score :math:`z_i = \langle w, x_i \rangle + b` for
-every object and is trained by minimizing :math:`\sum_i \ell(y_i, z_i)`.
-Every loss here is an object with two methods that work elementwise on
-arrays of shape ``(n_samples,)``:
-
-* ``value(y, z)``: the losses :math:`\ell(y_i, z_i)`, one per sample;
-* ``gradient(y, z)``: the derivatives :math:`\partial \ell(y_i, z_i) / \partial z_i`.
-
-The gradient with respect to the weights follows by the chain rule,
-:math:`\nabla_w \sum_i \ell(y_i, z_i) = X^T g` with :math:`g_i = \partial\ell/\partial z_i`,
-so one linear core serves every loss. Classification losses (perceptron,
-hinge, logistic) plug into the same interface: they are functions of the
-margin :math:`M = y z` for labels :math:`y \in \{-1, +1\}` (subclasses of
-:class:`MarginLoss`) and register themselves in :data:`LOSSES`.
+See the book: section 2.1.2 (squared loss) and section 2.1.8 (the others).
 """
 
 from __future__ import annotations
@@ -27,31 +8,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._loss_base import Loss, _weighted_median
-from ._margin_losses import (HingeLoss, LogisticLoss, MarginLoss, MisclassificationLoss,
-                             PerceptronLoss, SmoothedHingeLoss)
-from ._softmax_loss import SoftmaxCrossEntropyLoss, log_softmax
-from ._student_t_loss import StudentTLoss
-
-__all__ = [
-    "Loss",
-    "SquaredLoss",
-    "AbsoluteLoss",
-    "HuberLoss",
-    "MAPELoss",
-    "MarginLoss",
-    "MisclassificationLoss",
-    "PerceptronLoss",
-    "HingeLoss",
-    "SmoothedHingeLoss",
-    "LogisticLoss",
-    "SoftmaxCrossEntropyLoss",
-    "log_softmax",
-    "StudentTLoss",
-    "LOSSES",
-    "get_loss",
-]
-
+from ._base import Loss, _weighted_median
 
 
 class SquaredLoss(Loss):
@@ -199,40 +156,3 @@ class MAPELoss(Loss):
                 f"loss='mape' is undefined when y contains zeros ({zeros} found); "
                 "use loss='absolute' or drop those samples"
             )
-
-
-
-#: Registry of the losses a model can be trained with, by name (the
-#: misclassification loss cannot: it has no useful gradient).
-LOSSES: dict[str, type[Loss]] = {
-    cls.name: cls for cls in (SquaredLoss, AbsoluteLoss, HuberLoss, MAPELoss,
-                              PerceptronLoss, HingeLoss, LogisticLoss)
-}
-
-
-def get_loss(loss: str | Loss) -> Loss:
-    """Return a loss object from its name or pass a :class:`Loss` through.
-
-    Parameters
-    ----------
-    loss : str or Loss
-        One of the keys of :data:`LOSSES` (``"squared"``, ``"absolute"``,
-        ``"huber"``, ``"mape"``, ``"perceptron"``, ``"hinge"``, ``"logistic"``)
-        or a ready object such as ``HuberLoss(delta=2)``.
-
-    Returns
-    -------
-    Loss
-
-    Examples
-    --------
-    >>> get_loss("huber")
-    HuberLoss(delta=1.0)
-
-    See the book: section 2.1.8.
-    """
-    if isinstance(loss, Loss):
-        return loss
-    if isinstance(loss, str) and loss in LOSSES:
-        return LOSSES[loss]()
-    raise ValueError(f"unknown loss {loss!r}; expected one of {sorted(LOSSES)} or a Loss object")

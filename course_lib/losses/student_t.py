@@ -17,8 +17,7 @@ far away it grows only as :math:`(\nu + 1)\log|r|`, so an outlier pulls the
 fit with a force :math:`\ell'` that *decreases* to 0 (Huber's loss keeps
 pulling with a constant force, the squared loss with a growing one). The
 price is that :math:`\ell` is not convex: :math:`\ell'' < 0` for
-:math:`r^2 > \nu\sigma^2`. (It lives in its own module only to keep
-:mod:`course_lib.losses` short.)
+:math:`r^2 > \nu\sigma^2`.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._loss_base import Loss, _weighted_median
+from ._base import Loss, _weighted_median
 
 Array = NDArray[np.float64]
 

@@ -1,6 +1,5 @@
 r"""Margin losses of classification, re-exported by :mod:`course_lib.losses`.
 
-They live in their own module only to keep :mod:`course_lib.losses` short.
 See the book: section 2.1.9 (perceptron, hinge) and section 2.1.10 (logistic).
 """
 
@@ -10,7 +9,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
-from ._loss_base import Loss
+from ._base import Loss
 
 
 class MarginLoss(Loss):
