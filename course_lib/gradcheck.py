@@ -46,7 +46,7 @@ def numerical_gradient(
 ) -> Array:
     r"""Central finite-difference gradient of a scalar function of an array.
 
-    .. math:: g_j = \frac{f(x + \varepsilon e_j) - f(x - \varepsilon e_j)}{2\varepsilon}
+    .. math:: g_j = \frac{f(x + h e_j) - f(x - h e_j)}{2h}
 
     Parameters
     ----------
@@ -56,7 +56,7 @@ def numerical_gradient(
     x : array-like of any shape
         The point.
     eps : float, default=1e-6
-        The step :math:`\varepsilon`.
+        The step :math:`h` (the book's symbol; :math:`\varepsilon` is machine precision).
 
     Returns
     -------

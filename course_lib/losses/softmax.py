@@ -62,7 +62,7 @@ class SoftmaxCrossEntropyLoss:
     r"""Softmax cross-entropy :math:`\ell(y, z) = \log\sum_m e^{z_m} - z_y` of a score row.
 
     .. math::
-        \frac{\partial \ell}{\partial z_k} = P(k \mid z) - [y = k]
+        \frac{\partial \ell}{\partial z_k} = P(k \mid z) - \mathbb{I}[y = k]
 
     The Hessian in :math:`z`, :math:`\operatorname{diag}(p) - pp^T`, has
     eigenvalues in :math:`[0, \tfrac12]`: ``smoothness`` is 1/2. Labels are
