@@ -106,7 +106,7 @@ class SoftmaxCrossEntropyLoss:
     def value(self, y: ArrayLike, z: ArrayLike) -> Array:
         r"""Per-sample losses, shape ``(n_samples,)``; ``z`` of shape ``(n_samples, K)``.
 
-        With the max-shift :math:`s = z - z_{\max}`: :math:`\ell = \log\sum_m e^{s_m} - s_y`
+        With the max-shift :math:`\tilde z = z - z_{\max}`: :math:`\ell = \log\sum_m e^{\tilde z_m} - \tilde z_y`
         (one exponential of the score matrix, no one-hot matrix).
         """
         shifted = _max_shifted(z)
