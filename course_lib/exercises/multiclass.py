@@ -14,7 +14,7 @@ from ._check import Case, Exercise
 
 
 def ovr_labels(y, classes):
-    """Training labels of one-vs-rest: Y[i, k] = 2 [y_i = classes[k]] - 1, shape (N, K)."""
+    """Training labels of one-vs-rest: Y[i, k] = 2 I[y_i = classes[k]] - 1, shape (N, K)."""
     return 2 * (y[:, None] == classes[None, :]).astype(int) - 1
 
 
