@@ -30,6 +30,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._random import RANDOM_STATE_CONSTRAINT, as_generator
 from ..losses import LOSSES, Loss, SquaredLoss, get_loss
 from ..optim import OptimizeResult, gradient_descent, inverse_sqrt_decay, sgd
 from ..penalties import get_penalty
@@ -72,7 +73,7 @@ COMMON_CONSTRAINTS: dict = {
     "max_iter": [_Number(Integral, 1, None, closed="left")],
     "batch_size": [_Number(Integral, 1, None, closed="left")],
     "tol": [_Number(Real, 0, None, closed="left")],
-    "random_state": ["random_state"],
+    "random_state": RANDOM_STATE_CONSTRAINT,
 }
 ALPHA_CONSTRAINT = [_Number(Real, 0, None, closed="left")]
 
@@ -196,7 +197,7 @@ class LinearModel(BaseEstimator):
             result = sgd(
                 objective, theta0, data, learning_rate=inverse_sqrt_decay(rate),
                 batch_size=self.batch_size, max_epochs=self.max_iter, tol=self.tol,
-                random_state=self.random_state, prox=prox, gtol=gtol,
+                random_state=as_generator(self.random_state), prox=prox, gtol=gtol,
                 step_limit=self._step_limit(objective),
             )
         self._set_result(result, scaling, objective)
@@ -209,7 +210,7 @@ class LinearModel(BaseEstimator):
                 f"solver={self.solver_!r} stopped at max_iter={self.max_iter} before "
                 "converging; increase max_iter or tol, or tune learning_rate",
                 ConvergenceWarning,
-                stacklevel=7,  # the caller of fit (through _fit_context)
+                stacklevel=8,  # the caller of fit (through fit_method)
             )
 
     def _gradient_tolerance(

@@ -26,6 +26,7 @@ from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import StrOptions
 
+from .._random import as_generator
 from ..losses import HingeLoss, LogisticLoss, Loss, PerceptronLoss
 from ..optim import iterate_minibatches
 from ._base import ALPHA_CONSTRAINT, _Number
@@ -56,9 +57,9 @@ _PARAMETERS = r"""
     ----------
     classes_ : ndarray of shape (2,)
         The two labels, sorted; ``classes_[1]`` is the class of :math:`y = +1`.
-    coef_ : ndarray of shape (n_features,)
-        Weights :math:`w`.
-    intercept_ : float
+    coef_ : ndarray of shape (1, n_features)
+        Weights :math:`w`, one row (scikit-learn's layout).
+    intercept_ : ndarray of shape (1,)
         Bias :math:`b`.
     solver_ : str
         The solver that ran (what ``"auto"`` chose).
@@ -145,7 +146,7 @@ class Perceptron(_LinearClassifier):
         # The perceptron is not run to an optimum (w = 0 minimizes its loss):
         # it stops at the first epoch without errors, so it has its own loop.
         objective, scaling, data, theta = self._solver_problem(X, y, weights, loss)
-        rng = np.random.default_rng(self.random_state) if self.solver_ == "sgd" else None
+        rng = as_generator(self.random_state) if self.solver_ == "sgd" else None
         batch = self.batch_size if self.solver_ == "sgd" else len(y)
         errors = self._errors(objective, theta, data)
         best, self.errors_, history = theta, errors, []
@@ -168,7 +169,7 @@ class Perceptron(_LinearClassifier):
                 f"max_iter={self.max_iter} passes; the perceptron converges only on linearly "
                 "separable data. Kept the weights with the fewest errors; for overlapping "
                 "classes use LinearSVC or LogisticRegression",
-                ConvergenceWarning, stacklevel=5,
+                ConvergenceWarning, stacklevel=6,
             )
 
     @staticmethod
@@ -212,8 +213,8 @@ class LinearSVC(_LinearClassifier):
     >>> import numpy as np
     >>> X = np.array([[0.0], [1.0], [3.0], [4.0]])
     >>> model = LinearSVC(alpha=0.01).fit(X, [-1, -1, 1, 1])
-    >>> round(float(model.coef_[0]), 4), round(model.intercept_, 4)
-    (1.0, -2.0)
+    >>> model.coef_.round(4), model.intercept_.round(4)
+    (array([[1.]]), array([-2.]))
 
     The margin is :math:`2/\|w\| = 2`: the support vectors 1 and 3 lie on
     :math:`z = \pm 1`. Besides the attributes below, ``duality_gap_`` (solver
@@ -229,15 +230,6 @@ class LinearSVC(_LinearClassifier):
         **CONSTRAINTS, "alpha": [_Number(Real, 0, None, closed="neither")],
         "solver": [StrOptions({"auto", "lbfgs", "gd", "sgd"})],
     }
-
-    def __init__(
-        self, alpha: float = 0.5, *, solver: str = "auto", fit_intercept: bool = True,
-        learning_rate: str | float = "auto", max_iter: int = 1000, batch_size: int = 32,
-        tol: float = 1e-4, random_state: int | np.random.Generator | None = None,
-    ) -> None:
-        self.alpha, self.solver, self.fit_intercept = alpha, solver, fit_intercept
-        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
-        self.tol, self.random_state = tol, random_state
 
     def _fit_second_order(self, X: Array, y: Array, weights: Array | None, loss: Loss) -> None:
         fit_smoothed_hinge(self, X, y, weights)
@@ -289,40 +281,15 @@ class LogisticRegression(_LinearClassifier):
         "solver": [StrOptions({"auto", "lbfgs", "newton", "gd", "sgd"})],
     }
 
-    def __init__(
-        self, alpha: float = 0.5, *, solver: str = "auto", fit_intercept: bool = True,
-        learning_rate: str | float = "auto", max_iter: int = 1000, batch_size: int = 32,
-        tol: float = 1e-4, random_state: int | np.random.Generator | None = None,
-    ) -> None:
-        self.alpha, self.solver, self.fit_intercept = alpha, solver, fit_intercept
-        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
-        self.tol, self.random_state = tol, random_state
-
     def predict_proba(self, X: ArrayLike) -> Array:
-        r"""Probabilities of the two classes, :math:`(1 - \sigma(z), \sigma(z))`.
+        r"""Probabilities :math:`(1 - \sigma(z), \sigma(z))` of the classes, shape (n_samples, 2).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, 2)
-            Columns in the order of ``classes_``; rows sum to 1.
+        ``X`` of shape (n_samples, n_features); columns in the order of ``classes_``.
         """
         z = self.decision_function(X)
         return np.column_stack([expit(-z), expit(z)])
 
     def predict_log_proba(self, X: ArrayLike) -> Array:
-        r"""Logarithms of :meth:`predict_proba`, :math:`-\log(1 + e^{\mp z})`, without overflow.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, 2)
-        """
+        r"""Logarithms of :meth:`predict_proba`, :math:`-\log(1 + e^{\mp z})`, without overflow."""
         z = self.decision_function(X)
         return -np.column_stack([np.logaddexp(0.0, z), np.logaddexp(0.0, -z)])

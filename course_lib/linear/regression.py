@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from sklearn.base import RegressorMixin, _fit_context
+from sklearn.base import RegressorMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import validate_data
 
+from .._validation import fit_method
 from ..losses import Loss
 from ._base import ALPHA_CONSTRAINT, COMMON_CONSTRAINTS, LinearModel
 from ._data import as_float
@@ -95,31 +96,20 @@ def _solver_is_sgd(estimator: LinearModel) -> bool:
 class _LinearRegressor(RegressorMixin, LinearModel):
     """fit / partial_fit / predict shared by the regressors below."""
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(
-        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-    ) -> "_LinearRegressor":
-        r"""Fit the model.
+    @fit_method()
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None):
+        r"""Fit on ``X`` (n_samples, n_features) and targets ``y`` (n_samples,); return self.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), optional
-            Non-negative weights :math:`s_i`: the objective is
-            :math:`\sum_i s_i \ell_i + \alpha\,\Omega(w)`, as in scikit-learn
-            (weight 2 is the same as the sample taken twice, 0 as dropping it).
-
-        Returns
-        -------
-        self
+        ``sample_weight`` (n_samples,), optional: non-negative weights :math:`s_i`;
+        the objective is :math:`\sum_i s_i \ell_i + \alpha\,\Omega(w)`, as in
+        scikit-learn (weight 2 is the sample taken twice, 0 is dropping it).
         """
         X, y = validate_data(self, X, y, dtype="numeric", y_numeric=True)
         self._fit_linear(*as_float(X, y), sample_weight)
         return self
 
     @available_if(_solver_is_sgd)
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_method()
     def partial_fit(
         self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, *,
         n_samples_per_pass: float | None = None,
@@ -166,17 +156,22 @@ class _LinearRegressor(RegressorMixin, LinearModel):
         return self
 
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:
-        r"""Predictions :math:`\hat y = Xw + b`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
+        r"""Predictions :math:`\hat y = Xw + b` (n_samples,) for ``X`` (n_samples, n_features)."""
         return self._decision_function(X)
+
+
+class _PenalizedRegressor(_LinearRegressor):
+    """The hyperparameters of Ridge and Lasso (the same; only the penalty differs)."""
+
+    def __init__(
+        self, alpha: float = 1.0, *, solver: str = "auto", loss: str | Loss = "squared",
+        fit_intercept: bool = True, learning_rate: str | float = "auto", max_iter: int = 1000,
+        batch_size: int = 32, tol: float = 1e-4,
+        random_state: int | np.random.Generator | None = None,
+    ) -> None:
+        self.alpha, self.solver, self.loss, self.fit_intercept = alpha, solver, loss, fit_intercept
+        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
+        self.tol, self.random_state = tol, random_state
 
 
 class LinearRegression(_LinearRegressor):
@@ -227,7 +222,7 @@ class LinearRegression(_LinearRegressor):
         self.tol, self.random_state = tol, random_state
 
 
-class Ridge(_LinearRegressor):
+class Ridge(_PenalizedRegressor):
     __doc__ = (
         r"""Ridge regression: :math:`\|y - Xw - b\|^2 + \alpha \|w\|_2^2 \to \min`.
 
@@ -263,18 +258,8 @@ class Ridge(_LinearRegressor):
         "solver": [StrOptions({"auto", "normal", "lstsq", "gd", "sgd"})],
     }
 
-    def __init__(
-        self, alpha: float = 1.0, *, solver: str = "auto", loss: str | Loss = "squared",
-        fit_intercept: bool = True, learning_rate: str | float = "auto", max_iter: int = 1000,
-        batch_size: int = 32, tol: float = 1e-4,
-        random_state: int | np.random.Generator | None = None,
-    ) -> None:
-        self.alpha, self.solver, self.loss, self.fit_intercept = alpha, solver, loss, fit_intercept
-        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
-        self.tol, self.random_state = tol, random_state
 
-
-class Lasso(_LinearRegressor):
+class Lasso(_PenalizedRegressor):
     __doc__ = (
         r"""Lasso: :math:`\|y - Xw - b\|^2 + \alpha \|w\|_1 \to \min`, with exact zeros in ``w``.
 
@@ -314,13 +299,3 @@ class Lasso(_LinearRegressor):
         **COMMON_CONSTRAINTS, "alpha": ALPHA_CONSTRAINT,
         "solver": [StrOptions({"auto", "cd", "gd", "sgd"})],
     }
-
-    def __init__(
-        self, alpha: float = 1.0, *, solver: str = "auto", loss: str | Loss = "squared",
-        fit_intercept: bool = True, learning_rate: str | float = "auto", max_iter: int = 1000,
-        batch_size: int = 32, tol: float = 1e-4,
-        random_state: int | np.random.Generator | None = None,
-    ) -> None:
-        self.alpha, self.solver, self.loss, self.fit_intercept = alpha, solver, loss, fit_intercept
-        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
-        self.tol, self.random_state = tol, random_state
