@@ -34,14 +34,8 @@ from .._random import RANDOM_STATE_CONSTRAINT, as_generator
 from ..losses import LOSSES, Loss, SquaredLoss, get_loss
 from ..optim import OptimizeResult, gradient_descent, inverse_sqrt_decay, sgd
 from ..penalties import get_penalty
-from ._closed_form import (
-    IllConditionedError,
-    center_data,
-    centered_gram,
-    lasso_cd,
-    solve_lstsq,
-    solve_normal,
-)
+from ._closed_form import (IllConditionedError, center_data, centered_gram, lasso_cd,
+                           solve_lstsq, solve_normal)
 from ._data import FeatureScaling, as_float, check_fit_data, gram_spectrum
 from ._objective import LinearObjective
 from ._second_order import SECOND_ORDER

@@ -71,6 +71,11 @@ _PARAMETERS = r"""
 """
 
 
+def _document(head: str, examples: str) -> str:
+    """A classifier's docstring: its own head, the shared parameters, its examples."""
+    return head + _PARAMETERS + "\n    Examples\n    --------" + examples
+
+
 class Perceptron(_LinearClassifier):
     __doc__ = (
         r"""The perceptron: :math:`\sum_i \max(0, -M_i) + \alpha\|w\|^2`, :math:`M_i = y_i z_i`.
@@ -182,7 +187,7 @@ class Perceptron(_LinearClassifier):
 
 
 class LinearSVC(_LinearClassifier):
-    __doc__ = (
+    __doc__ = _document(
         r"""Linear support vector machine: :math:`\sum_i \max(0, 1 - M_i) + \alpha\|w\|^2`.
 
     Divided by :math:`2\alpha` this is :math:`\frac12\|w\|^2 + C\sum_i \max(0, 1 - M_i)`,
@@ -205,14 +210,9 @@ class LinearSVC(_LinearClassifier):
         and warns if it cannot (e.g. a tiny ``alpha`` on separable data in
         large units: standardize the features). ``"gd"``/``"sgd"``: the book's
         subgradient steps with a decaying step size; slow to reach the optimum
-        (a ``ConvergenceWarning`` says so), shown for comparison."""
-        + _PARAMETERS
-        + r"""
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X = np.array([[0.0], [1.0], [3.0], [4.0]])
-    >>> model = LinearSVC(alpha=0.01).fit(X, [-1, -1, 1, 1])
+        (a ``ConvergenceWarning`` says so), shown for comparison.""",
+        r"""
+    >>> model = LinearSVC(alpha=0.01).fit([[0.0], [1.0], [3.0], [4.0]], [-1, -1, 1, 1])
     >>> model.coef_.round(4), model.intercept_.round(4)
     (array([[1.]]), array([-2.]))
 
@@ -236,7 +236,7 @@ class LinearSVC(_LinearClassifier):
 
 
 class LogisticRegression(_LinearClassifier):
-    __doc__ = (
+    __doc__ = _document(
         r"""Logistic regression: :math:`\sum_i \log(1 + e^{-M_i}) + \alpha\|w\|^2`.
 
     The model says :math:`P(y = \text{classes\_[1]} \mid x) = \sigma(z) = 1/(1 + e^{-z})`
@@ -259,13 +259,9 @@ class LogisticRegression(_LinearClassifier):
         and backtracking. Both stop when every entry of the gradient of the
         mean objective, in standardized coordinates, is below ``tol``
         (scikit-learn's rule). ``"gd"``/``"sgd"``: gradient descent and
-        minibatch SGD, stopped as for :class:`course_lib.linear.Ridge`."""
-        + _PARAMETERS
-        + r"""
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+        minibatch SGD, stopped as for :class:`course_lib.linear.Ridge`.""",
+        r"""
+    >>> X = [[0.0], [1.0], [2.0], [3.0]]
     >>> model = LogisticRegression(alpha=0.1).fit(X, ["cat", "dog", "cat", "dog"])
     >>> model.classes_.tolist(), model.predict_proba([[1.5]]).round(3).tolist()
     (['cat', 'dog'], [[0.5, 0.5]])

@@ -203,9 +203,8 @@ class OneVsOneClassifier(_MulticlassMeta):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from course_lib.linear import LogisticRegression
-    >>> X = np.array([[0.0, 0.0], [0.2, 0.1], [3.0, 0.0], [3.1, 0.2], [0.0, 3.0], [0.1, 3.2]])
+    >>> X = [[0.0, 0.0], [0.2, 0.1], [3.0, 0.0], [3.1, 0.2], [0.0, 3.0], [0.1, 3.2]]
     >>> model = OneVsOneClassifier(LogisticRegression(alpha=0.1)).fit(X, [0, 0, 1, 1, 2, 2])
     >>> model.pairs_, model.predict([[2.9, 0.1], [0.0, 2.5]]).tolist()
     ([(0, 1), (0, 2), (1, 2)], [1, 2])

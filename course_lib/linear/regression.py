@@ -84,6 +84,11 @@ _ATTRIBUTES = r"""
 """
 
 
+def _document(head: str, examples: str) -> str:
+    """A regressor's docstring: its own head, the shared parameters and attributes, examples."""
+    return head + _COMMON_PARAMETERS + _ATTRIBUTES + "\n    Examples\n    --------" + examples
+
+
 def _solver_is_sgd(estimator: LinearModel) -> bool:
     # Streaming makes sense only for SGD; other solvers need all rows at once.
     if estimator.solver != "sgd":
@@ -175,7 +180,7 @@ class _PenalizedRegressor(_LinearRegressor):
 
 
 class LinearRegression(_LinearRegressor):
-    __doc__ = (
+    __doc__ = _document(
         r"""Linear regression: :math:`\sum_i \ell(y_i, \langle w, x_i\rangle + b) \to \min`.
 
     With the squared loss this is ordinary least squares, equal to
@@ -192,12 +197,8 @@ class LinearRegression(_LinearRegressor):
         minimum-norm solution for collinear features. ``"normal"``: the normal
         equations :math:`X^TX w = X^Ty` by Cholesky (fast; raises ``ValueError``
         when :math:`X^TX` is singular). ``"gd"``: full-batch gradient descent.
-        ``"sgd"``: minibatch stochastic gradient descent."""
-        + _COMMON_PARAMETERS
-        + _ATTRIBUTES
-        + r"""
-    Examples
-    --------
+        ``"sgd"``: minibatch stochastic gradient descent.""",
+        r"""
     >>> import numpy as np
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
     >>> model = LinearRegression().fit(X, 2 * X[:, 0] + 1)
@@ -223,7 +224,7 @@ class LinearRegression(_LinearRegressor):
 
 
 class Ridge(_PenalizedRegressor):
-    __doc__ = (
+    __doc__ = _document(
         r"""Ridge regression: :math:`\|y - Xw - b\|^2 + \alpha \|w\|_2^2 \to \min`.
 
     The same objective as scikit-learn's ``Ridge(alpha)``: the two give
@@ -237,15 +238,9 @@ class Ridge(_PenalizedRegressor):
         ``"auto"``: ``"normal"`` for the squared loss, ``"gd"`` for the others.
         ``"normal"``: Cholesky of :math:`X^TX + \alpha I`. ``"lstsq"``:
         SVD-based least squares on the stacked system
-        :math:`(X; \sqrt\alpha I) w \approx (y; 0)`. ``"gd"``/``"sgd"``: iterative."""
-        + _COMMON_PARAMETERS
-        + _ATTRIBUTES
-        + r"""
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
-    >>> Ridge(alpha=5.0).fit(X, 2 * X[:, 0]).coef_.round(6)
+        :math:`(X; \sqrt\alpha I) w \approx (y; 0)`. ``"gd"``/``"sgd"``: iterative.""",
+        r"""
+    >>> Ridge(alpha=5.0).fit([[0.0], [1.0], [2.0], [3.0]], [0.0, 2.0, 4.0, 6.0]).coef_.round(6)
     array([1.])
 
     See the book: section 2.1.6.
@@ -260,7 +255,7 @@ class Ridge(_PenalizedRegressor):
 
 
 class Lasso(_PenalizedRegressor):
-    __doc__ = (
+    __doc__ = _document(
         r"""Lasso: :math:`\|y - Xw - b\|^2 + \alpha \|w\|_1 \to \min`, with exact zeros in ``w``.
 
     scikit-learn's ``Lasso`` minimizes :math:`\frac{1}{2N}\|y - Xw - b\|^2 +
@@ -277,12 +272,8 @@ class Lasso(_PenalizedRegressor):
         one weight at a time; with ``alpha=0`` the lasso is least squares,
         solved directly). ``"gd"``: proximal gradient descent (ISTA).
         ``"sgd"``: proximal minibatch SGD (its noisy steps seldom end exactly
-        at zero: use ``"cd"`` or ``"gd"`` for a sparse solution)."""
-        + _COMMON_PARAMETERS
-        + _ATTRIBUTES
-        + r"""
-    Examples
-    --------
+        at zero: use ``"cd"`` or ``"gd"`` for a sparse solution).""",
+        r"""
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(100, 3))
