@@ -93,7 +93,7 @@ def least_absolute_deviations(
     gap = float(weights @ np.abs(y - A @ theta)) + result.fun
     if gap > 1e-7 * max(-result.fun, float(weights @ np.abs(y)), np.finfo(float).tiny):
         warnings.warn(f"least absolute deviations: duality gap {gap:.3g} above the solver's "
-                      "tolerance", ConvergenceWarning, stacklevel=6)
+                      "tolerance", ConvergenceWarning, stacklevel=5)
     if fit_intercept:
         return theta[:-1], float(theta[-1])
     return theta, 0.0
