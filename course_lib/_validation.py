@@ -14,10 +14,21 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import _fit_context
+from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight
 
-__all__ = ["check_sample_weight", "encode_classes", "fit_method", "forget_fit"]
+__all__ = ["Number", "check_sample_weight", "encode_classes", "fit_method", "forget_fit"]
+
+
+class Number(Interval):
+    """scikit-learn's Interval that also refuses booleans (``max_iter=True``).
+
+    Numpy scalars (``np.float32(0.1)``, ``np.int64(5)``) pass, as Python numbers do.
+    """
+
+    def is_satisfied_by(self, val) -> bool:
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
 
 
 def check_sample_weight(sample_weight: ArrayLike | None, X: NDArray) -> NDArray | None:

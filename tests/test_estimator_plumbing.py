@@ -186,3 +186,10 @@ def test_multiclass_errors_name_the_users_labels(wrapper):
     weights = np.where(y == "dog", 0.0, 1.0)  # no weight left on "dog"
     with pytest.raises(ValueError, match=r"\['dog'\] have only samples of zero weight"):
         wrapper(LogisticRegression()).fit(X, y, sample_weight=weights)
+
+
+@pytest.mark.parametrize("estimator", REGRESSORS + LINEAR, ids=repr)
+def test_a_boolean_is_not_a_number_of_iterations(estimator):
+    X, y = data(estimator)
+    with pytest.raises(ValueError, match="max_iter"):
+        clone(estimator).set_params(max_iter=True).fit(X, y)

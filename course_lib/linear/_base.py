@@ -27,10 +27,11 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._random import RANDOM_STATE_CONSTRAINT, as_generator
+from .._validation import Number
 from ..losses import LOSSES, Loss, SquaredLoss, get_loss
 from ..optim import OptimizeResult, gradient_descent, inverse_sqrt_decay, sgd
 from ..penalties import get_penalty
@@ -52,24 +53,17 @@ SGD_MAX_LEARNING_RATE = 0.01
 AUTO_MIN_RCOND = 1e-8
 
 
-class _Number(Interval):
-    """scikit-learn's Interval that also refuses booleans (``max_iter=True``)."""
-
-    def is_satisfied_by(self, val) -> bool:
-        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
-
-
 #: Hyperparameters shared by every linear estimator, checked by scikit-learn at fit.
 COMMON_CONSTRAINTS: dict = {
     "loss": [StrOptions(set(LOSSES)), Loss],
     "fit_intercept": ["boolean"],
-    "learning_rate": [StrOptions({"auto"}), _Number(Real, 0, None, closed="neither")],
-    "max_iter": [_Number(Integral, 1, None, closed="left")],
-    "batch_size": [_Number(Integral, 1, None, closed="left")],
-    "tol": [_Number(Real, 0, None, closed="left")],
+    "learning_rate": [StrOptions({"auto"}), Number(Real, 0, None, closed="neither")],
+    "max_iter": [Number(Integral, 1, None, closed="left")],
+    "batch_size": [Number(Integral, 1, None, closed="left")],
+    "tol": [Number(Real, 0, None, closed="left")],
     "random_state": RANDOM_STATE_CONSTRAINT,
 }
-ALPHA_CONSTRAINT = [_Number(Real, 0, None, closed="left")]
+ALPHA_CONSTRAINT = [Number(Real, 0, None, closed="left")]
 
 
 class LinearModel(BaseEstimator):

@@ -29,7 +29,8 @@ from sklearn.utils._param_validation import StrOptions
 from .._random import as_generator
 from ..losses import HingeLoss, LogisticLoss, Loss, PerceptronLoss
 from ..optim import iterate_minibatches
-from ._base import ALPHA_CONSTRAINT, _Number
+from .._validation import Number
+from ._base import ALPHA_CONSTRAINT
 from ._classifier import CONSTRAINTS, _LinearClassifier
 from ._svm import fit_smoothed_hinge
 
@@ -50,7 +51,7 @@ _PARAMETERS = r"""
     tol : float, default=1e-4
         Accuracy; what it bounds depends on the solver (see ``solver``).
         Stopping short of it raises a ``ConvergenceWarning``.
-    random_state : int, Generator or None, default=None
+    random_state : int, Generator, RandomState or None, default=None
         Seeds the shuffling of ``"sgd"``.
 
     Attributes
@@ -105,7 +106,7 @@ class Perceptron(_LinearClassifier):
         Iterations of ``"gd"``, epochs (passes over the data) of ``"sgd"``.
     batch_size : int, default=1
     fit_intercept : bool, default=True
-    random_state : int, Generator or None, default=None
+    random_state : int, Generator, RandomState or None, default=None
         Seeds the order of the samples of ``"sgd"``.
 
     Attributes
@@ -135,7 +136,7 @@ class Perceptron(_LinearClassifier):
     _auto_solver = "gd"
     _parameter_constraints: dict = {
         **CONSTRAINTS, "alpha": ALPHA_CONSTRAINT, "solver": [StrOptions({"gd", "sgd"})],
-        "learning_rate": [_Number(Real, 0, None, closed="neither")],
+        "learning_rate": [Number(Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -227,7 +228,7 @@ class LinearSVC(_LinearClassifier):
     _loss = HingeLoss
     _auto_solver = "lbfgs"
     _parameter_constraints: dict = {
-        **CONSTRAINTS, "alpha": [_Number(Real, 0, None, closed="neither")],
+        **CONSTRAINTS, "alpha": [Number(Real, 0, None, closed="neither")],
         "solver": [StrOptions({"auto", "lbfgs", "gd", "sgd"})],
     }
 

@@ -57,7 +57,7 @@ _COMMON_PARAMETERS = r"""
         only the second rule applies. ``"cd"`` stops when the duality gap is
         below ``tol * ||y - mean(y)||^2``. Stopping at ``max_iter`` first
         raises a ``ConvergenceWarning``.
-    random_state : int, Generator or None, default=None
+    random_state : int, Generator, RandomState or None, default=None
         Seeds the shuffling of ``"sgd"``.
 """
 

@@ -68,7 +68,7 @@ class SoftmaxRegression(_LinearClassifier):
     max_iter : int, default=1000
     batch_size : int, default=32
     tol : float, default=1e-4
-    random_state : int, Generator or None, default=None
+    random_state : int, Generator, RandomState or None, default=None
         As in :class:`LogisticRegression`.
 
     Attributes

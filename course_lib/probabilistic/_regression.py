@@ -35,7 +35,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linprog
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import (
     check_consistent_length,
     check_is_fitted,
@@ -43,7 +43,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._validation import check_sample_weight, fit_method
+from .._validation import Number, check_sample_weight, fit_method
 from ..linear import center_data, solve_lstsq
 from ._noise import NOISE_MODELS, StudentTNoise
 
@@ -174,10 +174,10 @@ class MLERegression(RegressorMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "noise": [StrOptions(set(NOISE_MODELS))],
-        "df": [Interval(Real, 0, None, closed="neither")],
+        "df": [Number(Real, 0, None, closed="neither")],
         "fit_intercept": ["boolean"],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Number(Integral, 1, None, closed="left")],
+        "tol": [Number(Real, 0, None, closed="left")],
     }
 
     def __init__(
