@@ -193,3 +193,17 @@ def test_a_boolean_is_not_a_number_of_iterations(estimator):
     X, y = data(estimator)
     with pytest.raises(ValueError, match="max_iter"):
         clone(estimator).set_params(max_iter=True).fit(X, y)
+
+
+def test_the_plumbing_sits_on_the_bottom_floor():
+    import ast
+    from pathlib import Path
+
+    import course_lib._validation as validation
+
+    tree = ast.parse(Path(validation.__file__).read_text())
+    modules = ["." * node.level + (node.module or "") for node in ast.walk(tree)
+               if isinstance(node, ast.ImportFrom)]
+    modules += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+                for alias in node.names]
+    assert modules and not [name for name in modules if name.startswith(("course_lib", "."))]
