@@ -69,8 +69,8 @@ class _MulticlassMeta(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
         weights = check_sample_weight(sample_weight, X)
         encoded = encode_classes(self, y, weights)
         self.estimators_ = []
-        for rows, positive, negative in self._problems(len(self.classes_)):
-            rows = np.isin(encoded, rows)
+        for classes, positive, negative in self._problems(len(self.classes_)):
+            rows = slice(None) if classes is None else np.isin(encoded, classes)  # all: no copy
             self.estimators_.append(self._fit_binary(
                 X[rows], (encoded[rows] == positive).astype(int),
                 None if weights is None else weights[rows], positive, negative))
@@ -151,11 +151,11 @@ class OneVsRestClassifier(_MulticlassMeta):
     See the book: section 2.1.11.
     """
 
-    def _problems(self, n_classes: int) -> list[tuple[list[int], int, str]]:
-        # (classes of the rows used, the class of label 1, what label 0 stands for)
+    def _problems(self, n_classes: int) -> list[tuple[list[int] | None, int, str]]:
+        # (the classes whose rows it sees, None for all; the class of label 1; label 0)
         if n_classes == 2:
-            return [([0, 1], 1, repr(self.classes_[0]))]
-        return [(list(range(n_classes)), k, "the rest") for k in range(n_classes)]
+            return [(None, 1, repr(self.classes_[0]))]
+        return [(None, k, "the rest") for k in range(n_classes)]
 
     def decision_function(self, X: ArrayLike) -> Array:
         r"""Scores :math:`z_k(x)` of ``X`` (n_samples, n_features), shape (n_samples, n_classes).
@@ -212,7 +212,7 @@ class OneVsOneClassifier(_MulticlassMeta):
     See the book: section 2.1.11.
     """
 
-    def _problems(self, n_classes: int) -> list[tuple[list[int], int, str]]:
+    def _problems(self, n_classes: int) -> list[tuple[list[int] | None, int, str]]:
         self.pairs_ = list(combinations(range(n_classes), 2))
         return [([i, j], j, repr(self.classes_[i])) for i, j in self.pairs_]
 
