@@ -33,17 +33,17 @@ from numbers import Integral, Real
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linprog
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_consistent_length,
     check_is_fitted,
     column_or_1d,
     validate_data,
 )
 
+from .._validation import Number, check_sample_weight, fit_method
 from ..linear import center_data, solve_lstsq
 from ._noise import NOISE_MODELS, StudentTNoise
 
@@ -174,10 +174,10 @@ class MLERegression(RegressorMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "noise": [StrOptions(set(NOISE_MODELS))],
-        "df": [Interval(Real, 0, None, closed="neither")],
+        "df": [Number(Real, 0, None, closed="neither")],
         "fit_intercept": ["boolean"],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Number(Integral, 1, None, closed="left")],
+        "tol": [Number(Real, 0, None, closed="left")],
     }
 
     def __init__(
@@ -187,7 +187,7 @@ class MLERegression(RegressorMixin, BaseEstimator):
         self.noise, self.df, self.fit_intercept = noise, df, fit_intercept
         self.max_iter, self.tol = max_iter, tol
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_method()
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> MLERegression:
         r"""Fit the weights and the noise scale by maximum likelihood.
 
@@ -205,9 +205,8 @@ class MLERegression(RegressorMixin, BaseEstimator):
         """
         X, y = validate_data(self, X, y, dtype="numeric", y_numeric=True)
         X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-        weights = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-        if not weights.sum() > 0:
-            raise ValueError("sample_weight sums to 0: there is nothing to fit")
+        weights = check_sample_weight(sample_weight, X)
+        weights = np.ones(len(y)) if weights is None else weights
         self.n_iter_ = 1
         if self.noise == "gaussian":
             self.coef_, self.intercept_ = least_squares(X, y, weights, self.fit_intercept)
@@ -241,7 +240,7 @@ class MLERegression(RegressorMixin, BaseEstimator):
         self.n_iter_ = self.max_iter
         warnings.warn(
             f"noise='student_t' stopped at max_iter={self.max_iter} before converging; "
-            "increase max_iter or tol", ConvergenceWarning, stacklevel=4,
+            "increase max_iter or tol", ConvergenceWarning, stacklevel=5,
         )
 
     def predict(self, X: ArrayLike) -> Array:
@@ -301,5 +300,6 @@ class MLERegression(RegressorMixin, BaseEstimator):
         check_consistent_length(center, y)
         if not np.all(np.isfinite(y)):
             raise ValueError("y contains NaN or infinity")
-        weights = _check_sample_weight(sample_weight, center[:, None], ensure_non_negative=True)
+        weights = check_sample_weight(sample_weight, center[:, None])
+        weights = np.ones(len(y)) if weights is None else weights
         return float(weights @ self.noise_.logpdf(y - center))
