@@ -29,7 +29,28 @@ def _gradient(X, y, W, b, alpha, *, sign=1.0, penalty=2.0, mean=False, bias_pena
     return scale * G.T @ X + penalty * alpha * W, grad_b
 
 
+def _temperature_by(criterion, Z, y, temperatures):
+    values = [criterion(np.asarray(Z, dtype=float), y, T) for T in temperatures]
+    return float(temperatures[int(np.argmin(values))])
+
+
+def _naive_cross_entropy(Z, y, T):
+    P = np.exp(Z / T) / np.exp(Z / T).sum(axis=1, keepdims=True)
+    return -np.mean(np.log(P[np.arange(len(y)), y]))
+
+
 MISTAKES = {
+    "2.1.12-best-temperature": {
+        "умножение на T": lambda Z, y, Ts: _temperature_by(
+            lambda Z, y, T: -np.mean(scipy_log_softmax(Z * T, axis=1)[np.arange(len(y)), y]),
+            Z, y, Ts),
+        "без сдвига на максимум": lambda Z, y, Ts: _temperature_by(_naive_cross_entropy, Z, y, Ts),
+        "доля верных вместо log-loss": lambda Z, y, Ts: _temperature_by(
+            lambda Z, y, T: -np.mean((Z / T).argmax(axis=1) == y), Z, y, Ts),
+        "наибольшая средняя вероятность верного класса": lambda Z, y, Ts: _temperature_by(
+            lambda Z, y, T: -np.mean(np.exp(scipy_log_softmax(Z / T, axis=1))[np.arange(len(y)), y]),
+            Z, y, Ts),
+    },
     "2.1.12-log-softmax": {
         "наивная формула": _naive_log_softmax,
         "сдвиг на среднее": _mean_shift_log_softmax,
@@ -43,6 +64,19 @@ MISTAKES = {
         "штраф на сдвиг": lambda X, y, W, b, alpha: _gradient(X, y, W, b, alpha, bias_penalty=True),
     },
 }
+
+
+def test_best_temperature_minimizes_scikit_learn_log_loss_over_the_list():
+    from sklearn.metrics import log_loss
+
+    for case in EXERCISES["2.1.12-best-temperature"].cases():
+        Z, y, temperatures = case.args.values()
+        losses = [log_loss(y, np.exp(scipy_log_softmax(Z / T, axis=1)), labels=range(Z.shape[1]))
+                  for T in temperatures]
+        assert solution("2.1.12-best-temperature")(Z, y, temperatures) == temperatures[
+            int(np.argmin(losses))]
+        second, best = np.sort(losses)[1], np.min(losses)
+        assert second - best > 1e-4  # one clear minimizer: no case hinges on rounding
 
 
 def test_log_softmax_equals_scipy_on_every_case():
