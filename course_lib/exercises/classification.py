@@ -1,6 +1,6 @@
 """Exercises of sections 2.1.9-2.1.10 (linear classification, logistic regression): margins,
-the perceptron's update, the hinge subgradient, the stable logistic loss and its gradient,
-the probability threshold of least cost.
+the perceptron's update, the hinge subgradient, the probability threshold of least cost and
+the gradient of the log-loss.
 Every reference is plain numpy, the way a reader writes it."""
 
 from __future__ import annotations
@@ -87,11 +87,6 @@ def _hinge_cases(rng):
 # ---------------------------------------------------------------- 2.1.10
 
 
-def logistic_loss(M):
-    """log(1 + exp(-M)) for every margin, without overflow: max(0, -M) + log(1 + exp(-|M|))."""
-    return np.maximum(0.0, -M) + np.log1p(np.exp(-np.abs(M)))
-
-
 def log_loss_gradient(X, y, w, b):
     """Gradient of the log-loss -sum_i [y_i log p_i + (1 - y_i) log(1 - p_i)], p_i = sigma(<w, x_i> + b),
     labels y in {0, 1}: (-X^T (y - p), -sum(y - p))."""
@@ -128,15 +123,6 @@ def _threshold_cases(rng):
     return cases
 
 
-def _logistic_cases(rng):
-    return [
-        Case("уверенные ответы обоих знаков", {"M": np.array([-1000.0, -800.0, -30.0, 0.0, 30.0, 800.0])}),
-        Case("около нуля", {"M": np.array([-1.0, -1e-3, 0.0, 1e-3, 1.0])}),
-        Case("одно число", {"M": np.array([-750.0])}),
-        Case("случайные отступы", {"M": rng.normal(0, 20, 30)}),
-    ]
-
-
 def _gradient_cases(rng):
     cases = [
         Case("нулевые веса", {"X": np.array([[1.0, 2.0], [3.0, -1.0]]), "y": np.array([0.0, 1.0]),
@@ -160,9 +146,6 @@ EXERCISES = [
     Exercise("2.1.9-hinge-subgradient", "2.1.9",
              "субградиент hinge с L2: hinge_subgradient(X, y, w, b, alpha) -> (grad_w, grad_b)",
              hinge_subgradient, _hinge_cases, seed=2192),
-    Exercise("2.1.10-logistic-loss", "2.1.10",
-             "log(1 + e^{-M}) без переполнения: logistic_loss(M) -> массив",
-             logistic_loss, _logistic_cases, rtol=1e-9, atol=1e-12, seed=2110),
     Exercise("2.1.10-best-threshold", "2.1.10",
              "порог наименьшей цены ошибок: best_threshold(p, y, cost_fn, cost_fp) -> t",
              best_threshold, _threshold_cases, rtol=1e-12, atol=0.0, seed=21102),

@@ -1,5 +1,5 @@
 """Exercises of section 2.1.12 (softmax regression): the temperature that calibrates a
-model's scores, the stable log-softmax and the gradient (P - Y)^T X of the softmax
+model's scores and the gradient (P - Y)^T X of the softmax
 cross-entropy with an L2 penalty. Every reference is plain numpy, the way a reader writes it."""
 
 from __future__ import annotations
@@ -7,13 +7,6 @@ from __future__ import annotations
 import numpy as np
 
 from ._check import Case, Exercise
-
-
-def log_softmax(Z):
-    """Row-wise log P_k = z_k - log sum_m e^{z_m}, with the row maximum subtracted first
-    (max-shift): no e^z overflows, and the largest term of each sum is 1."""
-    shifted = Z - Z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
 def softmax_gradient(X, y, W, b, alpha):
@@ -64,17 +57,6 @@ def _temperature_cases(rng):
     return cases
 
 
-def _log_softmax_cases(rng):
-    return [
-        Case("огромные оценки", {"Z": np.array([[1000.0, 999.0, 998.0], [800.0, -800.0, 0.0]])}),
-        Case("очень отрицательные оценки", {"Z": np.array([[-1000.0, -1001.0, -1005.0]])}),
-        Case("равные оценки", {"Z": np.zeros((2, 4))}),
-        Case("два класса", {"Z": np.array([[0.0, np.log(3.0)], [-2.0, 2.0]])}),
-        Case("случайные оценки большого разброса", {"Z": rng.normal(0, 300, (20, 5))}),
-        Case("случайные оценки", {"Z": rng.normal(0, 2, (50, 10))}),
-    ]
-
-
 def _labels(rng, n, K):
     y = rng.integers(0, K, size=n)
     y[:K] = np.arange(K)  # every class present
@@ -105,9 +87,6 @@ EXERCISES = [
              "температура с наименьшей перекрёстной энтропией: best_temperature(Z, y, "
              "temperatures) -> T из списка",
              best_temperature, _temperature_cases, rtol=1e-9, atol=1e-12, seed=21122),
-    Exercise("2.1.12-log-softmax", "2.1.12",
-             "логарифм softmax по строкам без переполнения: log_softmax(Z) -> массив (N, K)",
-             log_softmax, _log_softmax_cases, rtol=1e-9, atol=1e-10, seed=2112),
     Exercise("2.1.12-softmax-gradient", "2.1.12",
              "градиент -sum log P + alpha ||W||^2: softmax_gradient(X, y, W, b, alpha) -> "
              "(grad_W (K, D), grad_b (K,))",
