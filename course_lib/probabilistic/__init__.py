@@ -26,6 +26,8 @@ from ._noise import (
     GaussianNoise,
     LaplaceNoise,
     StudentTNoise,
+    UnboundedLikelihoodWarning,
+    t_log_normalizer,
 )
 from ._regression import MLERegression
 
@@ -39,4 +41,6 @@ __all__ = [
     "LaplaceNoise",
     "MLERegression",
     "StudentTNoise",
+    "UnboundedLikelihoodWarning",
+    "t_log_normalizer",
 ]

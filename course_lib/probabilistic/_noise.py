@@ -26,6 +26,8 @@ The densities equal ``scipy.stats.norm``, ``laplace`` and ``t`` with
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
@@ -37,8 +39,47 @@ from ..losses import AbsoluteLoss, Loss, SquaredLoss, StudentTLoss
 
 Array = NDArray[np.float64]
 
-#: The scale a perfect fit (all residuals 0) gets instead of 0: the smallest positive float.
+#: The scale of an all-zero vector of residuals when no ``resolution`` is given:
+#: the smallest positive float (every density is then finite at 0).
 SCALE_FLOOR = float(np.finfo(float).tiny)
+
+_EPS = float(np.finfo(float).eps)
+
+
+class UnboundedLikelihoodWarning(UserWarning):
+    r"""The likelihood grows without bound as the scale goes to 0: no maximum-likelihood scale.
+
+    It happens when the residuals are exactly 0 (a perfect fit), or, for
+    Student-t, when at least a fraction :math:`\nu/(\nu+1)` of them (by weight) is.
+    The fitted scale is then the rounding level of the data (see
+    :meth:`ContinuousNoise.fit`), finite and documented, not the
+    maximum of the likelihood.
+    """
+
+
+def t_log_normalizer(df: float) -> float:
+    r"""The constant :math:`c_\nu = \log\Gamma(\tfrac\nu2) + \tfrac12\log\nu\pi - \log\Gamma(\tfrac{\nu+1}2)` of Student-t, stable for every :math:`\nu > 0`.
+
+    The two ``gammaln`` terms are huge and nearly equal for large :math:`\nu`
+    (their difference loses every digit from :math:`\nu \approx 10^{12}`).
+    From :math:`\nu = 10^4` on, the asymptotic series
+    :math:`\log\frac{\Gamma(x + 1/2)}{\Gamma(x)} = \tfrac12\log x - \frac{1}{8x} + \frac{1}{192x^3} + O(x^{-5})`
+    at :math:`x = \nu/2` gives
+    :math:`c_\nu = \tfrac12\log 2\pi + \frac{1}{4\nu} - \frac{1}{24\nu^3}`
+    (the omitted term is below :math:`10^{-20}`), the Gaussian's
+    :math:`\tfrac12\log 2\pi` in the limit.
+
+    Examples
+    --------
+    >>> round(t_log_normalizer(1.0), 12) == round(float(np.log(np.pi)), 12)  # Cauchy: log pi
+    True
+    >>> bool(t_log_normalizer(1e300) == 0.5 * np.log(2 * np.pi))
+    True
+    """
+    if df < 1e4:
+        return float(gammaln(df / 2) + 0.5 * np.log(df * np.pi) - gammaln((df + 1) / 2))
+    inverse = 1.0 / df
+    return float(0.5 * np.log(2 * np.pi) + 0.25 * inverse - inverse**3 / 24.0)
 
 
 def _positive(value: float, name: str) -> float:
@@ -54,15 +95,21 @@ def _residuals(r: ArrayLike) -> Array:
     return r
 
 
-def _fit_data(r: ArrayLike, sample_weight: ArrayLike | None) -> tuple[Array, Array]:
-    """Finite 1-D residuals and non-negative weights with a positive sum."""
-    r = _residuals(r).ravel()
-    if r.size == 0:
-        raise ValueError("cannot fit a scale to an empty array of residuals")
-    weights = _check_sample_weight(sample_weight, r[:, None], ensure_non_negative=True)
-    if not weights.sum() > 0:
+def normalized_weights(sample_weight: ArrayLike | None, n_samples: int) -> Array:
+    """Non-negative weights divided by their largest: a maximum-likelihood fit depends on ratios only.
+
+    So weights times any constant (1e-320 or 1e306 included) give the same fit,
+    and no sum of weights overflows or underflows. Raises a ValueError naming
+    ``sample_weight`` when they are negative, not finite or all 0.
+    """
+    weights = _check_sample_weight(sample_weight, np.empty((n_samples, 0)),
+                                   ensure_non_negative=True)
+    if not np.all(np.isfinite(weights)):
+        raise ValueError("sample_weight contains NaN or infinity")
+    largest = float(weights.max()) if weights.size else 0.0
+    if not largest > 0:
         raise ValueError("sample_weight sums to 0: there is nothing to fit")
-    return r, weights
+    return weights / largest
 
 
 def _rng(random_state):
@@ -70,6 +117,14 @@ def _rng(random_state):
     if isinstance(random_state, np.random.Generator):
         return random_state
     return check_random_state(random_state)
+
+
+def _fit_data(r: ArrayLike, sample_weight: ArrayLike | None) -> tuple[Array, Array]:
+    """Finite 1-D residuals and non-negative weights, largest 1."""
+    r = _residuals(r).ravel()
+    if r.size == 0:
+        raise ValueError("cannot fit a scale to an empty array of residuals")
+    return r, normalized_weights(sample_weight, r.size)
 
 
 class ContinuousNoise:
@@ -104,16 +159,39 @@ class ContinuousNoise:
         r"""Negative log-likelihood of the residuals, :math:`-\sum_i \log p(r_i)`."""
         return -float(np.sum(self.logpdf(r)))
 
-    def fit(self, r: ArrayLike, sample_weight: ArrayLike | None = None):
-        """A new noise of the same type (same ``df``) with the maximum-likelihood scale of ``r``.
+    def fit(self, r: ArrayLike, sample_weight: ArrayLike | None = None, *,
+            resolution: float = 0.0):
+        r"""A new noise of the same type (same ``df``) with the maximum-likelihood scale of ``r``.
 
         ``sample_weight`` :math:`s_i` weighs the log-densities (weight 2 = the
-        residual taken twice). All residuals 0 give ``SCALE_FLOOR``.
+        residual taken twice); only their ratios matter.
+
+        When the likelihood has no maximum (it grows without bound as the
+        scale goes to 0: all residuals exactly 0, or for Student-t too many
+        of them) an :class:`UnboundedLikelihoodWarning` says so and the scale
+        is the rounding level of the data instead, finite and positive:
+        :math:`\varepsilon_{\mathrm{mach}}\max(\max_i |r_i|, \text{resolution})`
+        (``resolution``: the magnitude of the data the residuals come from,
+        e.g. :math:`\max_i |y_i|`), or ``SCALE_FLOOR`` when both are 0. Every
+        residual is then at most :math:`1/\varepsilon_{\mathrm{mach}} \approx 4.5\cdot 10^{15}`
+        scales away: log-densities stay finite.
         """
+        fitted, unbounded = self._fit_scale(r, sample_weight, resolution)
+        if unbounded:
+            warnings.warn(_UNBOUNDED.format(name=self.name, scale=fitted.scale),
+                          UnboundedLikelihoodWarning, stacklevel=2)
+        return fitted
+
+    def _fit_scale(self, r: ArrayLike, sample_weight: ArrayLike | None,
+                   resolution: float = 0.0) -> tuple[ContinuousNoise, bool]:
+        """``fit`` without the warning: the fitted noise and whether the likelihood is unbounded."""
         r, weights = _fit_data(r, sample_weight)
         unit = float(np.max(np.abs(r)))  # the estimate scales with r: fit r / unit, no overflow
         scale = unit * self._mle_scale(r / unit, weights) if unit > 0 else 0.0
-        return self._with_scale(max(scale, SCALE_FLOOR))
+        if scale > 0:
+            return self._with_scale(scale), False
+        floor = _EPS * max(unit, abs(float(resolution)))
+        return self._with_scale(floor if floor > 0 else SCALE_FLOOR), True
 
     def sample(self, size, random_state=None) -> Array:
         """Draws of the noise: ``size`` an int or a shape; seeded by ``random_state``."""
@@ -308,8 +386,7 @@ class StudentTNoise(ContinuousNoise):
     @property
     def loss_offset(self) -> float:
         r"""The constant :math:`\log\sigma + c_\nu`."""
-        c = gammaln(self.df / 2) + 0.5 * np.log(self.df * np.pi) - gammaln((self.df + 1) / 2)
-        return float(np.log(self.scale) + c)
+        return float(np.log(self.scale) + t_log_normalizer(self.df))
 
     def weights(self, r: ArrayLike) -> Array:
         r"""EM weights :math:`w_i = \frac{\nu+1}{\nu + r_i^2/\sigma^2}`: the expected precision of each residual."""
@@ -328,12 +405,19 @@ class StudentTNoise(ContinuousNoise):
             a = nu * np.exp(2.0 * log_scale)
             return total - (nu + 1) * float(weights_nz @ (squares / (a + squares)))
 
+        # The root is at most this (excess >= 0 there in exact arithmetic); rounding
+        # may say otherwise for huge nu, so both ends are checked and widened.
         high = 0.5 * np.log((nu + 1) / nu * float(weights_nz @ squares) / total)
+        step = 1.0
+        while excess(high) < 0:
+            high, step = high + step, 2 * step
         low, step = high - 1.0, 1.0
         while excess(low) > 0:  # the root is below: step down, doubling
             step *= 2
             low = high - step
-        return float(np.exp(brentq(excess, low, high, xtol=1e-14, rtol=4 * np.finfo(float).eps)))
+        if excess(high) == 0:
+            return float(np.exp(high))
+        return float(np.exp(brentq(excess, low, high, xtol=1e-14, rtol=4 * _EPS)))
 
     def _with_scale(self, scale: float) -> StudentTNoise:
         return StudentTNoise(df=self.df, scale=scale)
@@ -347,6 +431,13 @@ class StudentTNoise(ContinuousNoise):
     def __repr__(self) -> str:
         return f"StudentTNoise(df={self.df!r}, scale={self.scale!r})"
 
+
+_UNBOUNDED = (
+    "{name} noise: the likelihood is unbounded (it grows without limit as the scale "
+    "goes to 0, because the residuals are exactly 0: a perfect fit, or for Student-t "
+    "too many zero residuals); there is no maximum-likelihood scale, so the scale is "
+    "set to the rounding level of the data, {scale:.3g}"
+)
 
 #: The continuous noise models by the name ``MLERegression(noise=...)`` takes.
 NOISE_MODELS: dict[str, type[ContinuousNoise]] = {
