@@ -109,6 +109,11 @@ def normalized_weights(sample_weight: ArrayLike | None, n_samples: int) -> Array
     largest = float(weights.max()) if weights.size else 0.0
     if not largest > 0:
         raise ValueError("sample_weight sums to 0: there is nothing to fit")
+    if largest < SCALE_FLOOR:
+        raise ValueError(
+            f"sample_weight are all below {SCALE_FLOOR:.3g} (subnormal floats, largest "
+            f"{largest:.3g}): they have lost their precision; multiply them by a constant "
+            "(only their ratios matter)")
     return weights / largest
 
 
@@ -168,7 +173,8 @@ class ContinuousNoise:
 
         When the likelihood has no maximum (it grows without bound as the
         scale goes to 0: all residuals exactly 0, or for Student-t too many
-        of them) an :class:`UnboundedLikelihoodWarning` says so and the scale
+        of them; residuals below :math:`8\varepsilon_{\mathrm{mach}}\,\text{resolution}`,
+        rounding errors, count as 0) an :class:`UnboundedLikelihoodWarning` says so and the scale
         is the rounding level of the data instead, finite and positive:
         :math:`\varepsilon_{\mathrm{mach}}\max(\max_i |r_i|, \text{resolution})`
         (``resolution``: the magnitude of the data the residuals come from,
@@ -186,6 +192,8 @@ class ContinuousNoise:
                    resolution: float = 0.0) -> tuple[ContinuousNoise, bool]:
         """``fit`` without the warning: the fitted noise and whether the likelihood is unbounded."""
         r, weights = _fit_data(r, sample_weight)
+        # residuals at the rounding level of the data are zeros
+        r = np.where(np.abs(r) <= 8 * _EPS * abs(float(resolution)), 0.0, r)
         unit = float(np.max(np.abs(r)))  # the estimate scales with r: fit r / unit, no overflow
         scale = unit * self._mle_scale(r / unit, weights) if unit > 0 else 0.0
         if scale > 0:
