@@ -140,6 +140,9 @@ def _show(value: Any) -> str:
             return np.array2string(value + 0.0, precision=4, threshold=8, edgeitems=3)  # no -0.
         if isinstance(value, float | np.floating):
             return f"{value:.6g}"
+        if isinstance(value, int) and abs(value) > 10**20:  # 10**400: not 400 digits
+            digits = str(abs(value))
+            return f"{'-' if value < 0 else ''}{digits[0]}.{digits[1:4]}e{len(digits) - 1}"
         text = repr(value)
         return text if len(text) <= 200 else text[:200] + "…"
     except Exception as error:  # noqa: BLE001 -- a reader's object may break repr
@@ -182,7 +185,7 @@ def _message(error: BaseException) -> str:
 def _difference(array: np.ndarray, wanted: np.ndarray, exercise: Exercise) -> str:
     """The largest difference, where it is and the tolerance: for answers that print alike."""
     diff = np.abs(array - wanted)
-    where = np.unravel_index(int(np.argmax(diff)), diff.shape) if diff.ndim else ()
+    where = tuple(int(i) for i in np.unravel_index(int(np.argmax(diff)), diff.shape))
     place = f" (в элементе {where})" if where else ""
     tolerance = ("нужно точное совпадение" if exercise.exact else
                  f"допуск |ответ − верное| ≤ {exercise.atol:g} + {exercise.rtol:g}·|верное|")
