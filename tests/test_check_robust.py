@@ -123,7 +123,7 @@ def test_answers_that_print_alike_show_the_largest_difference_and_the_tolerance(
 
 
 def test_small_inputs_are_printed_in_full():
-    passed, text = verdict(ARRAY_ID, lambda z, t: z * (abs(z) > t))
+    _, text = verdict(ARRAY_ID, lambda z, t: z * (abs(z) > t))
     assert "z = np.array([-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0]), t = 1.0" in text
 
 
@@ -150,7 +150,7 @@ def test_an_exception_names_the_readers_line():
         diff = y_true - y_pred
         return diff.mean_absolute()  # no such method
 
-    passed, text = verdict(SCALAR_ID, buggy)
+    _, text = verdict(SCALAR_ID, buggy)
     assert "AttributeError" in text
     assert "return diff.mean_absolute()" in text and "строка" in text, text
 

@@ -43,12 +43,16 @@ LAYER_IDS = ["Linear", "ReLU", "Sigmoid", "Tanh", "Sequential"]
 # -- rule 4: state survives the caller ---------------------------------------------
 
 
+def _reference_backward(make):
+    """A fresh layer, an input, a gradient and what backward gives for them."""
+    layer, G, inputs = make(), RNG.normal(size=(5, 3)), RNG.normal(size=(5, 3))
+    layer.forward(inputs)
+    return layer, G, inputs, layer.backward(G)
+
+
 @pytest.mark.parametrize("make", LAYERS, ids=LAYER_IDS)
 def test_editing_the_input_after_forward_does_not_change_backward(make):
-    layer, G = make(), RNG.normal(size=(5, 3))
-    inputs = RNG.normal(size=(5, 3))
-    layer.forward(inputs)
-    expected = layer.backward(G)
+    layer, G, inputs, expected = _reference_backward(make)
     grads = {k: v.copy() for k, v in getattr(layer, "grads", {}).items()}
     X_mine = inputs.copy()
     layer.forward(X_mine)
@@ -60,10 +64,7 @@ def test_editing_the_input_after_forward_does_not_change_backward(make):
 
 @pytest.mark.parametrize("make", LAYERS, ids=LAYER_IDS)
 def test_editing_the_output_cannot_corrupt_backward(make):
-    layer, G = make(), RNG.normal(size=(5, 3))
-    inputs = RNG.normal(size=(5, 3))
-    layer.forward(inputs)
-    expected = layer.backward(G)
+    layer, G, inputs, expected = _reference_backward(make)
     out = layer.forward(inputs)
     try:
         out -= 1.0  # `out = net(X); out -= y`

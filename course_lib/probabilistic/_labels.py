@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
 from ..losses import LogisticLoss, SoftmaxCrossEntropyLoss, log_softmax
-from ._noise import _rng
+from ._checks import _rng
 
 Array = NDArray[np.float64]
 

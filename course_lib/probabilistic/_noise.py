@@ -31,106 +31,22 @@ import warnings
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
-from scipy.special import gammaln, ndtri, stdtrit
-from sklearn.utils import check_random_state
-from sklearn.utils.validation import _check_sample_weight
+from scipy.special import ndtri, stdtrit
 
 from ..losses import AbsoluteLoss, Loss, SquaredLoss, StudentTLoss
+from ..losses.student_t import t_log_normalizer
+from ._checks import (
+    _EPS,
+    _UNBOUNDED,
+    SCALE_FLOOR,
+    UnboundedLikelihoodWarning,
+    _fit_data,
+    _positive,
+    _residuals,
+    _rng,
+)
 
 Array = NDArray[np.float64]
-
-#: The scale of an all-zero vector of residuals when no ``resolution`` is given:
-#: the smallest positive float (every density is then finite at 0).
-SCALE_FLOOR = float(np.finfo(float).tiny)
-
-_EPS = float(np.finfo(float).eps)
-
-
-class UnboundedLikelihoodWarning(UserWarning):
-    r"""The likelihood grows without bound as the scale goes to 0: no maximum-likelihood scale.
-
-    It happens when the residuals are exactly 0 (a perfect fit), or, for
-    Student-t, when at least a fraction :math:`\nu/(\nu+1)` of them (by weight) is.
-    The fitted scale is then the rounding level of the data (see
-    :meth:`ContinuousNoise.fit`), finite and documented, not the
-    maximum of the likelihood.
-    """
-
-
-def t_log_normalizer(df: float) -> float:
-    r"""The constant :math:`c_\nu = \log\Gamma(\tfrac\nu2) + \tfrac12\log\nu\pi - \log\Gamma(\tfrac{\nu+1}2)` of Student-t, stable for every :math:`\nu > 0`.
-
-    The two ``gammaln`` terms are huge and nearly equal for large :math:`\nu`
-    (their difference loses every digit from :math:`\nu \approx 10^{12}`).
-    From :math:`\nu = 10^4` on, the asymptotic series
-    :math:`\log\frac{\Gamma(x + 1/2)}{\Gamma(x)} = \tfrac12\log x - \frac{1}{8x} + \frac{1}{192x^3} + O(x^{-5})`
-    at :math:`x = \nu/2` gives
-    :math:`c_\nu = \tfrac12\log 2\pi + \frac{1}{4\nu} - \frac{1}{24\nu^3}`
-    (the omitted term is below :math:`10^{-20}`), the Gaussian's
-    :math:`\tfrac12\log 2\pi` in the limit.
-
-    Examples
-    --------
-    >>> round(t_log_normalizer(1.0), 12) == round(float(np.log(np.pi)), 12)  # Cauchy: log pi
-    True
-    >>> bool(t_log_normalizer(1e300) == 0.5 * np.log(2 * np.pi))
-    True
-    """
-    if df < 1e4:
-        return float(gammaln(df / 2) + 0.5 * np.log(df * np.pi) - gammaln((df + 1) / 2))
-    inverse = 1.0 / df
-    return float(0.5 * np.log(2 * np.pi) + 0.25 * inverse - inverse**3 / 24.0)
-
-
-def _positive(value: float, name: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not np.isfinite(value) or not value > 0:
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
-
-
-def _residuals(r: ArrayLike) -> Array:
-    r = np.asarray(r, dtype=float)
-    if not np.all(np.isfinite(r)):
-        raise ValueError("residuals contain NaN or infinity")
-    return r
-
-
-def normalized_weights(sample_weight: ArrayLike | None, n_samples: int) -> Array:
-    """Non-negative weights divided by their largest: a maximum-likelihood fit depends on ratios only.
-
-    So weights times any constant (1e-320 or 1e306 included) give the same fit,
-    and no sum of weights overflows or underflows. Raises a ValueError naming
-    ``sample_weight`` when they are negative, not finite or all 0.
-    """
-    weights = _check_sample_weight(sample_weight, np.empty((n_samples, 0)),
-                                   ensure_non_negative=True)
-    if not np.all(np.isfinite(weights)):
-        raise ValueError("sample_weight contains NaN or infinity")
-    largest = float(weights.max()) if weights.size else 0.0
-    if not largest > 0:
-        raise ValueError("sample_weight sums to 0: there is nothing to fit")
-    if largest < SCALE_FLOOR:
-        raise ValueError(
-            f"sample_weight are all below {SCALE_FLOOR:.3g} (subnormal floats, largest "
-            f"{largest:.3g}): they have lost their precision; multiply them by a constant "
-            "(only their ratios matter)")
-    return weights / largest
-
-
-def _rng(random_state):
-    """A numpy Generator passes through; anything else goes to scikit-learn's check_random_state."""
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    return check_random_state(random_state)
-
-
-def _fit_data(r: ArrayLike, sample_weight: ArrayLike | None) -> tuple[Array, Array]:
-    """Finite 1-D residuals and non-negative weights, largest 1."""
-    r = _residuals(r).ravel()
-    if r.size == 0:
-        raise ValueError("cannot fit a scale to an empty array of residuals")
-    return r, normalized_weights(sample_weight, r.size)
-
 
 class ContinuousNoise:
     r"""The methods every noise model has; the subclasses supply the formulas.
@@ -439,13 +355,6 @@ class StudentTNoise(ContinuousNoise):
     def __repr__(self) -> str:
         return f"StudentTNoise(df={self.df!r}, scale={self.scale!r})"
 
-
-_UNBOUNDED = (
-    "{name} noise: the likelihood is unbounded (it grows without limit as the scale "
-    "goes to 0, because the residuals are exactly 0: a perfect fit, or for Student-t "
-    "too many zero residuals); there is no maximum-likelihood scale, so the scale is "
-    "set to the rounding level of the data, {scale:.3g}"
-)
 
 #: The continuous noise models by the name ``MLERegression(noise=...)`` takes.
 NOISE_MODELS: dict[str, type[ContinuousNoise]] = {

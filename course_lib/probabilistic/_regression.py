@@ -45,12 +45,8 @@ from sklearn.utils.validation import (
 )
 
 from ..linear import center_data, solve_lstsq
-from ._noise import (
-    NOISE_MODELS,
-    StudentTNoise,
-    UnboundedLikelihoodWarning,
-    normalized_weights,
-)
+from ._checks import UnboundedLikelihoodWarning, normalized_weights
+from ._noise import NOISE_MODELS, StudentTNoise
 
 Array = NDArray[np.float64]
 
