@@ -80,6 +80,16 @@ def test_non_finite_zero_or_subnormal_weights_name_the_weights(noise, bad):
         MLERegression(noise).fit(X, Y, weights)
 
 
+def test_log_likelihood_with_huge_weights_is_exact_or_names_the_weights():
+    model = _fit("gaussian", X, Y)
+    base = model.log_likelihood(X, Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert model.log_likelihood(X, Y, np.full(len(Y), 1e306)) == pytest.approx(1e306 * base)
+        with pytest.raises(ValueError, match="sample_weight"):
+            model.log_likelihood(X, Y, np.full(len(Y), 1e308))
+
+
 @pytest.mark.parametrize("df", [0.3, 1.0, 3.0, 40.0, 999.0, 1e4 + 1, 1e6, 1e12, 1e15, 1e16, 1e100])
 def test_student_t_constant_is_stable_for_every_df(df):
     # Oracle: scipy's t.logpdf for moderate df; the series 1/2 log 2pi + 1/(4 df) beyond.

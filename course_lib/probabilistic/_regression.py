@@ -343,4 +343,12 @@ class MLERegression(RegressorMixin, BaseEstimator):
         if not np.all(np.isfinite(y)):
             raise ValueError("y contains NaN or infinity")
         weights = _check_sample_weight(sample_weight, center[:, None], ensure_non_negative=True)
-        return float(weights @ self.noise_.logpdf(y - center))
+        largest = float(weights.max(initial=0.0))
+        if largest == 0:
+            return 0.0
+        with np.errstate(over="ignore"):  # summed in units of the largest weight
+            total = largest * float((weights / largest) @ self.noise_.logpdf(y - center))
+        if not np.isfinite(total):
+            raise ValueError(f"the weighted log-likelihood overflows a float: sample_weight up "
+                             f"to {largest:.3g} is too large; divide the weights by a constant")
+        return total
