@@ -37,6 +37,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from ._random import as_generator
+
 __all__ = ["GradcheckResult", "check_backward", "check_loss_backward", "numerical_gradient",
            "relative_error"]
 
@@ -253,9 +255,8 @@ def check_backward(
     X : array-like of shape (n_samples, n_features)
         The input; not written into.
     eps : float, optional
-        Relative finite-difference step; default 1e-6 for a float64 output,
-        5e-3 for float32.
-    random_state : int, default=0
+        Relative finite-difference step; default 1e-6 (float64 output), 5e-3 (float32).
+    random_state : int, Generator, RandomState or None, default=0
         Seeds the direction :math:`G`.
 
     Returns
@@ -281,7 +282,7 @@ def check_backward(
     See the book: section 5.1.
     """
     X = np.array(X, dtype=np.float64, order="C")  # our copy: perturbed below
-    rng = np.random.default_rng(random_state)
+    rng = as_generator(random_state)
     out = np.asarray(module.forward(X))
     dtype = out.dtype if np.issubdtype(out.dtype, np.floating) else np.dtype(np.float64)
     eps, G = _default_eps(dtype) if eps is None else eps, rng.normal(size=out.shape)

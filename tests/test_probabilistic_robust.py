@@ -16,11 +16,15 @@ import scipy.stats as st
 from course_lib.linear import LogisticRegression, SoftmaxRegression
 from course_lib.probabilistic import (
     NOISE_MODELS,
+    Bernoulli,
+    Categorical,
     MLERegression,
     StudentTNoise,
     UnboundedLikelihoodWarning,
     t_log_normalizer,
 )
+
+from course_lib.probabilistic.graphical import DiscreteBayesNet
 
 sm = pytest.importorskip("statsmodels.api")
 
@@ -185,3 +189,28 @@ def test_softmax_regression_without_penalty_matches_statsmodels_mnlogit():
     theirs = sm.MNLogit(y, sm.add_constant(X_k)).fit(disp=0, method="newton", maxiter=100)
     np.testing.assert_allclose(ours.predict_proba(X_k), theirs.predict(sm.add_constant(X_k)),
                                atol=1e-7)
+
+
+# -- random_state: every kind, everywhere ----------------------------------------
+
+SAMPLERS = {
+    "noise": lambda rs: StudentTNoise(df=3.0).sample(5, random_state=rs),
+    "bernoulli": lambda rs: Bernoulli().sample(np.zeros(5), random_state=rs),
+    "categorical": lambda rs: Categorical().sample(np.zeros((5, 3)), random_state=rs),
+    "bayes_net": lambda rs: DiscreteBayesNet(
+        {"a": ((), {0: 0.3, 1: 0.7}), "b": (("a",), {(0,): {0: 0.5, 1: 0.5},
+                                                      (1,): {0: 0.1, 1: 0.9}})}
+    ).sample(5, random_state=rs)["b"],
+}
+
+
+@pytest.mark.parametrize("sampler", SAMPLERS)
+@pytest.mark.parametrize("kind", ["int", "None", "Generator", "RandomState"])
+def test_samplers_take_every_kind_of_random_state(sampler, kind):
+    def seed():
+        return {"int": 7, "None": None, "Generator": np.random.default_rng(7),
+                "RandomState": np.random.RandomState(7)}[kind]
+    first, second = SAMPLERS[sampler](seed()), SAMPLERS[sampler](seed())
+    assert np.shape(first) == (5,)
+    if kind != "None":
+        np.testing.assert_array_equal(first, second)  # seeded: reproducible

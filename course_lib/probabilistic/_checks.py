@@ -69,6 +69,15 @@ def _rng(random_state):
     return check_random_state(random_state)
 
 
+RandomStateLike = int | np.random.Generator | np.random.RandomState | None
+
+
+def _uniform_source(random_state: RandomStateLike):
+    """``draw(shape)`` of uniform numbers on [0, 1) from any accepted ``random_state``."""
+    rng = _rng(random_state)
+    return rng.random if isinstance(rng, np.random.Generator) else rng.random_sample
+
+
 def _fit_data(r: ArrayLike, sample_weight: ArrayLike | None) -> tuple[Array, Array]:
     """Finite 1-D residuals and non-negative weights, largest 1."""
     r = _residuals(r).ravel()
