@@ -37,8 +37,6 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._random import as_generator
-
 __all__ = ["GradcheckResult", "check_backward", "check_loss_backward", "numerical_gradient",
            "relative_error"]
 
@@ -256,7 +254,7 @@ def check_backward(
         The input; not written into.
     eps : float, optional
         Relative finite-difference step; default 1e-6 (float64 output), 5e-3 (float32).
-    random_state : int, Generator, RandomState or None, default=0
+    random_state : int, numpy.random.Generator or None, default=0
         Seeds the direction :math:`G`.
 
     Returns
@@ -282,7 +280,7 @@ def check_backward(
     See the book: section 5.1.
     """
     X = np.array(X, dtype=np.float64, order="C")  # our copy: perturbed below
-    rng = as_generator(random_state)
+    rng = np.random.default_rng(random_state)  # an int, None or a Generator (bottom floor)
     out = np.asarray(module.forward(X))
     dtype = out.dtype if np.issubdtype(out.dtype, np.floating) else np.dtype(np.float64)
     eps, G = _default_eps(dtype) if eps is None else eps, rng.normal(size=out.shape)

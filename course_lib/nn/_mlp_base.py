@@ -272,7 +272,9 @@ class _BaseMLP(BaseEstimator):
             mass = len(idx) if weights is None else batch_weights.sum()
             if mass <= 0:
                 continue  # all-zero weights: nothing to learn from this batch
-            value = loss.forward(self.network_.forward(X[idx]), targets[idx], batch_weights)
+            batch = X[idx]  # a fresh array: read-only, so Linear caches it without a copy
+            batch.flags.writeable = False
+            value = loss.forward(self.network_.forward(batch), targets[idx], batch_weights)
             grad = loss.backward()
             if self._loss_scale != 1.0:
                 grad *= self._loss_scale  # a fresh array from loss.backward
