@@ -73,7 +73,7 @@ _PARAMETERS = r"""
         Reshuffle the samples every epoch.
     random_state : int, numpy.random.Generator, RandomState instance or None, default=None
         Seeds the initialization, the shuffling and the validation split (one
-        rule for the whole package: :func:`course_lib._random.as_generator`).
+        rule for the whole package: ``course_lib._random.as_generator``).
     tol : float, default=1e-4
         Training stops when the epoch loss (or, with ``early_stopping``, the
         validation score) has not improved by ``tol`` for more than

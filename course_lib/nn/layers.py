@@ -134,8 +134,8 @@ class Linear(Layer):
         gradients about constant across sigmoid/tanh layers; He
         :math:`r = \sqrt{6/d}` does so for ReLU, which zeroes half of its
         inputs. The bias starts at 0.
-    random_state : int, numpy.random.Generator, numpy.random.RandomState or None, default=None
-        Seeds the initialization (:func:`course_lib._random.as_generator`).
+    random_state : int, Generator, RandomState or None, default=None
+        Seeds the initialization (the package's one rule: ``as_generator``).
 
     Attributes
     ----------
@@ -158,7 +158,8 @@ class Linear(Layer):
     def __init__(
         self, in_features: int, out_features: int, *,
         init: Literal["glorot", "he"] = "glorot",
-        random_state: int | np.random.Generator | np.random.RandomState | None = None,
+        random_state: (int | np.random.Generator | np.random.RandomState
+                       | None) = None,
     ) -> None:
         super().__init__()
         for name, value in (("in_features", in_features), ("out_features", out_features)):
