@@ -48,8 +48,17 @@ EXERCISES: dict[str, Exercise] = _collect()
 def check(exercise_id: str, solution: Callable[..., Any]) -> bool:
     """Run ``solution`` on every case of the exercise, print the verdict, return whether it passed.
 
-    Never raises on the reader's side: an exception inside ``solution``, ``None``, a wrong
-    shape or type, NaN or a wrong value all become a verdict that names the case.
+    Never raises and never hangs: an exception inside ``solution`` (also ``sys.exit`` and
+    ``KeyboardInterrupt``; the verdict names the line of your code that raised), ``None``,
+    a wrong shape or type, strings, complex numbers, NaN or a wrong value all become a
+    verdict that names the case; a function still running after ``TIME_LIMIT`` = 10
+    seconds on one case gets the verdict «не закончила работу» (it runs in a separate
+    thread, so this works in Jupyter on every system).
+
+    To debug a failing case: the verdict prints its inputs in full when they are small
+    (a few numbers); otherwise ``EXERCISES[exercise_id].cases()[k].args`` is the dict of
+    the arguments of case ``k + 1``. An answer that prints like the right one but is
+    outside the tolerance gets the largest difference and the tolerance.
 
     Parameters
     ----------
