@@ -33,6 +33,12 @@ X = RNG.normal(size=(80, 3)) * [1.0, 10.0, 0.1]
 Y = X @ [1.0, -0.2, 5.0] + 0.3 + RNG.standard_t(3, size=80) * 0.7
 
 
+# columns of units 1e3, 1 and 1e-3: times 1e10 they span 13 orders of magnitude
+X_WIDE = RNG.normal(size=(50, 3)) * [1e3, 1.0, 1e-3]
+Y_WIDE = X_WIDE @ [1e-3, -1.0, 1e3] + 5.0 + RNG.laplace(size=50)
+DATA = {"moderate": (X, Y), "wide": (X_WIDE, Y_WIDE)}
+
+
 def _fit(noise, X, y, sample_weight=None, **kwargs):
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # no warning may hide a wrong answer
@@ -42,27 +48,32 @@ def _fit(noise, X, y, sample_weight=None, **kwargs):
 FACTORS = [1e-10, 1e-7, 1e-3, 1e4, 1e8, 1e10]
 
 
+@pytest.mark.parametrize("data", DATA)
 @pytest.mark.parametrize("noise", sorted(NOISE_MODELS))
 @pytest.mark.parametrize("factor", FACTORS)
-def test_y_times_a_constant_scales_the_model(noise, factor):
+def test_y_times_a_constant_scales_the_model(noise, factor, data):
+    X, Y = DATA[data]
     base, scaled = _fit(noise, X, Y), _fit(noise, X, factor * Y)
     np.testing.assert_allclose(scaled.coef_, factor * base.coef_, rtol=1e-6, atol=1e-9 * factor)
     assert scaled.intercept_ == pytest.approx(factor * base.intercept_, rel=1e-6)
     assert scaled.scale_ == pytest.approx(factor * base.scale_, rel=1e-6)
 
 
+@pytest.mark.parametrize("data", DATA)
+@pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("noise", sorted(NOISE_MODELS))
 @pytest.mark.parametrize("factor", FACTORS)
 @pytest.mark.parametrize("column", [0, 2])
-def test_a_column_times_a_constant_divides_its_weight(noise, factor, column):
-    base = _fit(noise, X, Y)
+def test_a_column_times_a_constant_divides_its_weight(noise, factor, column, fit_intercept, data):
+    X, Y = DATA[data]
+    base = _fit(noise, X, Y, fit_intercept=fit_intercept)
     X_scaled = X.copy()
     X_scaled[:, column] *= factor
-    scaled = _fit(noise, X_scaled, Y)
+    scaled = _fit(noise, X_scaled, Y, fit_intercept=fit_intercept)
     expected = base.coef_.copy()
     expected[column] /= factor
     np.testing.assert_allclose(scaled.coef_, expected, rtol=1e-6)
-    assert scaled.intercept_ == pytest.approx(base.intercept_, rel=1e-6)
+    assert scaled.intercept_ == pytest.approx(base.intercept_, rel=1e-6, abs=1e-12)
     assert scaled.scale_ == pytest.approx(base.scale_, rel=1e-6)
 
 

@@ -58,11 +58,13 @@ def least_squares(X: Array, y: Array, weights: Array, fit_intercept: bool) -> tu
 
     The closed form of the linear core: center (weighted), multiply rows by
     :math:`\sqrt{s_i}`, solve by SVD (the minimum-norm solution for collinear
-    features). Returns ``(coef, intercept)``.
+    features), on columns divided by their largest :math:`|x_{ij}|` so that a
+    column of any units is kept (the fit is equivariant). Returns ``(coef, intercept)``.
     """
-    Xc, yc, x_mean, y_mean = center_data(X, y, fit_intercept, weights)
+    unit = _units(X[weights > 0])  # columns of any units: SVD's cutoff would drop a tiny one
+    Xc, yc, x_mean, y_mean = center_data(X / unit, y, fit_intercept, weights)
     coef = solve_lstsq(Xc, yc)
-    return coef, float(y_mean - x_mean @ coef) if fit_intercept else 0.0
+    return coef / unit, float(y_mean - x_mean @ coef) if fit_intercept else 0.0
 
 
 def least_absolute_deviations(
@@ -93,8 +95,8 @@ def least_absolute_deviations(
     gives :math:`\theta \times c`, a column times :math:`c` its weight
     divided by :math:`c`, the weights times :math:`c` the same :math:`\theta`.
     """
-    x_unit = _units(X)
-    y_unit = _units(y[:, None])[0]
+    x_unit = _units(X[weights > 0])  # the rows that count (as if zero weights were dropped)
+    y_unit = _units(y[weights > 0, None])[0]
     weights = weights / weights.max()
     theta = _lad_unit_scale(X / x_unit, y / y_unit, weights, fit_intercept) * y_unit
     if fit_intercept:
