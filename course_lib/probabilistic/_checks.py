@@ -69,10 +69,7 @@ def _rng(random_state):
     return check_random_state(random_state)
 
 
-RandomStateLike = int | np.random.Generator | np.random.RandomState | None
-
-
-def _uniform_source(random_state: RandomStateLike):
+def _uniform_source(random_state: int | np.random.Generator | np.random.RandomState | None):
     """``draw(shape)`` of uniform numbers on [0, 1) from any accepted ``random_state``."""
     rng = _rng(random_state)
     return rng.random if isinstance(rng, np.random.Generator) else rng.random_sample

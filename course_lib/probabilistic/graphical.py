@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from ._checks import RandomStateLike, _uniform_source
+from ._checks import _uniform_source
 
 __all__ = ["DiscreteBayesNet"]
 
@@ -208,7 +208,8 @@ class DiscreteBayesNet:
         return totals
 
     # ------------------------------------------------------------ sampling
-    def sample(self, n_samples: int, random_state: RandomStateLike = None
+    def sample(self, n_samples: int,
+               random_state: int | np.random.Generator | np.random.RandomState | None = None
                ) -> dict[str, NDArray[Any]]:
         """Ancestral sampling: ``n_samples`` independent draws from the joint distribution.
 
