@@ -53,10 +53,11 @@ _PARAMETERS = r"""
         Activation after every hidden layer (:class:`~course_lib.nn.ReLU`,
         :class:`~course_lib.nn.Tanh`, :class:`~course_lib.nn.Sigmoid`).
         Weights start uniform on :math:`[-r, r]`: He, :math:`r = \sqrt{6/d_{in}}`, for
-        ReLU; Glorot, :math:`r = \sqrt{6/(d_{in} + d_{out})}`, otherwise, also for
-        ``"logistic"``, where scikit-learn uses :math:`\sqrt{2/(d_{in} + d_{out})}`
-        (Glorot and Bengio's bound for the sigmoid); the output layer is always
-        Glorot, the biases start at 0 (scikit-learn draws them too).
+        ReLU; Glorot, :math:`r = \sqrt{6/(d_{in} + d_{out})}`, otherwise and for the
+        output layer; the biases start at 0. scikit-learn differs: it uses Glorot's
+        :math:`r` for every activation including ReLU, but
+        :math:`r = \sqrt{2/(d_{in} + d_{out})}` (:math:`\sqrt 2` instead of
+        :math:`\sqrt 6`) for ``"logistic"``, and draws the biases from the same range.
     solver : {"sgd", "adam"}, default="adam"
         :class:`~course_lib.nn.SGD` (with ``momentum``) or :class:`~course_lib.nn.Adam`.
     alpha : float, default=0.0001
