@@ -312,7 +312,8 @@ def check_backward(
         where = "; ".join(f"{name} at {spots[:5]}" for name, spots in result.kinks.items())
         warnings.warn(f"check_backward: entries on a kink (the one-sided differences disagree, "
                       f"e.g. a ReLU input at exactly 0; no derivative there) were skipped: "
-                      f"{where}. Move the point (add small noise to X or the parameters) to check them.",
+                      f"{where}. Move the point (add small noise to X or the parameters) "
+                      "to check them.",
                       UserWarning, stacklevel=2)
     return result
 
