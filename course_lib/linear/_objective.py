@@ -84,13 +84,15 @@ class LinearObjective:
     ) -> tuple[float, Array]:
         w, b = self.split(theta)
         z = X @ w + b
-        losses, dz = self.loss.value(y, z), self.loss.gradient(y, z)
+        if z.ndim == 2:  # K columns: stored column by column, the loss's sums over a row are fast
+            z = np.asfortranarray(z)
+        losses, dz = self.loss.value_and_gradient(y, z)
         if sample_weight is not None:
             weights = sample_weight if dz.ndim == 1 else sample_weight[:, None]
             losses, dz = losses * sample_weight, dz * weights
         value = float(np.mean(losses))
         dz = dz / len(y)
-        grad_w = X.T @ dz
+        grad_w = X.T @ dz if dz.ndim == 1 else (dz.T @ X).T  # the faster product for each
         if self.penalty_scale:
             scale = self._scale_of(w)
             unscaled = (w / scale).ravel()  # the penalty sees one vector (||W||_F for a matrix)

@@ -223,6 +223,25 @@ class LogisticLoss(MarginLoss):
     def gradient(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
         return -np.asarray(y, dtype=float) * expit(-self.margin(y, z))
 
+    def value_and_gradient(
+        self, y: ArrayLike, z: ArrayLike
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        r"""Both from one exponential :math:`e = e^{-|M|} \le 1`.
+
+        :math:`\ell = \log(1 + e) + \max(-M, 0)` and
+        :math:`\sigma(-M) = e/(1 + e)` for :math:`M \ge 0`, :math:`1/(1 + e)` otherwise.
+        """
+        y = np.asarray(y, dtype=float)
+        margin = self.margin(y, z)
+        e = np.exp(-np.abs(margin))
+        value = np.log1p(e)
+        value -= np.minimum(margin, 0.0)
+        sigma = np.where(margin >= 0, e, 1.0)
+        e += 1.0
+        sigma /= e
+        sigma *= -y
+        return value, sigma
+
     def hessian(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
         p = expit(np.asarray(z, dtype=float))
         return p * (1.0 - p)

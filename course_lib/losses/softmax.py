@@ -122,6 +122,17 @@ class SoftmaxCrossEntropyLoss:
         P[self._true_class(y)] -= 1.0  # minus the one-hot row, in place
         return P
 
+    def value_and_gradient(self, y: ArrayLike, z: ArrayLike) -> tuple[Array, Array]:
+        """:meth:`value` and :meth:`gradient` from one exponential of the score matrix."""
+        P = _max_shifted(z)
+        rows = self._true_class(y)
+        true_class = P[rows]
+        np.exp(P, out=P)
+        total = np.sum(P, axis=1)
+        P /= total[:, None]
+        P[rows] -= 1.0
+        return np.log(total) - true_class, P
+
     def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Array:
         """The best constant scores: log shares of the classes, centred, shape ``(K,)``."""
         counts = np.bincount(np.asarray(y).astype(int), weights=sample_weight,
