@@ -16,7 +16,10 @@ step size and do not depend on the units of the features:
   iteration.
 
 Both stop when every entry of the gradient is at most ``tol`` (scikit-learn's
-``gtol``, here in standardized coordinates).
+``gtol``, here in standardized coordinates) times ``unit``: the objective of the
+best constant model when it is below 1. An objective that small (say 5
+positives in 50 000 samples) has gradients that small too, and an absolute
+``tol`` would pass its starting point, the constant model, as the optimum.
 """
 
 from __future__ import annotations
@@ -100,21 +103,33 @@ def lbfgs(
 
 def newton(
     objective: LinearObjective, data: tuple[Array, ...], theta0: Array, *, tol: float,
-    max_iter: int,
+    max_iter: int, unit: float = 1.0,
 ) -> OptimizeResult:
-    """Minimize ``objective(theta, *data)`` by damped Newton steps until max |gradient| <= tol."""
+    """Minimize ``objective(theta, *data)`` by damped Newton steps until max |gradient| <= tol * unit.
+
+    It also stops, converged, when the Newton decrement
+    :math:`\frac12 \nabla^T H^{-1} \nabla` (the decrease the step promises) is
+    below the rounding error of the objective: no step can do better, so
+    ``tol=0`` ends at machine precision instead of running ``max_iter`` idle steps.
+    """
     _check_smooth(objective, "newton")
     theta = np.array(theta0, dtype=float)
     value, gradient = objective(theta, *data)
     history: list[float] = []
     for iteration in range(max_iter):
-        if np.max(np.abs(gradient), initial=0.0) <= tol:
+        if np.max(np.abs(gradient), initial=0.0) <= tol * unit:
             return OptimizeResult(theta, np.array(history), iteration, True)
         direction = _newton_direction(objective_hessian(objective, theta, *data), gradient)
+        if -0.5 * float(gradient @ direction) <= _ROUNDING * abs(value):
+            return OptimizeResult(theta, np.array(history), iteration, True)
         theta, value, gradient = _backtrack(objective, data, theta, value, gradient, direction)
         history.append(value)
-    converged = bool(np.max(np.abs(gradient), initial=0.0) <= tol)
+    converged = bool(np.max(np.abs(gradient), initial=0.0) <= tol * unit)
     return OptimizeResult(theta, np.array(history), max_iter, converged)
+
+
+#: The relative change of an objective that rounding alone can cause.
+_ROUNDING = 64 * np.finfo(float).eps
 
 
 def _newton_direction(hessian: Array, gradient: Array) -> Array:
@@ -149,6 +164,12 @@ def _backtrack(
             return candidate, new_value, new_gradient
         step /= 2
     return theta, value, gradient  # no decrease at rounding level: already at the optimum
+
+
+def start_unit(objective: LinearObjective, data: tuple[Array, ...], theta0: Array) -> float:
+    """The ``unit`` of the gradient rule: the starting objective (best constant) when below 1."""
+    start = objective(theta0, *data)[0]
+    return min(1.0, start) if start > 0 else 1.0
 
 
 #: The second-order solvers by name, for the core's dispatch.

@@ -246,6 +246,10 @@ class LogisticLoss(MarginLoss):
         p = expit(np.asarray(z, dtype=float))
         return p * (1.0 - p)
 
+    def curvature_floor(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
+        """Per-sample curvature at ``z`` (the solvers' optimality certificate uses it)."""
+        return self.hessian(y, z)
+
     def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
         """The log-odds of the (weighted) share of class +1."""
         positive, negative = _class_weights(y, sample_weight)
