@@ -43,7 +43,7 @@ from ._closed_form import (
 )
 from ._data import FeatureScaling, as_float, check_fit_data, gram_spectrum
 from ._objective import LinearObjective
-from ._second_order import SECOND_ORDER, start_unit
+from ._second_order import SECOND_ORDER
 
 Array = NDArray[np.float64]
 
@@ -181,8 +181,7 @@ class LinearModel(BaseEstimator):
         """L-BFGS or Newton's method (smooth losses, smooth penalty), see :mod:`._second_order`."""
         objective, scaling, data, theta0 = self._solver_problem(X, y, weights, loss)
         minimize = SECOND_ORDER[self.solver_]
-        result = minimize(objective, data, theta0, tol=self.tol, max_iter=self.max_iter,
-                          unit=start_unit(objective, data, theta0))
+        result = minimize(objective, data, theta0, tol=self.tol, max_iter=self.max_iter)
         self._set_result(result, scaling, objective)
 
     def _set_result(

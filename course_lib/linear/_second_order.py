@@ -68,26 +68,35 @@ def _check_smooth(objective: LinearObjective, solver: str) -> None:
         )
 
 
+def _start_unit(value: float) -> float:
+    """The default ``unit``: the starting objective (the best constant model) when below 1."""
+    return min(1.0, value) if value > 0 else 1.0
+
+
 def lbfgs(
     objective: LinearObjective, data: tuple[Array, ...], theta0: Array, *, tol: float,
-    max_iter: int, unit: float = 1.0, ftol: float = 64 * np.finfo(float).eps,
+    max_iter: int, unit: float | None = None, ftol: float = 64 * np.finfo(float).eps,
 ) -> OptimizeResult:
     """Minimize ``objective(theta, *data)`` by L-BFGS until max |gradient| <= ``tol * unit``.
 
-    ``unit`` is a typical size of the objective: L-BFGS-B also stops when the
-    objective falls by less than ``ftol`` (relative; absolute for objectives
-    below 1), so a tiny objective is handed to it divided by ``unit``.
-    ``ftol=0`` leaves the decision to the gradient rule alone.
+    ``unit`` is a typical size of the objective, by default the objective at
+    ``theta0`` when below 1: a gradient rule relative to it. L-BFGS-B also
+    stops when the objective falls by less than ``ftol`` (relative; absolute
+    for objectives below 1), so a tiny objective is handed to it divided by
+    ``unit``. ``ftol=0`` leaves the decision to the gradient rule alone.
     """
     _check_smooth(objective, "lbfgs")
     history: list[float] = []
+    units = [] if unit is None else [unit]
 
     def record(intermediate_result) -> None:  # scipy passes the state by this name
-        history.append(float(intermediate_result.fun) * unit)
+        history.append(float(intermediate_result.fun) * units[0])
 
     def scaled(theta: Array) -> tuple[float, Array]:
         value, gradient = objective(theta, *data)
-        return value / unit, gradient / unit
+        if not units:  # the first call is at theta0
+            units.append(_start_unit(value))
+        return value / units[0], gradient / units[0]
 
     result = minimize(
         scaled, theta0, jac=True, method="L-BFGS-B",
@@ -96,14 +105,15 @@ def lbfgs(
         options={"maxiter": max_iter, "gtol": tol, "ftol": ftol,
                  "maxls": 50},
     )
-    gradient = scaled(result.x)[1]
+    unit = units[0]
+    gradient = objective(result.x, *data)[1] / unit
     converged = bool(np.max(np.abs(gradient), initial=0.0) <= tol or result.status == 0)
     return OptimizeResult(result.x, np.array(history), int(result.nit), converged)
 
 
 def newton(
     objective: LinearObjective, data: tuple[Array, ...], theta0: Array, *, tol: float,
-    max_iter: int, unit: float = 1.0,
+    max_iter: int, unit: float | None = None,
 ) -> OptimizeResult:
     """Minimize ``objective(theta, *data)`` by damped Newton steps until max |gradient| <= tol * unit.
 
@@ -115,6 +125,7 @@ def newton(
     _check_smooth(objective, "newton")
     theta = np.array(theta0, dtype=float)
     value, gradient = objective(theta, *data)
+    unit = _start_unit(value) if unit is None else unit
     history: list[float] = []
     for iteration in range(max_iter):
         if np.max(np.abs(gradient), initial=0.0) <= tol * unit:
@@ -164,12 +175,6 @@ def _backtrack(
             return candidate, new_value, new_gradient
         step /= 2
     return theta, value, gradient  # no decrease at rounding level: already at the optimum
-
-
-def start_unit(objective: LinearObjective, data: tuple[Array, ...], theta0: Array) -> float:
-    """The ``unit`` of the gradient rule: the starting objective (best constant) when below 1."""
-    start = objective(theta0, *data)[0]
-    return min(1.0, start) if start > 0 else 1.0
 
 
 #: The second-order solvers by name, for the core's dispatch.

@@ -50,8 +50,10 @@ class MarginLoss(Loss):
 def _class_weights(y: ArrayLike, sample_weight: ArrayLike | None) -> tuple[float, float]:
     """Total weight of the labels +1 and of the labels -1."""
     y = np.asarray(y, dtype=float)
-    weights = np.ones_like(y) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-    return float(weights[y > 0].sum()), float(weights[y < 0].sum())
+    if sample_weight is None:
+        return float(np.count_nonzero(y > 0)), float(np.count_nonzero(y < 0))
+    weights = np.asarray(sample_weight, dtype=float)
+    return float(weights @ (y > 0)), float(weights @ (y < 0))
 
 
 class MisclassificationLoss(MarginLoss):
