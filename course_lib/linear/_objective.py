@@ -85,15 +85,15 @@ class LinearObjective:
     ) -> tuple[float, Array]:
         w, b = self.split(theta)
         z = X @ w + b
-        if z.ndim == 2:  # K columns: stored column by column, the loss's sums over a row are fast
+        if z.ndim == 2:  # K columns, stored column-major: fast sums over a row
             z = np.asfortranarray(z)
         losses, dz = self.loss.value_and_gradient(y, z)
         if sample_weight is not None:
             weights = sample_weight if dz.ndim == 1 else sample_weight[:, None]
             losses, dz = losses * sample_weight, dz * weights
-        value = float(losses.sum()) / len(y)
+        value = float(np.mean(losses))
         dz = dz / len(y)
-        grad_w = X.T @ dz if dz.ndim == 1 else (dz.T @ X).T  # the faster product for each
+        grad_w = X.T @ dz if dz.ndim == 1 else (dz.T @ X).T  # the faster BLAS call
         if self.penalty_scale:
             scale = self._scale_of(w)
             unscaled = (w / scale).ravel()  # the penalty sees one vector (||W||_F for a matrix)
@@ -103,7 +103,7 @@ class LinearObjective:
                 grad_w = grad_w + self.penalty_scale * penalty_grad / scale
         if not self.fit_intercept:
             return value, grad_w.ravel()
-        return value, np.concatenate([grad_w.ravel(), np.atleast_1d(dz.sum(axis=0))])
+        return value, np.append(grad_w.ravel(), dz.sum(axis=0))
 
     def prox(self, theta: Array, step: float) -> Array:
         """Proximal step of the (non-smooth) penalty on the weights only."""
