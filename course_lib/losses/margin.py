@@ -230,8 +230,8 @@ class LogisticLoss(MarginLoss):
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         r"""Both from one exponential :math:`e = e^{-|M|} \le 1`.
 
-        :math:`\ell = \log(1 + e) + \max(-M, 0)` and
-        :math:`\sigma(-M) = e/(1 + e)` for :math:`M \ge 0`, :math:`1/(1 + e)` otherwise.
+        :math:`\ell = \log(1 + e) + \max(-M, 0)`; :math:`\sigma(-M)` is
+        :math:`e/(1 + e)` for :math:`M \ge 0` and :math:`1/(1 + e)` otherwise.
         """
         y = np.asarray(y, dtype=float)
         margin = self.margin(y, z)
@@ -249,7 +249,7 @@ class LogisticLoss(MarginLoss):
         return p * (1.0 - p)
 
     def curvature_floor(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
-        """Per-sample curvature at ``z`` (the solvers' optimality certificate uses it)."""
+        """Per-sample curvature at ``z``: the solvers' stopping test uses it."""
         return self.hessian(y, z)
 
     def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
