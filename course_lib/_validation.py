@@ -46,7 +46,7 @@ def check_sample_weight(sample_weight: ArrayLike | None, X: NDArray) -> NDArray 
     weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
     if np.any(weights < 0):
         raise ValueError("sample_weight has negative values; weights must be >= 0")
-    if not weights.sum() > 0:
+    if not weights.max(initial=0.0) > 0:  # not the sum: it may overflow for huge weights
         raise ValueError("sample_weight sums to zero: there is nothing to fit")
     return weights
 
