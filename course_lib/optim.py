@@ -46,6 +46,10 @@ Objective = Callable[[Vector], "tuple[float, Vector]"]
 BatchObjective = Callable[..., "tuple[float, Vector]"]
 Prox = Callable[[Vector, float], Vector]
 
+#: Shuffled rows are gathered this many at a time (in whole batches): one copy
+#: per block instead of one small copy per batch, and memory stays O(block).
+_BLOCK_ROWS = 1024
+
 @dataclass
 class OptimizeResult:
     """What a solver returns.
@@ -202,7 +206,10 @@ def iterate_minibatches(
     ----------
     X : array-like of shape (n_samples, n_features)
         Also a ``numpy.memmap``: without ``rng`` every batch is a contiguous
-        slice, so only that batch is read into memory.
+        slice, so only that batch is read into memory; with ``rng`` the
+        shuffled rows are copied :data:`_BLOCK_ROWS` at a time and the
+        batches are slices of that copy (the same batches as indexing every
+        batch by its rows, for a fraction of the calls).
     y : array-like of shape (n_samples,)
     batch_size : int
         :math:`B`, the number of rows per batch.
@@ -228,12 +235,15 @@ def iterate_minibatches(
     arrays = (X, y) if sample_weight is None else (X, y, sample_weight)
     n_samples = len(y)
     order = None if rng is None else rng.permutation(n_samples)
-    for start in range(0, n_samples, batch_size):
+    block_size = batch_size * max(1, _BLOCK_ROWS // batch_size)  # whole batches per block
+    for begin in range(0, n_samples, block_size):
         if order is None:
-            yield tuple(a[start : start + batch_size] for a in arrays)
-        else:
-            rows = order[start : start + batch_size]
-            yield tuple(a[rows] for a in arrays)
+            block = tuple(a[begin : begin + block_size] for a in arrays)
+        else:  # one copy of the shuffled rows per block, not one per batch
+            rows = order[begin : begin + block_size]
+            block = tuple(np.take(a, rows, axis=0) for a in arrays)
+        for start in range(0, len(block[1]), batch_size):
+            yield tuple(a[start : start + batch_size] for a in block)
 
 
 def _is_arrays(data) -> bool:
