@@ -30,7 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._stopping import DivergenceError, _as_schedule, _DivergenceGuard, _Stopper
+from ._stopping import (DivergenceError, _as_schedule, _DivergenceGuard, _GradientBound,
+                        _small_gradient, _Stopper)
 
 __all__ = [
     "OptimizeResult",
@@ -49,6 +50,7 @@ Prox = Callable[[Vector, float], Vector]
 #: Shuffled rows are gathered this many at a time (in whole batches): one copy
 #: per block instead of one small copy per batch, and memory stays O(block).
 _BLOCK_ROWS = 1024
+
 
 @dataclass
 class OptimizeResult:
@@ -261,37 +263,6 @@ def _epoch_batches(data, batch_size: int, rng: np.random.Generator | None, epoch
             "or another re-iterable object, or set max_epochs=1"
         )
     return data
-
-
-class _GradientBound:
-    """``gtol`` as a test ``(mapping, x) -> bool``; ``gtol`` is a number, None or ``x -> bound``.
-
-    A bound that depends on ``x`` (it measures the curvature there, a pass over
-    the data) is recomputed only when the mapping falls below the last one.
-    """
-
-    def __init__(self, gtol) -> None:
-        self.gtol, self.last = gtol, math.inf
-
-    def __call__(self, mapping: float, x: Vector) -> bool:
-        if self.gtol is None:
-            return True
-        if not callable(self.gtol):
-            return mapping <= self.gtol
-        if mapping > self.last:
-            return False
-        self.last = self.gtol(x)
-        return mapping <= self.last
-
-
-def _small_gradient(objective, x: Vector, data, step: float, prox, gtol) -> bool:
-    """Whether the full-data gradient mapping at ``x`` is within ``gtol`` (True without one)."""
-    if gtol is None or not _is_arrays(data):
-        return True
-    x_next = x - step * objective(x, *data)[1]
-    if prox is not None:
-        x_next = prox(x_next, step)
-    return _GradientBound(gtol)(float(np.linalg.norm(x - x_next)) / step, x)
 
 
 def sgd(
