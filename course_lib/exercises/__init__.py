@@ -6,7 +6,8 @@ solution and prints a short verdict in Russian naming the first failing case.
 Teachers list everything with ``python -m course_lib.exercises``.
 
 >>> from course_lib.exercises import check
->>> check("1.1-mae", lambda y_true, y_pred: abs(y_true - y_pred).mean())
+>>> import numpy as np
+>>> check("1.1-best-constant-asymmetric", lambda y: float(np.quantile(y, 0.75, method="inverted_cdf")))
 Верно: пройдены все проверки (6 из 6).
 True
 """
@@ -57,8 +58,9 @@ def check(exercise_id: str, solution: Callable[..., Any]) -> bool:
 
     Examples
     --------
-    >>> check("2.1.7-soft-threshold", lambda z, t: z * (abs(z) > t))  # hard, not soft
-    Пока неверно. Проверка 1 из 5 (числа вокруг порога: z формы (7,), t = 1.0): ожидалось [-2.  0.  0.  0.  0.  0.  2.], получено [-3.  0.  0.  0.  0.  0.  3.]
+    >>> import numpy as np
+    >>> check("1.1-best-constant-asymmetric", lambda y: float(np.median(y)))  # the MAE answer
+    Пока неверно. Проверка 2 из 6 (три объекта с выбросом: y формы (3,)): ответ 2 не минимизирует цель: её значение 98.3333, а минимум 65.6667 (например, при 100)
     False
 
     See the book: «Упражнения» at the end of every section.
@@ -83,7 +85,7 @@ def check(exercise_id: str, solution: Callable[..., Any]) -> bool:
 def solution(exercise_id: str) -> Callable[..., Any]:
     """The reference solution of an exercise (shown in the book behind «Показать»).
 
-    >>> solution("1.1-mae").__name__
-    'mae'
+    >>> solution("1.1-best-constant-asymmetric").__name__
+    'best_constant_asymmetric'
     """
     return EXERCISES[exercise_id].reference
