@@ -10,7 +10,10 @@ UNDER, OVER = 3.0, 1.0  # cost of a unit of under-prediction (c < y) and of over
 
 
 def best_constant_asymmetric(y):
-    """A constant c with the smallest mean cost 3 max(y - c, 0) + max(c - y, 0): a 0.75-quantile of y."""
+    """The constant with the smallest mean cost 3 max(y - c, 0) + max(c - y, 0).
+
+    It is a quantile of level 3/4 (the median, if both costs were equal).
+    """
     k = int(np.ceil(UNDER / (UNDER + OVER) * len(y))) - 1
     return float(np.sort(y)[k])
 

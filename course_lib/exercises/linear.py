@@ -84,14 +84,15 @@ def _epoch_cases(rng):
 def ridge(X, y, alpha):
     """Ridge with an unpenalized bias as plain least squares on stacked data.
 
-    Below X~ = (X | 1) go the rows (sqrt(alpha) I | 0) with zero answers: they add
-    alpha ||w||^2 to the sum of squares, and their zero last column leaves the bias free.
+    Below X~ = (X | 1) go the rows (sqrt(alpha) I | 0) with zero answers:
+    they add alpha ||w||^2 to the sum of squares and leave the bias free.
     """
-    n_features = X.shape[1]
+    d = X.shape[1]
     X_tilde = np.column_stack([X, np.ones(len(y))])
-    penalty_rows = np.column_stack([np.sqrt(alpha) * np.eye(n_features), np.zeros(n_features)])
-    theta = np.linalg.lstsq(np.vstack([X_tilde, penalty_rows]),
-                            np.concatenate([y, np.zeros(n_features)]), rcond=None)[0]
+    penalty_rows = np.column_stack([np.sqrt(alpha) * np.eye(d), np.zeros(d)])
+    X_stacked = np.vstack([X_tilde, penalty_rows])
+    y_stacked = np.concatenate([y, np.zeros(d)])
+    theta = np.linalg.lstsq(X_stacked, y_stacked, rcond=None)[0]
     return theta[:-1], float(theta[-1])
 
 
