@@ -30,7 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._stopping import DivergenceError, _as_schedule, _DivergenceGuard, _Stopper
+from ._stopping import (DivergenceError, _as_schedule, _DivergenceGuard, _GradientBound,
+                        _small_gradient, _Stopper)
 
 __all__ = [
     "OptimizeResult",
@@ -45,6 +46,11 @@ Vector = NDArray[np.float64]
 Objective = Callable[[Vector], "tuple[float, Vector]"]
 BatchObjective = Callable[..., "tuple[float, Vector]"]
 Prox = Callable[[Vector, float], Vector]
+
+#: Shuffled rows are gathered this many at a time (in whole batches): one copy
+#: per block instead of one small copy per batch, and memory stays O(block).
+_BLOCK_ROWS = 1024
+
 
 @dataclass
 class OptimizeResult:
@@ -107,7 +113,7 @@ def gradient_descent(
     tol: float = 1e-4,
     n_iter_no_change: int = 10,
     prox: Prox | None = None,
-    gtol: float | None = None,
+    gtol: float | Callable[[Vector], float] | None = None,
 ) -> OptimizeResult:
     r"""Full-batch (proximal) gradient descent.
 
@@ -141,8 +147,9 @@ def gradient_descent(
     n_iter_no_change : int, default=10
     prox : callable, optional
         ``prox(x, step) -> x``: proximal operator of the non-smooth part.
-    gtol : float, optional
-        Bound on :math:`\|G_t\|` (absolute, as in ``scipy.optimize``).
+    gtol : float or callable, optional
+        Bound on :math:`\|G_t\|` (absolute, as in ``scipy.optimize``), or a
+        function ``x -> bound`` (a bound that depends on where the iterate is).
 
     Returns
     -------
@@ -171,6 +178,7 @@ def gradient_descent(
     guard = _DivergenceGuard(value, schedule(0))
     best_x, best_value, history = x, value, []
     stopper = _Stopper(tol, n_iter_no_change, start=value, oscillating=callable(learning_rate))
+    certify = _GradientBound(gtol)
     for t in range(max_iter):
         step = schedule(t)
         x_next = x - step * grad
@@ -183,8 +191,7 @@ def gradient_descent(
         history.append(value)
         if value <= best_value:
             best_x, best_value = x, value
-        stalled = stopper.update(value)
-        if stalled and (gtol is None or mapping <= gtol):
+        if stopper.update(value) and certify(mapping, x):
             below_start = guard.check_end(value, f"iteration {t + 1}")
             return OptimizeResult(best_x, np.array(history), t + 1, below_start)
     guard.check_end(value, f"iteration {max_iter}")
@@ -201,7 +208,10 @@ def iterate_minibatches(
     ----------
     X : array-like of shape (n_samples, n_features)
         Also a ``numpy.memmap``: without ``rng`` every batch is a contiguous
-        slice, so only that batch is read into memory.
+        slice, so only that batch is read into memory; with ``rng`` the
+        shuffled rows are copied :data:`_BLOCK_ROWS` at a time and the
+        batches are slices of that copy (the same batches as indexing every
+        batch by its rows, for a fraction of the calls).
     y : array-like of shape (n_samples,)
     batch_size : int
         :math:`B`, the number of rows per batch.
@@ -227,12 +237,15 @@ def iterate_minibatches(
     arrays = (X, y) if sample_weight is None else (X, y, sample_weight)
     n_samples = len(y)
     order = None if rng is None else rng.permutation(n_samples)
-    for start in range(0, n_samples, batch_size):
+    block_size = batch_size * max(1, _BLOCK_ROWS // batch_size)  # whole batches per block
+    for begin in range(0, n_samples, block_size):
         if order is None:
-            yield tuple(a[start : start + batch_size] for a in arrays)
-        else:
-            rows = order[start : start + batch_size]
-            yield tuple(a[rows] for a in arrays)
+            block = tuple(a[begin : begin + block_size] for a in arrays)
+        else:  # one copy of the shuffled rows per block, not one per batch
+            rows = order[begin : begin + block_size]
+            block = tuple(np.take(a, rows, axis=0) for a in arrays)
+        for start in range(0, len(block[1]), batch_size):
+            yield tuple(a[start : start + batch_size] for a in block)
 
 
 def _is_arrays(data) -> bool:
@@ -252,16 +265,6 @@ def _epoch_batches(data, batch_size: int, rng: np.random.Generator | None, epoch
     return data
 
 
-def _small_gradient(objective, x: Vector, data, step: float, prox, gtol: float | None) -> bool:
-    """Whether the full-data gradient mapping at ``x`` is at most ``gtol`` (True without one)."""
-    if gtol is None or not _is_arrays(data):
-        return True
-    x_next = x - step * objective(x, *data)[1]
-    if prox is not None:
-        x_next = prox(x_next, step)
-    return float(np.linalg.norm(x - x_next)) / step <= gtol
-
-
 def sgd(
     objective: BatchObjective,
     x0: ArrayLike,
@@ -275,7 +278,7 @@ def sgd(
     random_state: int | np.random.Generator | None = None,
     prox: Prox | None = None,
     shuffle: bool = True,
-    gtol: float | None = None,
+    gtol: float | Callable[[Vector], float] | None = None,
     schedule_unit: str = "epoch",
     step_limit: Callable[..., float] | None = None,
 ) -> OptimizeResult:
@@ -314,7 +317,7 @@ def sgd(
         ``prox(x, step) -> x`` for the non-smooth part of the objective.
     shuffle : bool, default=True
         Whether arrays are shuffled every epoch (``False``: rows in order).
-    gtol : float, optional
+    gtol : float or callable, optional
         With arrays, the ``tol`` rule stops only once the gradient mapping on
         all rows (one extra pass) is at most ``gtol``, as in :func:`gradient_descent`:
         the epoch losses of SGD are noisy and flatten out before the optimum.
@@ -369,7 +372,7 @@ def sgd(
                 probe = data if _is_arrays(data) else batch
                 start = value if probe is batch else objective(x, *probe)[0]
                 guard = _DivergenceGuard(start, schedule(0))
-            guard.check(value, x, f"epoch {epoch + 1}")
+            guard.check(value, None, f"epoch {epoch + 1}")  # x is checked at the epoch's end
             if schedule_unit == "sample":  # a batch of n rows moves n / B of a full step
                 step = schedule(seen) * min(len(batch[1]) / batch_size, 1.0)
             if step_limit is not None:
