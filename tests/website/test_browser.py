@@ -531,7 +531,8 @@ def test_exercise_answers_are_hidden_until_clicked(browser, base_url, notebook_p
             before = page.evaluate(INSPECT_ANSWERS)
             assert before is not None, f"{name}: no «Упражнения» section"
             kinds = {answer["kind"] for answer in before}
-            assert kinds == {"ответ", "решение"}, f"{name}: answers and solutions expected, got {kinds}"
+            # Question answers («ответ») and code solutions («решение»): a page may have either.
+            assert kinds and kinds <= {"ответ", "решение"}, f"{name}: no hidden answers, got {kinds}"
             shown = [a["text"] for a in before if a["visible"]]
             assert not shown, f"{name}: visible before a click: {shown}"
             page.evaluate(CLICK_ALL_TOGGLES)
