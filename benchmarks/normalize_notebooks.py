@@ -13,16 +13,20 @@ executing it; ``python benchmarks/normalize_notebooks.py book/.../*.ipynb`` appl
 * Code fits the page: code cells are formatted by ruff at the line length of
   ``[tool.ruff]`` in pyproject.toml (80). A trailing comment that alone makes a line too long
   moves onto its own line above the code first (ruff would split the code around it instead).
-  Cells ruff cannot parse are left as they are.
+  Then a string literal still too long is split at spaces into adjacent literals (Python
+  joins them again: the change is kept only if the syntax tree stays exactly the same), and
+  a long full-line comment is wrapped. Cells ruff cannot parse are left as they are.
 """
 
 from __future__ import annotations
 
+import ast
 import io
 import json
 import re
 import subprocess
 import sys
+import textwrap
 import tokenize
 from pathlib import Path
 
@@ -97,6 +101,124 @@ def lift_long_comments(source: str, limit: int = LINE_LENGTH) -> str:
     return "\n".join(lines)
 
 
+STRING_START = re.compile(r"([rRbBfFuU]{0,2})(['\"])")
+
+
+def _split_points(body: str, formatted: bool) -> list[int]:
+    """Where a literal's body may be cut: after a space, or between two replacement fields
+    (``}{``), never inside a field of an f-string."""
+    points, depth, i = [], 0, 0
+    while i < len(body):
+        char = body[i]
+        if formatted and depth == 0 and body.startswith(("{{", "}}"), i):
+            i += 2
+            continue
+        if char == "\\":
+            i += 2
+            continue
+        if formatted and char == "{":
+            depth += 1
+        elif formatted and char == "}":
+            depth -= 1
+            if depth == 0 and body.startswith("{", i + 1):
+                points.append(i + 1)
+        elif char == " " and depth == 0 and i + 1 < len(body):
+            points.append(i + 1)
+        i += 1
+    return points
+
+
+def _split_string(line: str, limit: int) -> list[str] | None:
+    """A line that is one string literal (and maybe a comma), as lines of adjacent literals."""
+    indent = line[: len(line) - len(line.lstrip())]
+    literal, after = line.strip(), ""
+    if literal.endswith(","):
+        literal, after = literal[:-1].rstrip(), ","
+    match = STRING_START.match(literal)
+    if not match or literal[len(match.group(0)) :].startswith(match.group(2) * 2):
+        return None  # not a literal, or triple-quoted (a docstring)
+    try:
+        value = ast.parse(literal, mode="eval").body
+    except SyntaxError:
+        return None
+    if not isinstance(value, (ast.Constant, ast.JoinedStr)) or not literal.endswith(match.group(2)):
+        return None
+    prefix, quote = match.groups()
+    body = literal[len(prefix) + 1 : -1]
+    formatted = "f" in prefix.lower()
+    pieces = []
+    while len(indent) + len(prefix) + 2 + len(body) + len(after) > limit:
+        room = limit - len(indent) - len(prefix) - 2
+        fitting = [p for p in _split_points(body, formatted) if p <= room]
+        if not fitting:
+            break
+        pieces.append(body[: fitting[-1]])
+        body = body[fitting[-1] :]
+    if not pieces:
+        return None
+    pieces.append(body)
+
+    def literal_of(piece: str) -> str:
+        keep_f = formatted and ("{" in piece or "}" in piece)
+        own = prefix if keep_f or not formatted else prefix.replace("f", "").replace("F", "")
+        return f"{indent}{own}{quote}{piece}{quote}"
+
+    lines = [literal_of(piece) for piece in pieces]
+    lines[-1] += after
+    return lines
+
+
+MAGIC = re.compile(r"^\s*[%!]")
+
+
+def _tree(lines: list[str]) -> str | None:
+    """The syntax tree of a cell (IPython magics masked as comments), or None."""
+    masked = ["#" + line if MAGIC.match(line) else line for line in lines]
+    try:
+        return ast.dump(ast.parse("\n".join(masked)))
+    except SyntaxError:
+        return None
+
+
+def split_long_strings(source: str, limit: int = LINE_LENGTH) -> str:
+    """Split each line longer than ``limit`` that is one string literal into adjacent literals
+    at spaces (Python joins them back), and wrap long full-line comments. A split is kept
+    only if the cell's syntax tree stays exactly the same.
+
+    >>> print(split_long_strings('print(\\n    f"{1} ' + 'word ' * 16 + 'end"\\n)'))
+    print(
+        f"{1} word word word word word word word word word word word word word "
+        "word word word end"
+    )
+    """
+    lines = source.split("\n")
+    tree = _tree(lines)
+    if tree is None:
+        return source
+    for row in reversed(range(len(lines))):
+        if len(lines[row]) <= limit or MAGIC.match(lines[row]):
+            continue
+        replacement = _split_string(lines[row], limit)
+        if replacement:
+            candidate = lines[:row] + replacement + lines[row + 1 :]
+            if _tree(candidate) == tree:
+                lines = candidate
+    return _wrap_comments("\n".join(lines), limit)
+
+
+def _wrap_comments(source: str, limit: int) -> str:
+    out = []
+    for line in source.split("\n"):
+        stripped = line.lstrip()
+        if len(line) > limit and stripped.startswith("# ") and "NBVAL" not in line:
+            indent = line[: len(line) - len(stripped)]
+            out += textwrap.wrap(stripped[2:], limit, initial_indent=indent + "# ",
+                                 subsequent_indent=indent + "# ", break_long_words=False)
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def _ruff_sources(notebook, path: Path) -> list[str] | None:
     """The cells' sources as ruff formats them, or None if ruff cannot parse one."""
     result = subprocess.run(
@@ -139,6 +261,10 @@ def normalize(notebook, path: Path):
         cell.source = lift_long_comments(cell.source)
         _collapse(cell)
     _ruff_format(notebook, path)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.source = split_long_strings(cell.source)
+    _ruff_format(notebook, path)  # the split strings' enclosing calls may need a new layout
     return notebook
 
 
