@@ -207,15 +207,31 @@ def split_long_strings(source: str, limit: int = LINE_LENGTH) -> str:
 
 
 def _wrap_comments(source: str, limit: int) -> str:
-    out = []
-    for line in source.split("\n"):
-        stripped = line.lstrip()
-        if len(line) > limit and stripped.startswith("# ") and "NBVAL" not in line:
-            indent = line[: len(line) - len(stripped)]
-            out += textwrap.wrap(stripped[2:], limit, initial_indent=indent + "# ",
-                                 subsequent_indent=indent + "# ", break_long_words=False)
-        else:
-            out.append(line)
+    """Reflow each block of full-line comments (same indentation) that has a line too long.
+
+    >>> print(_wrap_comments("  # " + "word " * 15 + "end\\n  # next line\\nx = 1", 40))
+      # word word word word word word word
+      # word word word word word word word
+      # word end next line
+    x = 1
+    """
+    lines, out, i = source.split("\n"), [], 0
+    comment = re.compile(r"^(\s*)# (?!NBVAL)")
+    while i < len(lines):
+        match = comment.match(lines[i])
+        if not match:
+            out.append(lines[i])
+            i += 1
+            continue
+        indent, block = match.group(1), []
+        while i < len(lines) and comment.match(lines[i]) and comment.match(lines[i]).group(1) == indent:
+            block.append(lines[i])
+            i += 1
+        if max(map(len, block)) > limit:
+            text = " ".join(line.strip()[2:] for line in block)
+            block = textwrap.wrap(text, limit, initial_indent=indent + "# ",
+                                  subsequent_indent=indent + "# ", break_long_words=False)
+        out += block
     return "\n".join(out)
 
 
