@@ -11,7 +11,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["SourceCode", "Table", "show_source", "show_table", "strip_docstrings"]
+__all__ = ["SourceCode", "Table", "print_wrapped", "show_source", "show_table",
+           "strip_docstrings"]
 
 
 class SourceCode:
@@ -187,3 +188,34 @@ def show_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
     See the book: appendix «Производительность».
     """
     return Table(headers, rows)
+
+
+PAGE_WIDTH = 80  # characters: what the book's text column and the PDF's page show
+
+
+def print_wrapped(*values: Any, sep: str = " ", width: int = PAGE_WIDTH,
+                  indent: str = "    ") -> None:
+    r"""Print like ``print``, wrapping every line longer than ``width`` at spaces.
+
+    Continuation lines start with ``indent``. Lines that fit (a table row, an
+    array) are printed as they are; a word longer than the line is not cut.
+
+    Examples
+    --------
+    >>> print_wrapped("веса совпадают:", True, "; вероятности совпадают:", True, width=30)
+    веса совпадают: True ;
+        вероятности совпадают:
+        True
+    >>> print_wrapped("короткая строка\nвторая", width=30)
+    короткая строка
+    вторая
+
+    See the book: every page (lines of output fit the page).
+    """
+    if width <= len(indent):
+        raise ValueError(f"width must exceed the indent ({len(indent)}), got {width}")
+    lines = sep.join(map(str, values)).split("\n")
+    print("\n".join(
+        textwrap.fill(line, width, subsequent_indent=indent, break_long_words=False,
+                      break_on_hyphens=False) if len(line) > width else line
+        for line in lines))

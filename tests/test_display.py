@@ -130,3 +130,23 @@ def test_table_refuses_ragged_rows():
 
     with pytest.raises(ValueError, match="every row needs 2 cells"):
         show_table(["a", "b"], [["x"]])
+
+
+def test_print_wrapped_fits_every_line_and_keeps_the_words(capsys):
+    from course_lib.display import print_wrapped
+
+    words = [f"слово{i}" for i in range(40)]
+    print_wrapped(*words, width=50)
+    out = capsys.readouterr().out
+    assert all(len(line) <= 50 for line in out.splitlines())
+    assert out.split() == words  # the same words in the same order, nothing cut
+    assert all(line.startswith("    ") for line in out.splitlines()[1:])
+
+
+def test_print_wrapped_leaves_short_lines_alone(capsys):
+    from course_lib.display import print_wrapped
+
+    print_wrapped("a  b", "c", sep="|")
+    assert capsys.readouterr().out == "a  b|c\n"
+    with pytest.raises(ValueError, match="width must exceed"):
+        print_wrapped("x", width=4)
