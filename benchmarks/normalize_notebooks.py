@@ -128,44 +128,59 @@ def _split_points(body: str, formatted: bool) -> list[int]:
     return points
 
 
-def _split_string(line: str, limit: int) -> list[str] | None:
-    """A line that is one string literal (and maybe a comma), as lines of adjacent literals."""
+def _literal(line: str) -> tuple[str, str, str, str] | None:
+    """(indent, prefix, body, comma) if the line is one one-line string literal (and maybe a
+    comma), else None. Triple-quoted literals (docstrings) are left alone."""
     indent = line[: len(line) - len(line.lstrip())]
     literal, after = line.strip(), ""
     if literal.endswith(","):
         literal, after = literal[:-1].rstrip(), ","
     match = STRING_START.match(literal)
     if not match or literal[len(match.group(0)) :].startswith(match.group(2) * 2):
-        return None  # not a literal, or triple-quoted (a docstring)
+        return None
     try:
         value = ast.parse(literal, mode="eval").body
     except SyntaxError:
         return None
-    if not isinstance(value, (ast.Constant, ast.JoinedStr)) or not literal.endswith(match.group(2)):
-        return None
     prefix, quote = match.groups()
-    body = literal[len(prefix) + 1 : -1]
-    formatted = "f" in prefix.lower()
+    if (not isinstance(value, (ast.Constant, ast.JoinedStr)) or quote != '"'
+            or not literal.endswith(quote) or "r" in prefix.lower() or "b" in prefix.lower()):
+        return None
+    return indent, prefix, literal[len(prefix) + 1 : -1], after
+
+
+def _reflow(block: list[tuple[str, str, str, str]], limit: int) -> list[str] | None:
+    """Adjacent literals (one per line, same indentation) as one text, cut anew at spaces."""
+    indent, after = block[0][0], block[-1][3]
+    formatted = any("f" in prefix.lower() for _, prefix, _, _ in block)
+    # An f-string's braces are doubled; a plain literal joining one must double its own.
+    body = "".join(text if "f" in prefix.lower() or not formatted
+                   else text.replace("{", "{{").replace("}", "}}")
+                   for _, prefix, text, _ in block)
+    prefix = "f" if formatted else ""
     pieces = []
     while len(indent) + len(prefix) + 2 + len(body) + len(after) > limit:
         room = limit - len(indent) - len(prefix) - 2
         fitting = [p for p in _split_points(body, formatted) if p <= room]
         if not fitting:
-            break
+            return None
         pieces.append(body[: fitting[-1]])
         body = body[fitting[-1] :]
-    if not pieces:
-        return None
     pieces.append(body)
 
     def literal_of(piece: str) -> str:
-        keep_f = formatted and ("{" in piece or "}" in piece)
-        own = prefix if keep_f or not formatted else prefix.replace("f", "").replace("F", "")
-        return f"{indent}{own}{quote}{piece}{quote}"
+        plain = formatted and not re.search(r"[{}]", piece)
+        return f'{indent}{"" if plain else prefix}"{piece}"'
 
     lines = [literal_of(piece) for piece in pieces]
     lines[-1] += after
     return lines
+
+
+def _split_string(line: str, limit: int) -> list[str] | None:
+    """A line that is one string literal (and maybe a comma), as lines of adjacent literals."""
+    parsed = _literal(line)
+    return _reflow([parsed], limit) if parsed else None
 
 
 MAGIC = re.compile(r"^\s*[%!]")
@@ -195,14 +210,26 @@ def split_long_strings(source: str, limit: int = LINE_LENGTH) -> str:
     tree = _tree(lines)
     if tree is None:
         return source
-    for row in reversed(range(len(lines))):
-        if len(lines[row]) <= limit or MAGIC.match(lines[row]):
+    row = len(lines) - 1
+    while row >= 0:
+        parsed = _literal(lines[row]) if not MAGIC.match(lines[row]) else None
+        if not parsed:
+            row -= 1
             continue
-        replacement = _split_string(lines[row], limit)
-        if replacement:
-            candidate = lines[:row] + replacement + lines[row + 1 :]
-            if _tree(candidate) == tree:
-                lines = candidate
+        # The block of adjacent literals this line belongs to (a comma ends a block).
+        end = row + 1
+        start = row
+        while start > 0 and (above := _literal(lines[start - 1])) and not above[3] \
+                and above[0] == parsed[0]:
+            start -= 1
+        block = [_literal(line) for line in lines[start:end]]
+        if max(len(line) for line in lines[start:end]) > limit:
+            replacement = _reflow(block, limit)
+            if replacement:
+                candidate = lines[:start] + replacement + lines[end:]
+                if _tree(candidate) == tree:
+                    lines = candidate
+        row = start - 1
     return _wrap_comments("\n".join(lines), limit)
 
 
