@@ -148,6 +148,12 @@ def alt_problem(alt) -> str | None:
     return None
 
 
+def test_caption_form():
+    assert CAPTION_FORM.match("Рис. 5.1: простейшая нейронная сеть")
+    assert CAPTION_FORM.match("Рис. 5.2, 5.4 и 5.6: последний слой и пути производных")
+    assert not CAPTION_FORM.match("Рисунок 5.1: сеть") and not CAPTION_FORM.match("Рис. 5.1 сеть")
+
+
 def test_alt_problem_tells_a_description_from_a_file_name():
     assert alt_problem(None) == "no alt text"
     assert "file name" in alt_problem("3f2a9c.png")
@@ -155,7 +161,9 @@ def test_alt_problem_tells_a_description_from_a_file_name():
     assert alt_problem("Кривая потерь SGD по эпохам: шум убывает с ростом батча") is None
 
 
-CAPTION_FORM = re.compile(r"Рис\. \d+\.\d+: \S")
+# «Рис. 5.2: ...», or for a figure that draws several of the notes' figures side by side
+# «Рис. 5.2, 5.4 и 5.6: ...».
+CAPTION_FORM = re.compile(r"Рис\. \d+\.\d+(?:(?:, | и )\d+\.\d+)*: \S")
 
 
 @PENDING
