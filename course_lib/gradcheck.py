@@ -30,13 +30,15 @@ This module sits on the bottom floor: it knows the layer protocol
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["check_backward", "check_loss_backward", "numerical_gradient", "relative_error"]
+__all__ = ["GradcheckResult", "check_backward", "check_loss_backward", "numerical_gradient",
+           "relative_error"]
 
 Array = NDArray[np.float64]
 
@@ -46,17 +48,25 @@ def numerical_gradient(
 ) -> Array:
     r"""Central finite-difference gradient of a scalar function of an array.
 
-    .. math:: g_j = \frac{f(x + \varepsilon e_j) - f(x - \varepsilon e_j)}{2\varepsilon}
+    .. math:: g_j = \frac{f(x + h_j e_j) - f(x - h_j e_j)}{2h_j},
+        \qquad h_j = \varepsilon \max(|x_j|, \bar x)
+
+    The step is relative to the scale of the point: :math:`\bar x` is the
+    root mean square of ``x`` (1 when ``x`` is all 0), so ``x`` in any units is
+    differentiated to the same relative accuracy, and an entry far larger
+    than the rest gets a step in proportion. (:func:`check_backward` takes the
+    scale of each column of the input separately: features in different units.)
 
     Parameters
     ----------
     f : callable
         ``f(x) -> float`` for ``x`` of the shape of ``x`` below. It gets a
-        private copy of ``x``; the caller's array is never written into.
+        private float64 copy of ``x``; the caller's array is never written into.
     x : array-like of any shape
-        The point.
+        The point (integers are converted to float64).
     eps : float, default=1e-6
-        The step :math:`\varepsilon`.
+        The relative step :math:`\varepsilon` (about :math:`u^{1/3}` of float64,
+        the best for central differences; use ``3e-3`` for a function computed in float32).
 
     Returns
     -------
@@ -71,26 +81,56 @@ def numerical_gradient(
 
     See the book: section 5.1.
     """
-    point = np.array(x, dtype=np.float64)  # a copy: we perturb it in place
-    return _perturbation_gradient(lambda: float(f(point)), point, eps)
+    point = np.array(x, dtype=np.float64, order="C")  # a copy: we perturb it in place
+    return _perturbation_gradient(lambda: float(f(point)), point, _steps(point, eps))[0]
 
 
-def _perturbation_gradient(f: Callable[[], float], point: Array, eps: float) -> Array:
-    """Central differences of ``f()`` over the entries of ``point``, perturbed in place.
+def _steps(point: Array, eps: float, scale_of: str = "array") -> Array:
+    """The step of every entry: ``eps`` times the larger of its magnitude and a scale.
+
+    ``scale_of="array"``: the root mean square of the array; ``"column"``: of
+    the entry's column (a feature: columns in different units get their own
+    steps); ``"entry"``: the entry's own magnitude, down to :math:`10^{-3}` of
+    the array's (parameters of very different sizes). A zero scale counts as 1.
+    """
+    if point.size == 0:
+        return np.zeros_like(point)
+    if scale_of == "column" and point.ndim == 2:
+        scale = np.sqrt(np.mean(point**2, axis=0, keepdims=True))
+    else:
+        scale = np.full((1,) * point.ndim, np.sqrt(np.mean(point**2)))
+    scale = np.where(scale > 0, scale, 1.0)
+    if scale_of == "entry":
+        scale = 1e-3 * scale
+    steps = eps * np.maximum(np.abs(point), scale)
+    return np.where(np.isfinite(steps), steps, eps)
+
+
+def _perturbation_gradient(
+    f: Callable[[], float], point: Array, steps: Array, center: float | None = None
+) -> tuple[Array, Array]:
+    """Central differences of ``f()`` over the entries of ``point`` (C-contiguous), perturbed in place.
 
     Every entry gets its exact old value back, so ``point`` ends unchanged.
+    Returns the gradient and, when ``center = f()`` is given, the gap between
+    the two one-sided differences per entry (large at a kink; zeros without ``center``).
     """
-    grad = np.empty_like(point)
-    flat, flat_grad = point.reshape(-1), grad.reshape(-1)  # views
+    grad, kink = np.empty_like(point), np.zeros(point.shape)
+    flat, flat_grad, flat_kink = point.reshape(-1), grad.reshape(-1), kink.reshape(-1)
+    flat_steps = np.broadcast_to(steps, point.shape).reshape(-1)
     for j in range(flat.size):
-        old = flat[j]
-        flat[j] = old + eps
+        old, h = flat[j], flat_steps[j]
+        flat[j] = old + h
         plus = f()
-        flat[j] = old - eps
+        flat[j] = old - h
         minus = f()
         flat[j] = old
-        flat_grad[j] = (plus - minus) / (2.0 * eps)
-    return grad
+        h_plus, h_minus = (old + h) - old, old - (old - h)  # the steps actually taken
+        flat_grad[j] = (plus - minus) / (h_plus + h_minus)
+        if center is not None:
+            forward, backward = (plus - center) / h_plus, (center - minus) / h_minus
+            flat_kink[j] = abs(forward - backward)
+    return grad, kink
 
 
 def relative_error(a: ArrayLike, b: ArrayLike) -> float:
@@ -121,9 +161,7 @@ def relative_error(a: ArrayLike, b: ArrayLike) -> float:
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"cannot compare arrays of shapes {a.shape} and {b.shape}")
-    if a.size == 0:
-        return 0.0
-    scale = max(np.max(np.abs(a)), np.max(np.abs(b)))
+    scale = max(np.max(np.abs(a)), np.max(np.abs(b))) if a.size else 0.0
     return 0.0 if scale == 0 else float(np.max(np.abs(a - b)) / scale)
 
 
@@ -139,37 +177,93 @@ def _named_parameters(module: Any) -> Iterator[tuple[str, Any, str]]:
             yield f"{i}.{key}", layer, key
 
 
+class GradcheckResult(dict):
+    """The errors by name (a dict of str to float) and ``kinks``: the coordinates skipped as kinks.
+
+    ``kinks[name]`` lists the indices (tuples) of the entries of that array
+    where the function has a kink (the one-sided differences disagree), e.g. a
+    ReLU input at exactly 0: there is no derivative to compare with.
+    """
+
+    kinks: dict[str, list[tuple[int, ...]]]
+
+
+def _default_eps(dtype: np.dtype) -> float:
+    """The relative step: 1e-6 for float64, the cube root of the unit roundoff otherwise (float32: 5e-3)."""
+    return 1e-6 if dtype == np.float64 else _unit_roundoff(dtype) ** (1.0 / 3.0)
+
+
+def _unit_roundoff(dtype: np.dtype) -> float:
+    return float(np.finfo(dtype).eps)
+
+
+def _error(analytic: Array, numeric: Array, noise: Array, kink: Array) -> float:
+    r"""The largest relative error beyond the finite differences' own error, kinks excluded.
+
+    Per entry :math:`\max(|a_j - n_j| - \tau_j, 0) / \max(|a_j|, |n_j|)`, with
+    :math:`\tau_j` the rounding and truncation error of the difference at that
+    entry: an entry with a small gradient counts as much as a large one (a
+    sign error on a feature of scale :math:`10^{-2}` next to one of
+    :math:`10^4` is caught), rounding noise does not count.
+    """
+    excess = np.maximum(np.abs(analytic - numeric) - noise, 0.0)
+    size = np.maximum(np.abs(analytic), np.abs(numeric))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(excess > 0, excess / np.where(size > 0, size, 1.0), 0.0)
+    ratio = np.where(kink, 0.0, ratio)
+    return float(np.max(ratio)) if ratio.size else 0.0
+
+
 def check_backward(
-    module: Any, X: ArrayLike, *, eps: float = 1e-6, random_state: int = 0
-) -> dict[str, float]:
+    module: Any, X: ArrayLike, *, eps: float | None = None, random_state: int = 0
+) -> GradcheckResult:
     r"""Compare a layer's or a network's backward pass with finite differences.
 
     With a fixed random :math:`G` of the output's shape the scalar
     :math:`f(X, \theta) = \sum_{ij} G_{ij}\,\mathrm{forward}(X)_{ij}` has
     :math:`\partial f/\partial\,\mathrm{output} = G`, so ``backward(G)`` must
     return :math:`\partial f/\partial X` and fill ``grads`` with
-    :math:`\partial f/\partial\theta`. Both are compared with
-    :func:`numerical_gradient` by :func:`relative_error`.
+    :math:`\partial f/\partial\theta`. Both are compared entry by entry with
+    central differences (:func:`numerical_gradient`'s relative steps).
+
+    What it guards against:
+
+    * every parameter is perturbed as a float64, C-contiguous copy put in
+      its place for the check (a transposed or integer weight matrix is
+      perturbed for real; the original object is put back after);
+    * the step of each entry is relative to its magnitude (at least
+      relative to the scale of its column for the input, to :math:`10^{-3}`
+      of its array's for a parameter), and the
+      error of each entry is relative to its own size, beyond the expected rounding
+      and truncation error of the difference: features of very different
+      scales are all checked, and a correct layer on unscaled input passes;
+    * kinks: where the one-sided differences disagree (a ReLU input at
+      exactly 0, where no derivative exists) the entry is skipped, listed in
+      ``result.kinks`` and named in a warning; move the point to check it;
+    * float32 layers (the output is float32): the step is :math:`5\cdot 10^{-3}`
+      (the cube root of float32's rounding unit) and the noise estimate is
+      float32's, so expect errors up to about :math:`10^{-4}`, not :math:`10^{-8}`.
 
     Parameters
     ----------
     module : layer or network
         Anything with ``forward(X)`` and ``backward(grad_out)``, and either
         ``params``/``grads`` dicts (a layer) or a list ``layers`` of such
-        layers (a network). Parameters are perturbed in place and restored
-        exactly.
+        layers (a network).
     X : array-like of shape (n_samples, n_features)
         The input; not written into.
-    eps : float, default=1e-6
-        Finite-difference step.
-    random_state : int, default=0
+    eps : float, optional
+        Relative finite-difference step; default 1e-6 (float64 output), 5e-3 (float32).
+    random_state : int, numpy.random.Generator or None, default=0
         Seeds the direction :math:`G`.
 
     Returns
     -------
-    dict of str to float
+    GradcheckResult (a dict of str to float)
         Relative error per checked array: ``"input"`` and each parameter,
-        named by its key (``"W"``) or, in a network, ``"<layer index>.<key>"``.
+        named by its key (``"W"``) or, in a network, ``"<layer index>.<key>"``;
+        about 1e-8 or less for a correct float64 backward, 0 when the
+        differences agree to their own accuracy. ``.kinks`` lists the skipped entries.
 
     Examples
     --------
@@ -185,22 +279,74 @@ def check_backward(
 
     See the book: section 5.1.
     """
-    X = np.array(X, dtype=np.float64)  # our copy: perturbed below
-    rng = np.random.default_rng(random_state)
-    G = rng.normal(size=np.shape(module.forward(X)))
+    X = np.array(X, dtype=np.float64, order="C")  # our copy: perturbed below
+    rng = np.random.default_rng(random_state)  # an int, None or a Generator (bottom floor)
+    out = np.asarray(module.forward(X))
+    dtype = out.dtype if np.issubdtype(out.dtype, np.floating) else np.dtype(np.float64)
+    eps, G = _default_eps(dtype) if eps is None else eps, rng.normal(size=out.shape)
     analytic = {"input": np.array(module.backward(G), dtype=np.float64)}
     named = list(_named_parameters(module))
-    for name, owner, key in named:
-        analytic[name] = np.array(owner.grads[key], dtype=np.float64)
+    analytic.update({name: np.array(owner.grads[key], dtype=np.float64)
+                     for name, owner, key in named})
 
     def f() -> float:
-        return float(np.sum(G * module.forward(X)))
+        return float(np.sum(G * np.asarray(module.forward(X), dtype=np.float64)))
 
-    errors = {"input": relative_error(analytic["input"], _perturbation_gradient(f, X, eps))}
-    for name, owner, key in named:
-        numeric = _perturbation_gradient(f, owner.params[key], eps)
-        errors[name] = relative_error(analytic[name], numeric)
-    return errors
+    originals = [(owner, key, owner.params[key]) for _, owner, key in named]
+    for owner, key, value in originals:  # perturb float64 contiguous copies, for real
+        owner.params[key] = np.array(value, dtype=np.float64, order="C")
+    try:
+        center = f()
+        magnitude = float(np.sum(np.abs(G * np.asarray(module.forward(X), dtype=np.float64))))
+        points = [("input", X)] + [(name, owner.params[key]) for name, owner, key in named]
+        result, kinks = GradcheckResult(), {}
+        for name, point in points:
+            result[name], kinks[name] = _compare_at(
+                f, point, analytic[name], eps, center, 8 * _unit_roundoff(dtype) * magnitude,
+                scale_of="column" if name == "input" else "entry")
+    finally:
+        for owner, key, value in originals:
+            owner.params[key] = value
+    result.kinks = {name: spots for name, spots in kinks.items() if spots}
+    if result.kinks:
+        where = "; ".join(f"{name} at {spots[:5]}" for name, spots in result.kinks.items())
+        warnings.warn(f"check_backward: entries on a kink (the one-sided differences disagree, "
+                      f"e.g. a ReLU input at exactly 0; no derivative there) were skipped: "
+                      f"{where}. Move the point (add small noise to X or the parameters) "
+                      "to check them.",
+                      UserWarning, stacklevel=2)
+    return result
+
+
+def _one_sided_gap(f: Callable[[], float], point: Array, index: tuple, h: float,
+                   center: float) -> float:
+    """|forward - backward difference| at one entry with step ``h`` (the entry is restored)."""
+    old = point[index]
+    point[index] = old + h
+    plus = f()
+    point[index] = old - h
+    minus = f()
+    point[index] = old
+    return abs((plus - center) / ((old + h) - old) - (center - minus) / (old - (old - h)))
+
+
+def _compare_at(f: Callable[[], float], point: Array, analytic: Array, eps: float,
+                center: float, rounding: float, scale_of: str = "array"
+                ) -> tuple[float, list[tuple[int, ...]]]:
+    """The error of one array and the indices of its kinks."""
+    steps = _steps(point, eps, scale_of)
+    numeric, gap = _perturbation_gradient(f, point, steps, center)
+    if analytic.shape != numeric.shape:
+        raise ValueError(f"the backward pass gave shape {analytic.shape}, expected "
+                         f"{numeric.shape}")
+    scale = float(np.max(np.abs(analytic))) if analytic.size else 0.0
+    noise = rounding / steps + 1e2 * eps**2 * scale  # rounding + truncation of the difference
+    kink = gap > 1e-2 * np.maximum(np.abs(numeric), np.abs(analytic)) + 1e2 * noise
+    for index in np.argwhere(kink):  # smooth: the gap is h f'' and shrinks with h; a kink's does not
+        index = tuple(index)
+        kink[index] = _one_sided_gap(f, point, index, steps[index] / 16, center) > gap[index] / 4
+    return _error(analytic, numeric, noise, kink), [tuple(int(i) for i in index)
+                                                     for index in np.argwhere(kink)]
 
 
 def check_loss_backward(
@@ -226,7 +372,8 @@ def check_loss_backward(
     Returns
     -------
     float
-        :func:`relative_error` of the analytic and the numerical gradient.
+        The largest relative error per entry beyond the finite differences'
+        own error (as in :func:`check_backward`; kinks skipped).
 
     Examples
     --------
@@ -241,8 +388,12 @@ def check_loss_backward(
 
     See the book: section 5.1.
     """
-    output = np.array(output, dtype=np.float64)
-    loss.forward(output, target)
+    output = np.array(output, dtype=np.float64, order="C")
+    center = float(loss.forward(output, target))
     analytic = np.array(loss.backward(), dtype=np.float64)
-    numeric = numerical_gradient(lambda out: loss.forward(out, target), output, eps=eps)
-    return relative_error(analytic, numeric)
+
+    def f() -> float:
+        return float(loss.forward(output, target))
+
+    rounding = 8 * _unit_roundoff(np.dtype(np.float64)) * max(abs(center), 1e-300)
+    return _compare_at(f, output, analytic, eps, center, rounding)[0]

@@ -3,8 +3,9 @@ r"""Quality metrics: how close predictions are to the true answers.
 See the book: section 1.1 (MAE), section 2.1.8 (MAE, MAPE) and section 2.1.10
 (log-loss). For precision, recall and ROC curves use :mod:`sklearn.metrics`.
 
-Every function takes ``y_true`` and ``y_pred`` of shape ``(n_samples,)`` or
-``(n_samples, n_outputs)`` and returns a Python float. Several outputs are
+Every function takes ``y_true`` (the true answers) and ``y_pred`` (the
+predictions) of shape ``(n_samples,)`` or ``(n_samples, n_outputs)`` and
+returns a Python float. Several outputs are
 averaged uniformly, as scikit-learn's ``multioutput="uniform_average"`` does.
 Bad input (different lengths, empty arrays, NaN or infinity, strings where
 numbers are due, continuous values where labels are due) raises a
@@ -68,22 +69,15 @@ def mae(y_true: ArrayLike, y_pred: ArrayLike) -> float:
 
     .. math:: \mathrm{MAE}(y, \hat y) = \frac{1}{N} \sum_{i=1}^N |y_i - \hat y_i|
 
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        True answers.
-    y_pred : array-like of the same shape
-        Predictions.
-
-    Returns
-    -------
-    float
-        The mean of absolute deviations, in the units of ``y``.
+    The mean of absolute deviations, in the units of ``y``: every error
+    counts in proportion to its size.
 
     Examples
     --------
     >>> mae([3.0, 5.0, 2.0], [2.5, 5.0, 4.0])
     0.8333333333333334
+    >>> mae([[1.0, 10.0], [3.0, 30.0]], [[1.0, 11.0], [3.0, 29.0]])  # two outputs: mean of 0 and 1
+    0.5
 
     See the book: section 1.1.
     """
@@ -96,21 +90,11 @@ def mse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
 
     .. math:: \mathrm{MSE}(y, \hat y) = \frac{1}{N} \sum_{i=1}^N (y_i - \hat y_i)^2
 
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        True answers.
-    y_pred : array-like of the same shape
-        Predictions.
-
-    Returns
-    -------
-    float
-        The mean of squared deviations, in squared units of ``y``.
+    In squared units of ``y``; one error of 10 costs as much as a hundred errors of 1.
 
     Examples
     --------
-    >>> mse([3.0, 5.0, 2.0], [2.5, 5.0, 4.0])
+    >>> mse([3.0, 5.0, 2.0], [2.5, 5.0, 4.0])  # (0.25 + 0 + 4) / 3
     1.4166666666666667
 
     See the book: section 2.1.2.
@@ -125,20 +109,9 @@ def rmse(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     With several outputs it is the mean over outputs of each output's RMSE,
     as in scikit-learn's ``root_mean_squared_error``.
 
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        True answers.
-    y_pred : array-like of the same shape
-        Predictions.
-
-    Returns
-    -------
-    float
-
     Examples
     --------
-    >>> rmse([0.0, 0.0], [3.0, 4.0])
+    >>> rmse([0.0, 0.0], [3.0, 4.0])  # sqrt((9 + 16) / 2)
     3.5355339059327378
 
     See the book: section 2.1.2.
@@ -157,17 +130,6 @@ def mape(y_true: ArrayLike, y_pred: ArrayLike) -> float:
 
     The ratio is undefined for :math:`y_i = 0`, so such input raises an error
     instead of the huge finite number scikit-learn returns there.
-
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        True answers, none of them zero.
-    y_pred : array-like of the same shape
-        Predictions.
-
-    Returns
-    -------
-    float
 
     Raises
     ------
@@ -199,17 +161,6 @@ def r2(y_true: ArrayLike, y_pred: ArrayLike) -> float:
     1 is a perfect fit, 0 is as good as predicting the mean, negative is worse.
     With several outputs it is the mean of the per-output values.
 
-    Parameters
-    ----------
-    y_true : array-like of shape (n_samples,) or (n_samples, n_outputs)
-        True answers; at least two samples and not all equal.
-    y_pred : array-like of the same shape
-        Predictions.
-
-    Returns
-    -------
-    float
-
     Raises
     ------
     ValueError
@@ -218,7 +169,7 @@ def r2(y_true: ArrayLike, y_pred: ArrayLike) -> float:
 
     Examples
     --------
-    >>> r2([1.0, 2.0, 3.0], [1.0, 2.0, 4.0])
+    >>> r2([1.0, 2.0, 3.0], [1.0, 2.0, 4.0])  # 1 - 1 / 2: RSS = 1, total sum of squares 2
     0.5
 
     See the book: section 2.1.2.

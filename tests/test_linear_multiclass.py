@@ -245,8 +245,9 @@ def test_softmax_with_two_classes_is_logistic_regression_at_half_alpha():
     alpha = 0.8
     soft = SoftmaxRegression(alpha=alpha, tol=1e-10).fit(X, y)
     logit = LogisticRegression(alpha=alpha / 2, tol=1e-10).fit(X, y)
-    np.testing.assert_allclose(soft.coef_, [-logit.coef_ / 2, logit.coef_ / 2], atol=1e-7)
-    np.testing.assert_allclose(soft.intercept_, [-logit.intercept_ / 2, logit.intercept_ / 2],
+    assert logit.coef_.shape == (1, X.shape[1]) and logit.intercept_.shape == (1,)
+    np.testing.assert_allclose(soft.coef_, np.vstack([-logit.coef_, logit.coef_]) / 2, atol=1e-7)
+    np.testing.assert_allclose(soft.intercept_, np.r_[-logit.intercept_, logit.intercept_] / 2,
                                atol=1e-7)
     np.testing.assert_allclose(soft.decision_function(X), logit.decision_function(X), atol=1e-6)
     np.testing.assert_allclose(soft.predict_proba(X), logit.predict_proba(X), atol=1e-8)

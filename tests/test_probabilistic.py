@@ -34,6 +34,7 @@ from course_lib.probabilistic import (
     LaplaceNoise,
     MLERegression,
     StudentTNoise,
+    UnboundedLikelihoodWarning,
 )
 
 RNG = np.random.default_rng(0)
@@ -129,14 +130,20 @@ def test_fit_weights_count_repetitions_and_scale_equivariance(noise):
 
 @pytest.mark.parametrize("noise", [GaussianNoise(), LaplaceNoise(), StudentTNoise(df=3.0)], ids=repr)
 def test_perfect_fit_gets_the_floor_scale_and_finite_densities(noise):
-    fitted = noise.fit(np.zeros(5))
+    with pytest.warns(UnboundedLikelihoodWarning, match="likelihood is unbounded"):
+        fitted = noise.fit(np.zeros(5))
     assert fitted.scale == SCALE_FLOOR
     assert np.isfinite(fitted.logpdf(0.0)) and fitted.logpdf(0.0) > 700
+    with pytest.warns(UnboundedLikelihoodWarning):  # the rounding level of the data
+        assert noise.fit(np.zeros(5), resolution=3.0).scale == 3.0 * np.finfo(float).eps
 
 
-def test_student_t_scale_is_zero_when_most_residuals_are_zero():
+def test_student_t_scale_is_the_rounding_level_when_most_residuals_are_zero():
     # (nu + 1) * #nonzero <= N: the likelihood grows without bound as sigma -> 0.
-    assert StudentTNoise(df=1.0).fit([0.0, 0.0, 1.0, -2.0]).scale == SCALE_FLOOR
+    with pytest.warns(UnboundedLikelihoodWarning):
+        fitted = StudentTNoise(df=1.0).fit([0.0, 0.0, 1.0, -2.0])
+    assert fitted.scale == 2.0 * np.finfo(float).eps
+    assert np.all(np.isfinite(fitted.logpdf([0.0, 0.0, 1.0, -2.0])))
     assert StudentTNoise(df=1.0).fit([0.0, 3.0, 1.0, -2.0]).scale > 0.1
 
 

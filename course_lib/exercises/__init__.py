@@ -5,6 +5,14 @@ function on fixed edge cases and seeded random ones, compares with a reference
 solution and prints a short verdict in Russian naming the first failing case.
 Teachers list everything with ``python -m course_lib.exercises``.
 
+Debugging a failing case: a verdict prints the inputs of the case when they
+are small (a few numbers); otherwise it names them, and
+``EXERCISES["2.1.4-gd-step"].cases()[k].args`` (``k`` = the case number minus 1)
+is the dict of the arguments of case ``k + 1``, to call your function on by hand.
+A function that runs longer than ``TIME_LIMIT`` seconds (10) on a case gets the
+verdict «не закончила работу»; one that raises gets the exception and the line
+of your code that raised.
+
 >>> from course_lib.exercises import check
 >>> check("1.1-mae", lambda y_true, y_pred: abs(y_true - y_pred).mean())
 Верно: пройдены все проверки (6 из 6).
@@ -18,9 +26,9 @@ import pkgutil
 from collections.abc import Callable
 from typing import Any
 
-from ._check import Case, Exercise, judge
+from ._check import TIME_LIMIT, Case, Exercise, judge
 
-__all__ = ["EXERCISES", "Case", "Exercise", "check", "solution"]
+__all__ = ["EXERCISES", "TIME_LIMIT", "Case", "Exercise", "check", "solution"]
 
 
 def _collect() -> dict[str, Exercise]:
@@ -40,8 +48,17 @@ EXERCISES: dict[str, Exercise] = _collect()
 def check(exercise_id: str, solution: Callable[..., Any]) -> bool:
     """Run ``solution`` on every case of the exercise, print the verdict, return whether it passed.
 
-    Never raises on the reader's side: an exception inside ``solution``, ``None``, a wrong
-    shape or type, NaN or a wrong value all become a verdict that names the case.
+    Never raises and never hangs: an exception inside ``solution`` (also ``sys.exit`` and
+    ``KeyboardInterrupt``; the verdict names the line of your code that raised), ``None``,
+    a wrong shape or type, strings, complex numbers, NaN or a wrong value all become a
+    verdict that names the case; a function still running after ``TIME_LIMIT`` = 10
+    seconds on one case gets the verdict «не закончила работу» (it runs in a separate
+    thread, so this works in Jupyter on every system).
+
+    To debug a failing case: the verdict prints its inputs in full when they are small
+    (a few numbers); otherwise ``EXERCISES[exercise_id].cases()[k].args`` is the dict of
+    the arguments of case ``k + 1``. An answer that prints like the right one but is
+    outside the tolerance gets the largest difference and the tolerance.
 
     Parameters
     ----------
@@ -59,31 +76,63 @@ def check(exercise_id: str, solution: Callable[..., Any]) -> bool:
     --------
     >>> check("2.1.7-soft-threshold", lambda z, t: z * (abs(z) > t))  # hard, not soft
     Пока неверно. Проверка 1 из 5 (числа вокруг порога: z формы (7,), t = 1.0): ожидалось [-2.  0.  0.  0.  0.  0.  2.], получено [-3.  0.  0.  0.  0.  0.  3.]
+    Входные данные проверки 1: z = np.array([-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0]), t = 1.0
     False
 
     See the book: «Упражнения» at the end of every section.
     """
-    exercise = EXERCISES.get(exercise_id)
+    exercise = _find(exercise_id)
     if exercise is None:
-        print(f"Нет упражнения {exercise_id!r}; есть: {', '.join(EXERCISES)}.")
         return False
     if not callable(solution):
         print(f"Нужно передать функцию, а передан {type(solution).__name__}.")
         return False
     cases = exercise.cases()
     for number, case in enumerate(cases, start=1):
-        problem = judge(exercise, case, solution)
+        try:
+            problem = judge(exercise, case, solution)
+        except Exception as error:  # noqa: BLE001 -- check never raises, whatever the answer
+            problem = f"ответ не удалось проверить: {type(error).__name__}"
         if problem:
             print(f"Пока неверно. Проверка {number} из {len(cases)} ({case.describe()}): {problem}")
+            if not problem.startswith("функция вернула None"):
+                print(_inputs(exercise, case, number))
             return False
     print(f"Верно: пройдены все проверки ({len(cases)} из {len(cases)}).")
     return True
 
 
-def solution(exercise_id: str) -> Callable[..., Any]:
+def _find(exercise_id: Any) -> Exercise | None:
+    """The exercise, or None after printing what went wrong (never raises)."""
+    if not isinstance(exercise_id, str):
+        print(f"Номер упражнения — строка, например {next(iter(EXERCISES))!r}; "
+              f"передан {type(exercise_id).__name__}.")
+        return None
+    exercise = EXERCISES.get(exercise_id)
+    if exercise is None:
+        print(f"Нет упражнения {exercise_id!r}; есть: {', '.join(EXERCISES)}.")
+    return exercise
+
+
+def _inputs(exercise: Exercise, case: Case, number: int) -> str:
+    """The case's inputs in full when small, else how to get them."""
+    if case.is_small():
+        return f"Входные данные проверки {number}: {case.inputs()}"
+    return (f"Входные данные проверки {number} велики для печати; получите их так: "
+            f"from course_lib.exercises import EXERCISES; "
+            f"args = EXERCISES[{exercise.id!r}].cases()[{number - 1}].args")
+
+
+def solution(exercise_id: str) -> Callable[..., Any] | None:
     """The reference solution of an exercise (shown in the book behind «Показать»).
+
+    An unknown id prints what exists and returns None (never raises).
 
     >>> solution("1.1-mae").__name__
     'mae'
+    >>> solution("1.1-mea") is None  # doctest: +ELLIPSIS
+    Нет упражнения '1.1-mea'; есть: ...
+    True
     """
-    return EXERCISES[exercise_id].reference
+    exercise = _find(exercise_id)
+    return None if exercise is None else exercise.reference

@@ -1,14 +1,32 @@
-"""The verdict: run a reader's function on every case and compare with the reference."""
+"""The verdict: run a reader's function on every case and compare with the reference.
+
+Nothing a reader's function does may hang or crash ``check``: it runs in a
+separate thread with a time limit (``TIME_LIMIT`` seconds per case), every
+exception (``SystemExit`` and ``KeyboardInterrupt`` included) becomes a
+verdict naming the line of the reader's code that raised, and any returned
+object (strings, complex numbers, ``10**400``, objects that cannot be
+converted or printed) gets a verdict in Russian.
+"""
 
 from __future__ import annotations
 
 import copy
+import os
+import sysconfig
+import threading
+import traceback
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
+#: Seconds a reader's function may run on one case before the verdict «не уложилась».
+TIME_LIMIT = 10.0
+
+#: Inputs with at most this many numbers in all are printed in full in a verdict.
+SMALL_INPUT = 12
 
 
 @dataclass(frozen=True)
@@ -23,6 +41,20 @@ class Case:
         parts = [f"{name} формы {value.shape}" if isinstance(value, np.ndarray)
                  else f"{name} = {value!r}" for name, value in self.args.items()]
         return f"{self.label}: {', '.join(parts)}"
+
+    def is_small(self) -> bool:
+        """At most ``SMALL_INPUT`` numbers in all: the verdict can print them in full."""
+        return sum(np.size(value) for value in self.args.values()) <= SMALL_INPUT
+
+    def inputs(self) -> str:
+        """``"X = [[1.0, 2.0]], eta = 0.1"``: every argument in full (Python syntax)."""
+        return ", ".join(f"{name} = {_full(value)}" for name, value in self.args.items())
+
+
+def _full(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return f"np.array({value.tolist()!r})"
+    return repr(value)
 
 
 @dataclass(frozen=True)
@@ -58,22 +90,107 @@ def _call(function: Callable[..., Any], case: Case) -> Any:
         return function(*copy.deepcopy(list(case.args.values())))
 
 
+class _Outcome:
+    """What a reader's function did: returned ``value``, raised ``error``, or ran out of time."""
+
+    def __init__(self) -> None:
+        self.value: Any = None
+        self.error: BaseException | None = None
+        self.timed_out = False
+        self.interrupted = False
+
+
+def _run_limited(function: Callable[..., Any], case: Case, limit: float) -> _Outcome:
+    """Run ``function`` on a copy of the case in a daemon thread, wait at most ``limit`` seconds.
+
+    Why a thread: ``signal.alarm`` works only in the main thread and not on
+    Windows, and a subprocess would need to pickle the reader's function,
+    which fails for a function defined in a notebook cell. A thread works in
+    a Jupyter kernel on every system. Its limit: Python cannot stop a thread,
+    so a function that loops forever keeps running in the background (as a
+    daemon it does not keep the interpreter alive); the verdict says so and
+    suggests restarting the kernel.
+    """
+    outcome, args = _Outcome(), copy.deepcopy(list(case.args.values()))
+
+    def target() -> None:
+        try:
+            with np.errstate(all="ignore"):
+                outcome.value = function(*args)
+        except BaseException as error:  # noqa: BLE001 -- SystemExit, KeyboardInterrupt too
+            outcome.error = error
+
+    thread = threading.Thread(target=target, name="course_lib.exercises.check", daemon=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        thread.start()
+        try:
+            thread.join(limit)
+        except KeyboardInterrupt:  # the reader pressed «stop» while waiting
+            outcome.interrupted = True
+            return outcome
+    outcome.timed_out = thread.is_alive()
+    return outcome
+
+
 def _show(value: Any) -> str:
-    if isinstance(value, np.ndarray):
-        return np.array2string(value + 0.0, precision=4, threshold=8, edgeitems=3)  # no -0.
-    if isinstance(value, float | np.floating):
-        return f"{value:.6g}"
-    return repr(value)
-
-
-def _as_numeric(value: Any) -> np.ndarray | None:
-    if isinstance(value, str | bytes):
-        return None
+    """A short printout of any object; never raises."""
     try:
-        array = np.asarray(value, dtype=float)
-    except (TypeError, ValueError):
-        return None
-    return array
+        if isinstance(value, np.ndarray) and value.dtype.kind in "biuf":
+            return np.array2string(value + 0.0, precision=4, threshold=8, edgeitems=3)  # no -0.
+        if isinstance(value, float | np.floating):
+            return f"{value:.6g}"
+        if isinstance(value, int) and abs(value) > 10**20:  # 10**400: not 400 digits
+            digits = str(abs(value))
+            return f"{'-' if value < 0 else ''}{digits[0]}.{digits[1:4]}e{len(digits) - 1}"
+        text = repr(value)
+        return text if len(text) <= 200 else text[:200] + "…"
+    except Exception as error:  # noqa: BLE001 -- a reader's object may break repr
+        return f"<объект {type(value).__name__}, который не печатается: {type(error).__name__}>"
+
+
+def _contains(array: np.ndarray, kinds: type | tuple[type, ...]) -> bool:
+    return array.dtype == object and any(isinstance(item, kinds) for item in array.ravel())
+
+
+def _as_numeric(value: Any) -> tuple[np.ndarray | None, str | None]:
+    """The answer as a float array, or None and the reason in Russian."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # ComplexWarning: never drop an imaginary part
+            raw = np.asarray(value)
+            if raw.dtype.kind in "USa" or _contains(raw, (str, bytes)):
+                return None, (f"ожидались числа, а получены строки: {_show(value)} — "
+                              "уберите кавычки или преобразуйте в float")
+            if raw.dtype.kind == "c" or _contains(raw, complex | np.complexfloating):
+                return None, (f"получено комплексное число: {_show(value)} — ответ должен "
+                              "быть вещественным (корень или логарифм отрицательного числа?)")
+            return raw.astype(float), None
+    except OverflowError:
+        return None, (f"число {_show(value)} не помещается в float (больше 1.8e308): "
+                      "где-то переполнение")
+    except Exception as error:  # noqa: BLE001 -- __float__ of a reader's object may raise anything
+        return None, (f"ожидалось число или массив, получено {_show(value)} "
+                      f"({type(value).__name__}), его не удалось превратить в число: "
+                      f"{type(error).__name__}: {_message(error)}")
+
+
+def _message(error: BaseException) -> str:
+    try:
+        return str(error)
+    except Exception:  # noqa: BLE001
+        return "<сообщение не печатается>"
+
+
+def _difference(array: np.ndarray, wanted: np.ndarray, exercise: Exercise) -> str:
+    """The largest difference, where it is and the tolerance: for answers that print alike."""
+    diff = np.abs(array - wanted)
+    where = tuple(int(i) for i in np.unravel_index(int(np.argmax(diff)), diff.shape))
+    place = f" (в элементе {where})" if where else ""
+    tolerance = ("нужно точное совпадение" if exercise.exact else
+                 f"допуск |ответ − верное| ≤ {exercise.atol:g} + {exercise.rtol:g}·|верное|")
+    return (f"наибольшее расхождение {float(np.max(diff)):.3g}{place}: "
+            f"получено {float(array[where]):.17g}, верно {float(wanted[where]):.17g}; {tolerance}")
 
 
 def compare(expected: Any, got: Any, exercise: Exercise, values: bool = True) -> str | None:
@@ -91,9 +208,9 @@ def compare(expected: Any, got: Any, exercise: Exercise, values: bool = True) ->
             if problem:
                 return f"значение {number} из {len(expected)}: {problem}"
         return None
-    array, wanted = _as_numeric(got), np.asarray(expected)
+    (array, reason), wanted = _as_numeric(got), np.asarray(expected)
     if array is None:
-        return f"ожидалось число или массив, получено {_show(got)} ({type(got).__name__})"
+        return reason
     if array.shape != wanted.shape:
         return f"ожидалась форма {wanted.shape}, получена {array.shape}"
     if not np.all(np.isfinite(array)) and np.all(np.isfinite(wanted)):
@@ -102,25 +219,59 @@ def compare(expected: Any, got: Any, exercise: Exercise, values: bool = True) ->
         return None
     same = (np.array_equal(array, wanted) if exercise.exact
             else np.allclose(array, wanted, rtol=exercise.rtol, atol=exercise.atol))
-    return None if same else f"ожидалось {_show(expected)}, получено {_show(got)}"
+    if same:
+        return None
+    shown_expected, shown_got = _show(expected), _show(array if array.ndim else float(array))
+    if shown_expected == shown_got or wanted.dtype.kind not in "biuf":
+        return _difference(array, wanted.astype(float), exercise)
+    return f"ожидалось {shown_expected}, получено {_show(got)}"
 
 
-def judge(exercise: Exercise, case: Case, solution: Callable[..., Any]) -> str | None:
+def _reader_line(error: BaseException) -> str:
+    """Where the reader's code raised: the last frame outside Python, numpy and course_lib."""
+    frames = traceback.extract_tb(error.__traceback__)
+    paths = sysconfig.get_paths()
+    library = (os.path.dirname(os.path.dirname(__file__)), os.path.dirname(np.__file__),
+               os.path.dirname(os.__file__), paths["purelib"], paths["platlib"])
+    own = [frame for frame in frames if not os.path.abspath(frame.filename).startswith(library)]
+    frame = (own or frames or [None])[-1]
+    if frame is None:
+        return ""
+    code = f": {frame.line.strip()}" if frame.line else ""
+    return f" (строка {frame.lineno} вашего кода, функция {frame.name}{code})"
+
+
+def _raised(error: BaseException) -> str:
+    if isinstance(error, SystemExit):
+        return ("функция вызвала sys.exit() (или exit()): в решении не нужно завершать "
+                "программу, верните ответ через return" + _reader_line(error))
+    if isinstance(error, KeyboardInterrupt):
+        return "функция была прервана (KeyboardInterrupt)" + _reader_line(error)
+    return f"функция упала: {type(error).__name__}: {_message(error)}{_reader_line(error)}"
+
+
+def judge(exercise: Exercise, case: Case, solution: Callable[..., Any],
+          limit: float | None = None) -> str | None:
     """None when the solution is right on this case; otherwise what went wrong."""
     expected = _call(exercise.reference, case)
-    try:
-        got = _call(solution, case)
-    except Exception as error:  # noqa: BLE001 -- a reader's error is a verdict, not a crash
-        return f"функция упала: {type(error).__name__}: {error}"
+    outcome = _run_limited(solution, case, TIME_LIMIT if limit is None else limit)
+    if outcome.interrupted:
+        return "проверка прервана (KeyboardInterrupt): функция не успела ответить"
+    if outcome.timed_out:
+        return (f"функция не закончила работу за {TIME_LIMIT if limit is None else limit:g} с "
+                "(бесконечный цикл?); она продолжает работать в фоне — если компьютер "
+                "тормозит, перезапустите ядро (Kernel → Restart)")
+    if outcome.error is not None:
+        return _raised(outcome.error)
+    got = outcome.value
     if exercise.score is None:
         return compare(expected, got, exercise)
     problem = compare(expected, got, exercise, values=False)
     if problem:
         return problem
     args = list(case.args.values())
-    best, mine = exercise.score(*args, expected), exercise.score(*args, _as_numeric(got))
+    best, mine = exercise.score(*args, expected), exercise.score(*args, _as_numeric(got)[0])
     if mine > best + exercise.rtol * abs(best) + exercise.atol:
         return (f"ответ {_show(got)} не минимизирует цель: её значение {mine:.6g}, "
                 f"а минимум {best:.6g} (например, при {_show(expected)})")
     return None
-

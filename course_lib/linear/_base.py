@@ -27,20 +27,16 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._random import RANDOM_STATE_CONSTRAINT, as_generator
+from .._validation import Number
 from ..losses import LOSSES, Loss, SquaredLoss, get_loss
 from ..optim import OptimizeResult, gradient_descent, inverse_sqrt_decay, sgd
 from ..penalties import get_penalty
-from ._closed_form import (
-    IllConditionedError,
-    center_data,
-    centered_gram,
-    lasso_cd,
-    solve_lstsq,
-    solve_normal,
-)
+from ._closed_form import (IllConditionedError, center_data, centered_gram, lasso_cd,
+                           solve_lstsq, solve_normal)
 from ._data import FeatureScaling, as_float, check_fit_data, gram_spectrum
 from ._objective import LinearObjective
 from ._second_order import SECOND_ORDER
@@ -57,24 +53,17 @@ SGD_MAX_LEARNING_RATE = 0.01
 AUTO_MIN_RCOND = 1e-8
 
 
-class _Number(Interval):
-    """scikit-learn's Interval that also refuses booleans (``max_iter=True``)."""
-
-    def is_satisfied_by(self, val) -> bool:
-        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
-
-
 #: Hyperparameters shared by every linear estimator, checked by scikit-learn at fit.
 COMMON_CONSTRAINTS: dict = {
     "loss": [StrOptions(set(LOSSES)), Loss],
     "fit_intercept": ["boolean"],
-    "learning_rate": [StrOptions({"auto"}), _Number(Real, 0, None, closed="neither")],
-    "max_iter": [_Number(Integral, 1, None, closed="left")],
-    "batch_size": [_Number(Integral, 1, None, closed="left")],
-    "tol": [_Number(Real, 0, None, closed="left")],
-    "random_state": ["random_state"],
+    "learning_rate": [StrOptions({"auto"}), Number(Real, 0, None, closed="neither")],
+    "max_iter": [Number(Integral, 1, None, closed="left")],
+    "batch_size": [Number(Integral, 1, None, closed="left")],
+    "tol": [Number(Real, 0, None, closed="left")],
+    "random_state": RANDOM_STATE_CONSTRAINT,
 }
-ALPHA_CONSTRAINT = [_Number(Real, 0, None, closed="left")]
+ALPHA_CONSTRAINT = [Number(Real, 0, None, closed="left")]
 
 
 class LinearModel(BaseEstimator):
@@ -196,7 +185,7 @@ class LinearModel(BaseEstimator):
             result = sgd(
                 objective, theta0, data, learning_rate=inverse_sqrt_decay(rate),
                 batch_size=self.batch_size, max_epochs=self.max_iter, tol=self.tol,
-                random_state=self.random_state, prox=prox, gtol=gtol,
+                random_state=as_generator(self.random_state), prox=prox, gtol=gtol,
                 step_limit=self._step_limit(objective),
             )
         self._set_result(result, scaling, objective)
@@ -209,7 +198,7 @@ class LinearModel(BaseEstimator):
                 f"solver={self.solver_!r} stopped at max_iter={self.max_iter} before "
                 "converging; increase max_iter or tol, or tune learning_rate",
                 ConvergenceWarning,
-                stacklevel=7,  # the caller of fit (through _fit_context)
+                stacklevel=8,  # the caller of fit (through fit_method)
             )
 
     def _gradient_tolerance(

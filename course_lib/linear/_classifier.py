@@ -1,38 +1,49 @@
-r"""What the binary linear classifiers share: labels to -1/+1, fit, scores, predictions.
+r"""What the linear classifiers share: hyperparameters, labels, fit, scores, predictions.
 
-See the book: section 2.1.9.
+See the book: sections 2.1.9-2.1.12.
+
+The binary classifiers map ``classes_[0]``, ``classes_[1]`` to :math:`y = -1, +1`;
+softmax regression maps the :math:`K` classes to :math:`0, \dots, K-1`. All keep
+scikit-learn's layout: ``coef_`` of shape ``(1, n_features)`` for a binary
+classifier and ``(n_classes, n_features)`` for softmax, ``intercept_`` of shape
+``(1,)`` or ``(n_classes,)``, ``decision_function`` of shape ``(n_samples,)``
+for two classes.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from sklearn.base import ClassifierMixin, _fit_context
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import validate_data
+from sklearn.base import ClassifierMixin
+from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._validation import check_sample_weight, encode_classes, fit_method
 from ..losses import Loss, SquaredLoss
 from ._base import COMMON_CONSTRAINTS, SGD_MAX_LEARNING_RATE, LinearModel
-from ._data import as_float, check_sample_weight
+from ._data import as_float
 
 Array = NDArray[np.float64]
 
 #: The core's hyperparameter constraints without ``loss``: each classifier has its own.
 CONSTRAINTS = {key: value for key, value in COMMON_CONSTRAINTS.items() if key != "loss"}
 
-_BINARY_ONLY = (
-    "Only binary classification is supported: {name} is a binary classifier, but y has "
-    "{count} classes ({classes}): wrap it in a "
-    "OneVsRestClassifier, or use SoftmaxRegression (sections 2.1.11-2.1.12)"
-)
-
 
 class _LinearClassifier(ClassifierMixin, LinearModel):
-    """fit / decision_function / predict shared by the binary classifiers below."""
+    """fit / decision_function / predict shared by the linear classifiers."""
 
     _loss: type[Loss]
     _auto_solver: str
     _penalty = "l2"
+    _max_classes: int | None = 2
+
+    def __init__(
+        self, alpha: float = 0.5, *, solver: str = "auto", fit_intercept: bool = True,
+        learning_rate: str | float = "auto", max_iter: int = 1000, batch_size: int = 32,
+        tol: float = 1e-4, random_state: int | np.random.Generator | None = None,
+    ) -> None:
+        self.alpha, self.solver, self.fit_intercept = alpha, solver, fit_intercept
+        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
+        self.tol, self.random_state = tol, random_state
 
     def _resolve(self) -> tuple[Loss, str]:
         return self._loss(), self._auto_solver if self.solver == "auto" else self.solver
@@ -50,70 +61,51 @@ class _LinearClassifier(ClassifierMixin, LinearModel):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
+        tags.classifier_tags.multi_class = self._max_classes is None
         return tags
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(
-        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-    ) -> "_LinearClassifier":
-        r"""Fit the model.
+    @fit_method()
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None):
+        r"""Fit on ``X`` (n_samples, n_features) and labels ``y`` (n_samples,); return self.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-            Two distinct labels of any type (numbers, strings, booleans).
-        sample_weight : array-like of shape (n_samples,), optional
-            Non-negative weights :math:`s_i` of the samples' losses (weight 2
-            is the same as the sample taken twice, 0 as dropping it).
-
-        Returns
-        -------
-        self
+        The labels may be of any type (numbers, strings, booleans). ``sample_weight``
+        (n_samples,), optional: non-negative weights :math:`s_i` of the samples'
+        losses (weight 2 is the same as the sample taken twice, 0 as dropping it).
         """
         X, y = validate_data(self, X, y, dtype="numeric")
-        check_classification_targets(y)
         (X,) = as_float(X)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
         weights = check_sample_weight(sample_weight, X)
-        present = self.classes_ if weights is None else np.unique(y[weights > 0])
-        if len(self.classes_) > 2:
-            raise ValueError(_BINARY_ONLY.format(
-                name=type(self).__name__, count=len(self.classes_),
-                classes=", ".join(map(repr, self.classes_[:5].tolist()))))
-        if len(present) < 2:
-            raise ValueError(
-                f"y has only one class ({present[0]!r}) with positive sample weight: "
-                "a classifier needs samples of two classes"
-            )
-        self._fit_linear(X, 2.0 * encoded - 1.0, weights)
+        encoded = encode_classes(self, y, weights, self._max_classes)
+        self._fit_linear(X, self._target(encoded), weights)
+        self._to_sklearn_layout()
         return self
 
+    def _target(self, encoded: NDArray[np.intp]) -> Array:
+        return 2.0 * encoded - 1.0  # classes_[0] -> -1, classes_[1] -> +1
+
+    def _to_sklearn_layout(self) -> None:
+        # The core fits w of shape (D,) and a float b; scikit-learn stores one row.
+        self.coef_, self.intercept_ = self.coef_[None, :], np.array([self.intercept_])
+
+    def _scores(self, X: ArrayLike) -> Array:
+        check_is_fitted(self)
+        (X,) = as_float(validate_data(self, X, dtype="numeric", reset=False))
+        return X @ self.coef_.T + self.intercept_
+
     def decision_function(self, X: ArrayLike) -> Array:
-        r"""Scores :math:`z = \langle w, x\rangle + b` of ``classes_[1]``.
+        r"""Scores :math:`z = \langle w, x\rangle + b` of ``classes_[1]``, shape (n_samples,).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
+        ``X`` is an array-like of shape (n_samples, n_features).
         """
-        return self._decision_function(X)
+        return self._scores(X)[:, 0]
 
     def predict(self, X: ArrayLike) -> NDArray:
-        """Labels: ``classes_[1]`` where the score is positive, ``classes_[0]`` elsewhere.
+        """Labels (n_samples,) of ``X`` (n_samples, n_features), of the type of ``classes_``.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-            Labels of the type of the ``y`` given to ``fit``.
+        A binary classifier answers ``classes_[1]`` where the score is positive,
+        softmax regression the class of the largest score.
         """
-        positive = self.decision_function(X) > 0  # first: it checks that the model is fitted
-        return self.classes_[positive.astype(int)]
+        scores = self._scores(X)  # first: it checks that the model is fitted
+        if scores.shape[1] == 1:
+            return self.classes_[(scores[:, 0] > 0).astype(int)]
+        return self.classes_[np.argmax(scores, axis=1)]

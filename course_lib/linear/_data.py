@@ -9,8 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from sklearn.utils.validation import _check_sample_weight
-
+from .._validation import check_sample_weight
 from ..losses import Loss, SquaredLoss
 
 if TYPE_CHECKING:
@@ -143,18 +142,6 @@ def check_magnitude(values: Array, name: str, n_terms: int) -> None:
     largest = max(float(np.max(values, initial=0.0)), -float(np.min(values, initial=0.0)))
     if largest > np.sqrt(np.finfo(np.float64).max / max(n_terms, 1)):
         raise ValueError(_overflow_message(name) + f" (largest |{name}| = {largest:.3g})")
-
-
-def check_sample_weight(sample_weight: ArrayLike | None, X: Array) -> Array | None:
-    """Validated non-negative weights with a positive sum, or None."""
-    if sample_weight is None:
-        return None
-    weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
-    if np.any(weights < 0):
-        raise ValueError("sample_weight has negative values; weights must be >= 0")
-    if not weights.sum() > 0:
-        raise ValueError("sample_weight sums to zero: there is nothing to fit")
-    return weights
 
 
 def gram_spectrum(X: Array, fit_intercept: bool, sample_weight: Array | None = None) -> Array:

@@ -159,7 +159,7 @@ def fit_smoothed_hinge(model: LinearModel, X: Array, y: Array, weights: Array | 
         warnings.warn(
             f"LinearSVC: the duality gap is still {model.duality_gap_:.2g} of the objective "
             f"(tol={model.tol}) after {n_iter} L-BFGS iterations; increase max_iter or tol",
-            ConvergenceWarning, stacklevel=6,
+            ConvergenceWarning, stacklevel=7,
         )
     theta = scaling.to_solver(coef, intercept, model.fit_intercept)
     model._set_result(OptimizeResult(theta, np.array(history), n_iter, True), scaling, objective)

@@ -26,9 +26,11 @@ from scipy.special import expit
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils._param_validation import StrOptions
 
+from .._random import as_generator
 from ..losses import HingeLoss, LogisticLoss, Loss, PerceptronLoss
 from ..optim import iterate_minibatches
-from ._base import ALPHA_CONSTRAINT, _Number
+from .._validation import Number
+from ._base import ALPHA_CONSTRAINT
 from ._classifier import CONSTRAINTS, _LinearClassifier
 from ._svm import fit_smoothed_hinge
 
@@ -49,16 +51,16 @@ _PARAMETERS = r"""
     tol : float, default=1e-4
         Accuracy; what it bounds depends on the solver (see ``solver``).
         Stopping short of it raises a ``ConvergenceWarning``.
-    random_state : int, Generator or None, default=None
+    random_state : int, Generator, RandomState or None, default=None
         Seeds the shuffling of ``"sgd"``.
 
     Attributes
     ----------
     classes_ : ndarray of shape (2,)
         The two labels, sorted; ``classes_[1]`` is the class of :math:`y = +1`.
-    coef_ : ndarray of shape (n_features,)
-        Weights :math:`w`.
-    intercept_ : float
+    coef_ : ndarray of shape (1, n_features)
+        Weights :math:`w`, one row (scikit-learn's layout).
+    intercept_ : ndarray of shape (1,)
         Bias :math:`b`.
     solver_ : str
         The solver that ran (what ``"auto"`` chose).
@@ -68,6 +70,11 @@ _PARAMETERS = r"""
         The mean objective :math:`\frac1S\sum_i s_i\ell_i + \frac{\alpha}{S}\|w\|^2` per iteration.
     n_features_in_ : int
 """
+
+
+def _document(head: str, examples: str) -> str:
+    """A classifier's docstring: its own head, the shared parameters, its examples."""
+    return head + _PARAMETERS + "\n    Examples\n    --------" + examples
 
 
 class Perceptron(_LinearClassifier):
@@ -99,7 +106,7 @@ class Perceptron(_LinearClassifier):
         Iterations of ``"gd"``, epochs (passes over the data) of ``"sgd"``.
     batch_size : int, default=1
     fit_intercept : bool, default=True
-    random_state : int, Generator or None, default=None
+    random_state : int, Generator, RandomState or None, default=None
         Seeds the order of the samples of ``"sgd"``.
 
     Attributes
@@ -129,7 +136,7 @@ class Perceptron(_LinearClassifier):
     _auto_solver = "gd"
     _parameter_constraints: dict = {
         **CONSTRAINTS, "alpha": ALPHA_CONSTRAINT, "solver": [StrOptions({"gd", "sgd"})],
-        "learning_rate": [_Number(Real, 0, None, closed="neither")],
+        "learning_rate": [Number(Real, 0, None, closed="neither")],
     }
 
     def __init__(
@@ -145,7 +152,7 @@ class Perceptron(_LinearClassifier):
         # The perceptron is not run to an optimum (w = 0 minimizes its loss):
         # it stops at the first epoch without errors, so it has its own loop.
         objective, scaling, data, theta = self._solver_problem(X, y, weights, loss)
-        rng = np.random.default_rng(self.random_state) if self.solver_ == "sgd" else None
+        rng = as_generator(self.random_state) if self.solver_ == "sgd" else None
         batch = self.batch_size if self.solver_ == "sgd" else len(y)
         errors = self._errors(objective, theta, data)
         best, self.errors_, history = theta, errors, []
@@ -168,7 +175,7 @@ class Perceptron(_LinearClassifier):
                 f"max_iter={self.max_iter} passes; the perceptron converges only on linearly "
                 "separable data. Kept the weights with the fewest errors; for overlapping "
                 "classes use LinearSVC or LogisticRegression",
-                ConvergenceWarning, stacklevel=5,
+                ConvergenceWarning, stacklevel=6,
             )
 
     @staticmethod
@@ -181,7 +188,7 @@ class Perceptron(_LinearClassifier):
 
 
 class LinearSVC(_LinearClassifier):
-    __doc__ = (
+    __doc__ = _document(
         r"""Linear support vector machine: :math:`\sum_i \max(0, 1 - M_i) + \alpha\|w\|^2`.
 
     Divided by :math:`2\alpha` this is :math:`\frac12\|w\|^2 + C\sum_i \max(0, 1 - M_i)`,
@@ -204,16 +211,11 @@ class LinearSVC(_LinearClassifier):
         and warns if it cannot (e.g. a tiny ``alpha`` on separable data in
         large units: standardize the features). ``"gd"``/``"sgd"``: the book's
         subgradient steps with a decaying step size; slow to reach the optimum
-        (a ``ConvergenceWarning`` says so), shown for comparison."""
-        + _PARAMETERS
-        + r"""
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X = np.array([[0.0], [1.0], [3.0], [4.0]])
-    >>> model = LinearSVC(alpha=0.01).fit(X, [-1, -1, 1, 1])
-    >>> round(float(model.coef_[0]), 4), round(model.intercept_, 4)
-    (1.0, -2.0)
+        (a ``ConvergenceWarning`` says so), shown for comparison.""",
+        r"""
+    >>> model = LinearSVC(alpha=0.01).fit([[0.0], [1.0], [3.0], [4.0]], [-1, -1, 1, 1])
+    >>> model.coef_.round(4), model.intercept_.round(4)
+    (array([[1.]]), array([-2.]))
 
     The margin is :math:`2/\|w\| = 2`: the support vectors 1 and 3 lie on
     :math:`z = \pm 1`. Besides the attributes below, ``duality_gap_`` (solver
@@ -226,25 +228,16 @@ class LinearSVC(_LinearClassifier):
     _loss = HingeLoss
     _auto_solver = "lbfgs"
     _parameter_constraints: dict = {
-        **CONSTRAINTS, "alpha": [_Number(Real, 0, None, closed="neither")],
+        **CONSTRAINTS, "alpha": [Number(Real, 0, None, closed="neither")],
         "solver": [StrOptions({"auto", "lbfgs", "gd", "sgd"})],
     }
-
-    def __init__(
-        self, alpha: float = 0.5, *, solver: str = "auto", fit_intercept: bool = True,
-        learning_rate: str | float = "auto", max_iter: int = 1000, batch_size: int = 32,
-        tol: float = 1e-4, random_state: int | np.random.Generator | None = None,
-    ) -> None:
-        self.alpha, self.solver, self.fit_intercept = alpha, solver, fit_intercept
-        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
-        self.tol, self.random_state = tol, random_state
 
     def _fit_second_order(self, X: Array, y: Array, weights: Array | None, loss: Loss) -> None:
         fit_smoothed_hinge(self, X, y, weights)
 
 
 class LogisticRegression(_LinearClassifier):
-    __doc__ = (
+    __doc__ = _document(
         r"""Logistic regression: :math:`\sum_i \log(1 + e^{-M_i}) + \alpha\|w\|^2`.
 
     The model says :math:`P(y = \text{classes\_[1]} \mid x) = \sigma(z) = 1/(1 + e^{-z})`
@@ -267,13 +260,9 @@ class LogisticRegression(_LinearClassifier):
         and backtracking. Both stop when every entry of the gradient of the
         mean objective, in standardized coordinates, is below ``tol``
         (scikit-learn's rule). ``"gd"``/``"sgd"``: gradient descent and
-        minibatch SGD, stopped as for :class:`course_lib.linear.Ridge`."""
-        + _PARAMETERS
-        + r"""
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
+        minibatch SGD, stopped as for :class:`course_lib.linear.Ridge`.""",
+        r"""
+    >>> X = [[0.0], [1.0], [2.0], [3.0]]
     >>> model = LogisticRegression(alpha=0.1).fit(X, ["cat", "dog", "cat", "dog"])
     >>> model.classes_.tolist(), model.predict_proba([[1.5]]).round(3).tolist()
     (['cat', 'dog'], [[0.5, 0.5]])
@@ -289,40 +278,15 @@ class LogisticRegression(_LinearClassifier):
         "solver": [StrOptions({"auto", "lbfgs", "newton", "gd", "sgd"})],
     }
 
-    def __init__(
-        self, alpha: float = 0.5, *, solver: str = "auto", fit_intercept: bool = True,
-        learning_rate: str | float = "auto", max_iter: int = 1000, batch_size: int = 32,
-        tol: float = 1e-4, random_state: int | np.random.Generator | None = None,
-    ) -> None:
-        self.alpha, self.solver, self.fit_intercept = alpha, solver, fit_intercept
-        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
-        self.tol, self.random_state = tol, random_state
-
     def predict_proba(self, X: ArrayLike) -> Array:
-        r"""Probabilities of the two classes, :math:`(1 - \sigma(z), \sigma(z))`.
+        r"""Probabilities :math:`(1 - \sigma(z), \sigma(z))` of the classes, shape (n_samples, 2).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, 2)
-            Columns in the order of ``classes_``; rows sum to 1.
+        ``X`` of shape (n_samples, n_features); columns in the order of ``classes_``.
         """
         z = self.decision_function(X)
         return np.column_stack([expit(-z), expit(z)])
 
     def predict_log_proba(self, X: ArrayLike) -> Array:
-        r"""Logarithms of :meth:`predict_proba`, :math:`-\log(1 + e^{\mp z})`, without overflow.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, 2)
-        """
+        r"""Logarithms of :meth:`predict_proba`, :math:`-\log(1 + e^{\mp z})`, without overflow."""
         z = self.decision_function(X)
         return -np.column_stack([np.logaddexp(0.0, z), np.logaddexp(0.0, -z)])

@@ -26,12 +26,11 @@ from itertools import combinations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, _fit_context, clone
+from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.utils._param_validation import HasMethods
-from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._data import check_sample_weight
+from .._validation import check_sample_weight, encode_classes, fit_method
 
 __all__ = ["OneVsRestClassifier", "OneVsOneClassifier"]
 
@@ -58,27 +57,53 @@ class _MulticlassMeta(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     def __init__(self, estimator: BaseEstimator) -> None:
         self.estimator = estimator
 
-    def _validate_fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None):
-        X, y = validate_data(self, X, y, dtype="numeric")
-        check_classification_targets(y)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
-        weights = check_sample_weight(sample_weight, X)
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"y has only one class ({self.classes_[0]!r}): a classifier needs samples "
-                "of at least two classes"
-            )
-        return X, encoded, weights
+    @fit_method(nested=False)
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None):
+        """Fit the binary classifiers on ``X`` (n_samples, n_features), ``y`` (n_samples,).
 
-    def _fit_binary(self, X: Array, labels: NDArray, weights: Array | None) -> BaseEstimator:
+        ``y`` has at least two distinct labels of any type; ``sample_weight``
+        (n_samples,), optional, is passed (the rows each one sees) to every
+        binary classifier's ``fit``. Returns self.
+        """
+        X, y = validate_data(self, X, y, dtype="numeric")
+        weights = check_sample_weight(sample_weight, X)
+        encoded = encode_classes(self, y, weights)
+        self.estimators_ = []
+        for classes, positive, negative in self._problems(len(self.classes_)):
+            rows = slice(None) if classes is None else np.isin(encoded, classes)  # all: no copy
+            self.estimators_.append(self._fit_binary(
+                X[rows], (encoded[rows] == positive).astype(int),
+                None if weights is None else weights[rows], positive, negative))
+        return self
+
+    def _fit_binary(
+        self, X: Array, labels: NDArray, weights: Array | None, positive: int, negative: str
+    ) -> BaseEstimator:
         estimator = clone(self.estimator)
-        if weights is None:
-            return estimator.fit(X, labels)
-        return estimator.fit(X, labels, sample_weight=weights)
+        try:
+            if weights is None:
+                return estimator.fit(X, labels)
+            return estimator.fit(X, labels, sample_weight=weights)
+        except ValueError as error:
+            # The user knows their labels, not the 0/1 of the sub-problem.
+            raise ValueError(
+                f"{type(self).__name__}: the binary classifier of class "
+                f"{self.classes_[positive]!r} (label 1) vs {negative} (label 0) failed: {error}"
+            ) from error
 
     def _check_X(self, X: ArrayLike) -> Array:
         check_is_fitted(self)
         return validate_data(self, X, dtype="numeric", reset=False)
+
+    def predict(self, X: ArrayLike) -> NDArray:
+        r"""Labels (n_samples,) of ``X`` (n_samples, n_features): the class of the best score.
+
+        For two classes, the single binary classifier's answer.
+        """
+        if len(getattr(self, "classes_", ())) == 2:
+            return self.classes_[_positive(self.estimators_[0], self._check_X(X)).astype(int)]
+        best = np.argmax(self.decision_function(X), axis=1)  # first: checks it is fitted
+        return self.classes_[best]
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -126,63 +151,21 @@ class OneVsRestClassifier(_MulticlassMeta):
     See the book: section 2.1.11.
     """
 
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(
-        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-    ) -> "OneVsRestClassifier":
-        """Fit one binary classifier per class (one in all for two classes).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-            At least two distinct labels of any type.
-        sample_weight : array-like of shape (n_samples,), optional
-            Passed to every binary classifier's ``fit``.
-
-        Returns
-        -------
-        self
-        """
-        X, encoded, weights = self._validate_fit(X, y, sample_weight)
-        positives = [1] if len(self.classes_) == 2 else range(len(self.classes_))
-        self.estimators_ = [
-            self._fit_binary(X, (encoded == k).astype(int), weights) for k in positives
-        ]
-        return self
+    def _problems(self, n_classes: int) -> list[tuple[list[int] | None, int, str]]:
+        # (the classes whose rows it sees, None for all; the class of label 1; label 0)
+        if n_classes == 2:
+            return [(None, 1, repr(self.classes_[0]))]
+        return [(None, k, "the rest") for k in range(n_classes)]
 
     def decision_function(self, X: ArrayLike) -> Array:
-        r"""Scores :math:`z_k(x)` of the classes.
+        r"""Scores :math:`z_k(x)` of ``X`` (n_samples, n_features), shape (n_samples, n_classes).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes), or (n_samples,) for two classes
-            Column :math:`k` is the score of ``classes_[k]``; with two classes,
-            the score of ``classes_[1]``.
+        Column :math:`k` is the score of ``classes_[k]``; with two classes, the
+        single column (n_samples,) of the score of ``classes_[1]``.
         """
         X = self._check_X(X)
         scores = np.column_stack([_score(estimator, X) for estimator in self.estimators_])
         return scores[:, 0] if len(self.classes_) == 2 else scores
-
-    def predict(self, X: ArrayLike) -> NDArray:
-        r"""Labels :math:`\arg\max_k z_k(x)` (two classes: the binary classifier's answer).
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        if len(getattr(self, "classes_", ())) == 2:
-            return self.classes_[_positive(self.estimators_[0], self._check_X(X)).astype(int)]
-        best = np.argmax(self.decision_function(X), axis=1)  # first: checks it is fitted
-        return self.classes_[best]
 
 
 class OneVsOneClassifier(_MulticlassMeta):
@@ -220,9 +203,8 @@ class OneVsOneClassifier(_MulticlassMeta):
 
     Examples
     --------
-    >>> import numpy as np
     >>> from course_lib.linear import LogisticRegression
-    >>> X = np.array([[0.0, 0.0], [0.2, 0.1], [3.0, 0.0], [3.1, 0.2], [0.0, 3.0], [0.1, 3.2]])
+    >>> X = [[0.0, 0.0], [0.2, 0.1], [3.0, 0.0], [3.1, 0.2], [0.0, 3.0], [0.1, 3.2]]
     >>> model = OneVsOneClassifier(LogisticRegression(alpha=0.1)).fit(X, [0, 0, 1, 1, 2, 2])
     >>> model.pairs_, model.predict([[2.9, 0.1], [0.0, 2.5]]).tolist()
     ([(0, 1), (0, 2), (1, 2)], [1, 2])
@@ -230,33 +212,9 @@ class OneVsOneClassifier(_MulticlassMeta):
     See the book: section 2.1.11.
     """
 
-    @_fit_context(prefer_skip_nested_validation=False)
-    def fit(
-        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-    ) -> "OneVsOneClassifier":
-        """Fit one binary classifier per pair of classes i < j.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-            At least two distinct labels of any type.
-        sample_weight : array-like of shape (n_samples,), optional
-            Passed (the pair's rows) to every binary classifier's ``fit``.
-
-        Returns
-        -------
-        self
-        """
-        X, encoded, weights = self._validate_fit(X, y, sample_weight)
-        self.pairs_ = list(combinations(range(len(self.classes_)), 2))
-        self.estimators_ = []
-        for i, j in self.pairs_:
-            rows = (encoded == i) | (encoded == j)
-            pair_weights = None if weights is None else weights[rows]
-            self.estimators_.append(
-                self._fit_binary(X[rows], (encoded[rows] == j).astype(int), pair_weights))
-        return self
+    def _problems(self, n_classes: int) -> list[tuple[list[int] | None, int, str]]:
+        self.pairs_ = list(combinations(range(n_classes), 2))
+        return [([i, j], j, repr(self.classes_[i])) for i, j in self.pairs_]
 
     def _votes_and_confidences(self, X: ArrayLike) -> tuple[NDArray, Array]:
         X = self._check_X(X)
@@ -265,16 +223,10 @@ class OneVsOneClassifier(_MulticlassMeta):
         return votes, scores
 
     def decision_function(self, X: ArrayLike) -> Array:
-        r"""Votes plus squashed confidences :math:`d_k(x)` (see the class docstring).
+        r"""Votes plus squashed confidences :math:`d_k(x)` (see the class), (n_samples, n_classes).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes), or (n_samples,) for two classes
-            For two classes, the score of ``classes_[1]`` of the single pair.
+        ``X`` of shape (n_samples, n_features). For two classes, shape
+        (n_samples,): the score of ``classes_[1]`` of the single pair.
         """
         votes, scores = self._votes_and_confidences(X)
         if len(self.classes_) == 2:
@@ -288,19 +240,3 @@ class OneVsOneClassifier(_MulticlassMeta):
             confidence[:, j] += scores[:, m]
             confidence[:, i] -= scores[:, m]
         return total_votes + confidence / (3.0 * (np.abs(confidence) + 1.0))
-
-    def predict(self, X: ArrayLike) -> NDArray:
-        r"""Labels :math:`\arg\max_k d_k(x)`: the most votes, ties broken by confidence.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        if len(getattr(self, "classes_", ())) == 2:
-            return self.classes_[_positive(self.estimators_[0], self._check_X(X)).astype(int)]
-        best = np.argmax(self.decision_function(X), axis=1)  # first: checks it is fitted
-        return self.classes_[best]

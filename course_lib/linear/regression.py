@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from sklearn.base import RegressorMixin, _fit_context
+from sklearn.base import RegressorMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import validate_data
 
+from .._validation import fit_method
 from ..losses import Loss
 from ._base import ALPHA_CONSTRAINT, COMMON_CONSTRAINTS, LinearModel
 from ._data import as_float
@@ -56,7 +57,7 @@ _COMMON_PARAMETERS = r"""
         only the second rule applies. ``"cd"`` stops when the duality gap is
         below ``tol * ||y - mean(y)||^2``. Stopping at ``max_iter`` first
         raises a ``ConvergenceWarning``.
-    random_state : int, Generator or None, default=None
+    random_state : int, Generator, RandomState or None, default=None
         Seeds the shuffling of ``"sgd"``.
 """
 
@@ -83,6 +84,11 @@ _ATTRIBUTES = r"""
 """
 
 
+def _document(head: str, examples: str) -> str:
+    """A regressor's docstring: its own head, the shared parameters and attributes, examples."""
+    return head + _COMMON_PARAMETERS + _ATTRIBUTES + "\n    Examples\n    --------" + examples
+
+
 def _solver_is_sgd(estimator: LinearModel) -> bool:
     # Streaming makes sense only for SGD; other solvers need all rows at once.
     if estimator.solver != "sgd":
@@ -95,31 +101,20 @@ def _solver_is_sgd(estimator: LinearModel) -> bool:
 class _LinearRegressor(RegressorMixin, LinearModel):
     """fit / partial_fit / predict shared by the regressors below."""
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(
-        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-    ) -> "_LinearRegressor":
-        r"""Fit the model.
+    @fit_method()
+    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None):
+        r"""Fit on ``X`` (n_samples, n_features) and targets ``y`` (n_samples,); return self.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-        sample_weight : array-like of shape (n_samples,), optional
-            Non-negative weights :math:`s_i`: the objective is
-            :math:`\sum_i s_i \ell_i + \alpha\,\Omega(w)`, as in scikit-learn
-            (weight 2 is the same as the sample taken twice, 0 as dropping it).
-
-        Returns
-        -------
-        self
+        ``sample_weight`` (n_samples,), optional: non-negative weights :math:`s_i`;
+        the objective is :math:`\sum_i s_i \ell_i + \alpha\,\Omega(w)`, as in
+        scikit-learn (weight 2 is the sample taken twice, 0 is dropping it).
         """
         X, y = validate_data(self, X, y, dtype="numeric", y_numeric=True)
         self._fit_linear(*as_float(X, y), sample_weight)
         return self
 
     @available_if(_solver_is_sgd)
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_method()
     def partial_fit(
         self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None, *,
         n_samples_per_pass: float | None = None,
@@ -166,21 +161,26 @@ class _LinearRegressor(RegressorMixin, LinearModel):
         return self
 
     def predict(self, X: ArrayLike) -> NDArray[np.float64]:
-        r"""Predictions :math:`\hat y = Xw + b`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
+        r"""Predictions :math:`\hat y = Xw + b` (n_samples,) for ``X`` (n_samples, n_features)."""
         return self._decision_function(X)
 
 
+class _PenalizedRegressor(_LinearRegressor):
+    """The hyperparameters of Ridge and Lasso (the same; only the penalty differs)."""
+
+    def __init__(
+        self, alpha: float = 1.0, *, solver: str = "auto", loss: str | Loss = "squared",
+        fit_intercept: bool = True, learning_rate: str | float = "auto", max_iter: int = 1000,
+        batch_size: int = 32, tol: float = 1e-4,
+        random_state: int | np.random.Generator | None = None,
+    ) -> None:
+        self.alpha, self.solver, self.loss, self.fit_intercept = alpha, solver, loss, fit_intercept
+        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
+        self.tol, self.random_state = tol, random_state
+
+
 class LinearRegression(_LinearRegressor):
-    __doc__ = (
+    __doc__ = _document(
         r"""Linear regression: :math:`\sum_i \ell(y_i, \langle w, x_i\rangle + b) \to \min`.
 
     With the squared loss this is ordinary least squares, equal to
@@ -197,12 +197,8 @@ class LinearRegression(_LinearRegressor):
         minimum-norm solution for collinear features. ``"normal"``: the normal
         equations :math:`X^TX w = X^Ty` by Cholesky (fast; raises ``ValueError``
         when :math:`X^TX` is singular). ``"gd"``: full-batch gradient descent.
-        ``"sgd"``: minibatch stochastic gradient descent."""
-        + _COMMON_PARAMETERS
-        + _ATTRIBUTES
-        + r"""
-    Examples
-    --------
+        ``"sgd"``: minibatch stochastic gradient descent.""",
+        r"""
     >>> import numpy as np
     >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
     >>> model = LinearRegression().fit(X, 2 * X[:, 0] + 1)
@@ -227,8 +223,8 @@ class LinearRegression(_LinearRegressor):
         self.tol, self.random_state = tol, random_state
 
 
-class Ridge(_LinearRegressor):
-    __doc__ = (
+class Ridge(_PenalizedRegressor):
+    __doc__ = _document(
         r"""Ridge regression: :math:`\|y - Xw - b\|^2 + \alpha \|w\|_2^2 \to \min`.
 
     The same objective as scikit-learn's ``Ridge(alpha)``: the two give
@@ -242,15 +238,9 @@ class Ridge(_LinearRegressor):
         ``"auto"``: ``"normal"`` for the squared loss, ``"gd"`` for the others.
         ``"normal"``: Cholesky of :math:`X^TX + \alpha I`. ``"lstsq"``:
         SVD-based least squares on the stacked system
-        :math:`(X; \sqrt\alpha I) w \approx (y; 0)`. ``"gd"``/``"sgd"``: iterative."""
-        + _COMMON_PARAMETERS
-        + _ATTRIBUTES
-        + r"""
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X = np.array([[0.0], [1.0], [2.0], [3.0]])
-    >>> Ridge(alpha=5.0).fit(X, 2 * X[:, 0]).coef_.round(6)
+        :math:`(X; \sqrt\alpha I) w \approx (y; 0)`. ``"gd"``/``"sgd"``: iterative.""",
+        r"""
+    >>> Ridge(alpha=5.0).fit([[0.0], [1.0], [2.0], [3.0]], [0.0, 2.0, 4.0, 6.0]).coef_.round(6)
     array([1.])
 
     See the book: section 2.1.6.
@@ -263,19 +253,9 @@ class Ridge(_LinearRegressor):
         "solver": [StrOptions({"auto", "normal", "lstsq", "gd", "sgd"})],
     }
 
-    def __init__(
-        self, alpha: float = 1.0, *, solver: str = "auto", loss: str | Loss = "squared",
-        fit_intercept: bool = True, learning_rate: str | float = "auto", max_iter: int = 1000,
-        batch_size: int = 32, tol: float = 1e-4,
-        random_state: int | np.random.Generator | None = None,
-    ) -> None:
-        self.alpha, self.solver, self.loss, self.fit_intercept = alpha, solver, loss, fit_intercept
-        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
-        self.tol, self.random_state = tol, random_state
 
-
-class Lasso(_LinearRegressor):
-    __doc__ = (
+class Lasso(_PenalizedRegressor):
+    __doc__ = _document(
         r"""Lasso: :math:`\|y - Xw - b\|^2 + \alpha \|w\|_1 \to \min`, with exact zeros in ``w``.
 
     scikit-learn's ``Lasso`` minimizes :math:`\frac{1}{2N}\|y - Xw - b\|^2 +
@@ -292,12 +272,8 @@ class Lasso(_LinearRegressor):
         one weight at a time; with ``alpha=0`` the lasso is least squares,
         solved directly). ``"gd"``: proximal gradient descent (ISTA).
         ``"sgd"``: proximal minibatch SGD (its noisy steps seldom end exactly
-        at zero: use ``"cd"`` or ``"gd"`` for a sparse solution)."""
-        + _COMMON_PARAMETERS
-        + _ATTRIBUTES
-        + r"""
-    Examples
-    --------
+        at zero: use ``"cd"`` or ``"gd"`` for a sparse solution).""",
+        r"""
     >>> import numpy as np
     >>> rng = np.random.default_rng(0)
     >>> X = rng.normal(size=(100, 3))
@@ -314,13 +290,3 @@ class Lasso(_LinearRegressor):
         **COMMON_CONSTRAINTS, "alpha": ALPHA_CONSTRAINT,
         "solver": [StrOptions({"auto", "cd", "gd", "sgd"})],
     }
-
-    def __init__(
-        self, alpha: float = 1.0, *, solver: str = "auto", loss: str | Loss = "squared",
-        fit_intercept: bool = True, learning_rate: str | float = "auto", max_iter: int = 1000,
-        batch_size: int = 32, tol: float = 1e-4,
-        random_state: int | np.random.Generator | None = None,
-    ) -> None:
-        self.alpha, self.solver, self.loss, self.fit_intercept = alpha, solver, loss, fit_intercept
-        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
-        self.tol, self.random_state = tol, random_state

@@ -21,15 +21,11 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from sklearn.base import _fit_context
 from sklearn.utils._param_validation import StrOptions
-from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..losses import Loss, SoftmaxCrossEntropyLoss, log_softmax
 from ._base import ALPHA_CONSTRAINT
 from ._classifier import CONSTRAINTS, _LinearClassifier
-from ._data import as_float, check_sample_weight
 from ._second_order import lbfgs
 
 __all__ = ["SoftmaxRegression"]
@@ -72,7 +68,7 @@ class SoftmaxRegression(_LinearClassifier):
     max_iter : int, default=1000
     batch_size : int, default=32
     tol : float, default=1e-4
-    random_state : int, Generator or None, default=None
+    random_state : int, Generator, RandomState or None, default=None
         As in :class:`LogisticRegression`.
 
     Attributes
@@ -104,19 +100,11 @@ class SoftmaxRegression(_LinearClassifier):
     """
 
     _auto_solver = "lbfgs"
+    _max_classes = None
     _parameter_constraints: dict = {
         **CONSTRAINTS, "alpha": ALPHA_CONSTRAINT,
         "solver": [StrOptions({"auto", "lbfgs", "gd", "sgd"})],
     }
-
-    def __init__(
-        self, alpha: float = 0.5, *, solver: str = "auto", fit_intercept: bool = True,
-        learning_rate: str | float = "auto", max_iter: int = 1000, batch_size: int = 32,
-        tol: float = 1e-4, random_state: int | np.random.Generator | None = None,
-    ) -> None:
-        self.alpha, self.solver, self.fit_intercept = alpha, solver, fit_intercept
-        self.learning_rate, self.max_iter, self.batch_size = learning_rate, max_iter, batch_size
-        self.tol, self.random_state = tol, random_state
 
     def _fit_second_order(self, X: Array, y: Array, weights: Array | None, loss: Loss) -> None:
         # With a small alpha the objective is flat: L-BFGS-B's rule "the objective
@@ -148,111 +136,31 @@ class SoftmaxRegression(_LinearClassifier):
         solver = self._auto_solver if self.solver == "auto" else self.solver
         return SoftmaxCrossEntropyLoss(n_classes=len(self.classes_)), solver
 
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = True
-        return tags
+    def _target(self, encoded: NDArray[np.intp]) -> Array:
+        return encoded.astype(float)  # the column of the true class in the core's Z
 
-    @_fit_context(prefer_skip_nested_validation=True)
-    def fit(
-        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
-    ) -> "SoftmaxRegression":
-        r"""Fit the model.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-        y : array-like of shape (n_samples,)
-            At least two distinct labels of any type.
-        sample_weight : array-like of shape (n_samples,), optional
-            Non-negative weights :math:`s_i` of the samples' losses.
-
-        Returns
-        -------
-        self
-        """
-        X, y = validate_data(self, X, y, dtype="numeric")
-        check_classification_targets(y)
-        (X,) = as_float(X)
-        self.classes_, encoded = np.unique(y, return_inverse=True)
-        weights = check_sample_weight(sample_weight, X)
-        present = self.classes_ if weights is None else np.unique(y[weights > 0])
-        if len(self.classes_) < 2:
-            raise ValueError(
-                f"y has only one class ({self.classes_[0]!r}): a classifier needs samples "
-                "of at least two classes"
-            )
-        if len(present) < len(self.classes_):
-            missing = sorted(set(self.classes_.tolist()) - set(present.tolist()))
-            raise ValueError(
-                f"classes {missing[:5]!r} have only samples of zero weight: drop them from y "
-                "or give them positive sample_weight"
-            )
-        self._fit_linear(X, encoded.astype(float), weights)
+    def _to_sklearn_layout(self) -> None:
         # The core's W is (n_features, K); scikit-learn's layout is (K, n_features).
         coef = self.coef_.T
         self.coef_ = coef - coef.mean(axis=0)  # the flat direction of the scores: centred
         self.intercept_ = self.intercept_ - np.mean(self.intercept_)
-        return self
-
-    def _scores(self, X: ArrayLike) -> Array:
-        check_is_fitted(self)
-        (X,) = as_float(validate_data(self, X, dtype="numeric", reset=False))
-        return X @ self.coef_.T + self.intercept_
 
     def decision_function(self, X: ArrayLike) -> Array:
-        r"""Scores :math:`z_k = \langle w_k, x\rangle + b_k`.
+        r"""Scores :math:`z_k = \langle w_k, x\rangle + b_k` of ``X`` (n_samples, n_features).
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes), or (n_samples,) for two classes
-            For two classes, :math:`z_1 - z_0`, the log-odds of ``classes_[1]``
-            (as scikit-learn's binary classifiers).
+        Shape (n_samples, n_classes); for two classes (n_samples,): :math:`z_1 - z_0`,
+        the log-odds of ``classes_[1]`` (as scikit-learn's binary classifiers).
         """
         z = self._scores(X)
         return z[:, 1] - z[:, 0] if z.shape[1] == 2 else z
 
     def predict_log_proba(self, X: ArrayLike) -> Array:
-        r"""Log-probabilities :math:`z_k - \log\sum_m e^{z_m}`, computed with a max-shift.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes)
-        """
+        r"""Log-probabilities :math:`z_k - \log\sum_m e^{z_m}` (max-shifted), (n_samples, K)."""
         return log_softmax(self._scores(X))
 
     def predict_proba(self, X: ArrayLike) -> Array:
-        r"""Probabilities :math:`P(k \mid x)`, columns in the order of ``classes_``.
+        r"""Probabilities :math:`P(k \mid x)`, shape (n_samples, n_classes), in ``classes_`` order.
 
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples, n_classes)
-            Rows sum to 1; no overflow for any score.
+        Rows sum to 1; no overflow for any score.
         """
         return np.exp(self.predict_log_proba(X))
-
-    def predict(self, X: ArrayLike) -> NDArray:
-        r"""The most probable class, :math:`\arg\max_k z_k`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        best = np.argmax(self._scores(X), axis=1)  # first: checks it is fitted
-        return self.classes_[best]

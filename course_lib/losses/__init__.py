@@ -3,9 +3,8 @@ r"""Pointwise loss functions of a score :math:`z`, each with its gradient.
 See the book: section 2.1.2 (squared loss), section 2.1.8 (other losses),
 section 2.1.9 (margin losses of classification), section 2.1.10 (logistic loss),
 section 2.1.12 (softmax cross-entropy of :math:`K` scores) and chapter 3
-(the Student-t loss). The package has a module per family: :mod:`~course_lib.losses.regression`,
-:mod:`~course_lib.losses.margin`, :mod:`~course_lib.losses.softmax` and
-:mod:`~course_lib.losses.student_t`; every loss is imported from here.
+(the Student-t loss). The package has a module per family: ``regression``,
+``margin``, ``softmax`` and ``student_t``; every loss is imported from here.
 
 A linear model computes a score :math:`z_i = \langle w, x_i \rangle + b` for
 every object and is trained by minimizing :math:`\sum_i \ell(y_i, z_i)`.

@@ -20,7 +20,6 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import (
     _check_sample_weight,
@@ -28,6 +27,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._random import RANDOM_STATE_CONSTRAINT, as_generator
 from ..optim import DivergenceError
 from .layers import Linear, ReLU, Sigmoid, Tanh
 from .losses import CrossEntropyLoss, MSELoss
@@ -35,6 +35,20 @@ from .network import Sequential
 from .optim import SGD, Adam
 
 Array = NDArray[np.float64]
+
+
+def _weights(sample_weight: ArrayLike | None, X: Array) -> Array | None:
+    """Validated sample weights: finite, non-negative, not all 0 (scikit-learn's messages)."""
+    if sample_weight is None:
+        return None
+    weights = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+    if not np.all(np.isfinite(weights)):
+        raise ValueError("sample_weight contains NaN or infinity")
+    if not weights.sum() > 0:
+        raise ValueError("sample_weight sums to 0: there is nothing to learn from")
+    return weights
+
+
 _ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "logistic": Sigmoid}
 
 
@@ -57,7 +71,7 @@ class _BaseMLP(BaseEstimator):
         "learning_rate_init": [Interval(Real, 0, None, closed="neither")],
         "max_iter": [Interval(Integral, 1, None, closed="left")],
         "shuffle": ["boolean"],
-        "random_state": ["random_state"],
+        "random_state": RANDOM_STATE_CONSTRAINT,
         "tol": [Interval(Real, 0, None, closed="left")],
         "momentum": [Interval(Real, 0, 1, closed="left")],
         "nesterovs_momentum": ["boolean"],
@@ -74,7 +88,8 @@ class _BaseMLP(BaseEstimator):
         self, hidden_layer_sizes: ArrayLike | int = (100,), activation: str = "relu", *,
         solver: str = "adam", alpha: float = 0.0001, batch_size: int | str = "auto",
         learning_rate_init: float = 0.001, max_iter: int = 200, shuffle: bool = True,
-        random_state: int | np.random.RandomState | None = None, tol: float = 1e-4,
+        random_state: int | np.random.Generator | np.random.RandomState | None = None,
+        tol: float = 1e-4,
         momentum: float = 0.9, nesterovs_momentum: bool = True, early_stopping: bool = False,
         validation_fraction: float = 0.1, beta_1: float = 0.9, beta_2: float = 0.999,
         epsilon: float = 1e-8, n_iter_no_change: float = 10, warm_start: bool = False,
@@ -119,9 +134,13 @@ class _BaseMLP(BaseEstimator):
         self.n_layers_ = len(widths)
         self.n_outputs_ = n_outputs
 
+    def _warm(self) -> bool:
+        """Will ``fit`` continue from the fitted network (``warm_start``)?"""
+        return bool(self.warm_start) and hasattr(self, "network_")
+
     def _start(self, n_features: int, n_outputs: int, rng: np.random.Generator) -> None:
         """A new network, or with ``warm_start`` the fitted one (its loss curve continues)."""
-        if self.warm_start and hasattr(self, "network_"):
+        if self._warm():
             widths = (self._linear_layers[0].in_features, self._linear_layers[-1].out_features)
             if widths != (n_features, n_outputs):
                 raise ValueError(f"warm_start=True needs the data of the previous fit: "
@@ -156,8 +175,23 @@ class _BaseMLP(BaseEstimator):
 
     # -- training -----------------------------------------------------------
     def _fit(self, X: Array, targets: NDArray, sample_weight: ArrayLike | None) -> None:
-        weights = None if sample_weight is None else _check_sample_weight(sample_weight, X)
-        rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
+        """Train; a DivergenceError leaves the estimator unfitted (no half-trained network)."""
+        try:
+            self._train(X, targets, sample_weight)
+        except DivergenceError:
+            self._forget()
+            raise
+
+    def _forget(self) -> None:
+        """Delete every fitted attribute: the estimator is unfitted again."""
+        for name in [name for name in vars(self) if name.endswith("_") and not
+                     name.startswith("__")] + ["_optimizer", "_rng", "_best"]:
+            if name in vars(self):
+                delattr(self, name)
+
+    def _train(self, X: Array, targets: NDArray, sample_weight: ArrayLike | None) -> None:
+        weights = _weights(sample_weight, X)
+        rng = as_generator(self.random_state)
         validation = None
         if self.early_stopping:
             X, targets, weights, validation = self._split_validation(X, targets, weights, rng)
@@ -185,14 +219,18 @@ class _BaseMLP(BaseEstimator):
 
     def _partial_fit(self, X: Array, targets: NDArray, sample_weight: ArrayLike | None) -> None:
         """One epoch over ``(X, targets)``, continuing from the current weights and optimizer."""
-        weights = None if sample_weight is None else _check_sample_weight(sample_weight, X)
+        weights = _weights(sample_weight, X)
         if not hasattr(self, "network_"):
-            rng = np.random.default_rng(check_random_state(self.random_state).randint(2**31 - 1))
+            rng = as_generator(self.random_state)
             self._build_network(X.shape[1], self._n_network_outputs(targets), rng)
             self.loss_curve_, self.best_loss_, self.n_iter_, self.t_ = [], np.inf, 0, 0
             self._optimizer, self._rng = self._make_optimizer(), rng
             self.validation_scores_ = None
-        self.loss_ = self._train_epoch(X, targets, weights)
+        try:
+            self.loss_ = self._train_epoch(X, targets, weights)
+        except DivergenceError:
+            self._forget()
+            raise
         self._improved(self.loss_, None)
         self.n_iter_ += 1
         self.t_ += len(X)
@@ -234,7 +272,9 @@ class _BaseMLP(BaseEstimator):
             mass = len(idx) if weights is None else batch_weights.sum()
             if mass <= 0:
                 continue  # all-zero weights: nothing to learn from this batch
-            value = loss.forward(self.network_.forward(X[idx]), targets[idx], batch_weights)
+            batch = X[idx]  # a fresh array: read-only, so Linear caches it without a copy
+            batch.flags.writeable = False
+            value = loss.forward(self.network_.forward(batch), targets[idx], batch_weights)
             grad = loss.backward()
             if self._loss_scale != 1.0:
                 grad *= self._loss_scale  # a fresh array from loss.backward

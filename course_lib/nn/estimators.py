@@ -52,7 +52,12 @@ _PARAMETERS = r"""
     activation : {"relu", "tanh", "logistic"}, default="relu"
         Activation after every hidden layer (:class:`~course_lib.nn.ReLU`,
         :class:`~course_lib.nn.Tanh`, :class:`~course_lib.nn.Sigmoid`).
-        Weights start with He initialization for ReLU, Glorot otherwise.
+        Weights start uniform on :math:`[-r, r]`: He, :math:`r = \sqrt{6/d_{in}}`, for
+        ReLU; Glorot, :math:`r = \sqrt{6/(d_{in} + d_{out})}`, otherwise and for the
+        output layer; the biases start at 0. scikit-learn differs: it uses Glorot's
+        :math:`r` for every activation including ReLU, but
+        :math:`r = \sqrt{2/(d_{in} + d_{out})}` (:math:`\sqrt 2` instead of
+        :math:`\sqrt 6`) for ``"logistic"``, and draws the biases from the same range.
     solver : {"sgd", "adam"}, default="adam"
         :class:`~course_lib.nn.SGD` (with ``momentum``) or :class:`~course_lib.nn.Adam`.
     alpha : float, default=0.0001
@@ -67,8 +72,9 @@ _PARAMETERS = r"""
         ``ConvergenceWarning``.
     shuffle : bool, default=True
         Reshuffle the samples every epoch.
-    random_state : int, RandomState instance or None, default=None
-        Seeds the initialization, the shuffling and the validation split.
+    random_state : int, numpy.random.Generator, RandomState instance or None, default=None
+        Seeds the initialization, the shuffling and the validation split (one
+        rule for the whole package: ``course_lib._random.as_generator``).
     tol : float, default=1e-4
         Training stops when the epoch loss (or, with ``early_stopping``, the
         validation score) has not improved by ``tol`` for more than
@@ -87,7 +93,8 @@ _PARAMETERS = r"""
     n_iter_no_change : int or inf, default=10
         Epochs without improvement tolerated before stopping.
     warm_start : bool, default=False
-        Continue from the weights of the previous ``fit`` (with a fresh optimizer).
+        Continue from the weights of the previous ``fit`` (with a fresh optimizer);
+        the data must have the same features and (classifier) the same classes.
 """
 
 _ATTRIBUTES = r"""
@@ -160,9 +167,14 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         -------
         self
         """
-        X, y = validate_data(self, X, y, dtype=np.float64)
+        X, y = validate_data(self, X, y, dtype=np.float64, reset=not self._warm())
         check_classification_targets(y)
-        self.classes_, codes = np.unique(y, return_inverse=True)
+        classes, codes = np.unique(y, return_inverse=True)
+        if self._warm() and not np.array_equal(classes, self.classes_):
+            raise ValueError("warm_start can only be used where `y` has the same classes as "
+                             f"in the previous call to fit. Previously got {self.classes_}, "
+                             f"`y` has {classes}")
+        self.classes_ = classes
         if len(self.classes_) < 2:
             raise ValueError(f"MLPClassifier needs samples of at least 2 classes, got 1 class "
                              f"({self.classes_[0]!r})")

@@ -23,6 +23,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from .._random import as_generator
+
 __all__ = ["Layer", "Linear", "ReLU", "Sigmoid", "Tanh"]
 
 Array = NDArray[np.float64]
@@ -83,6 +85,28 @@ class Layer:
         return value
 
 
+def _private(X: ArrayLike) -> Array:
+    """A float64 array no caller can change: ``X`` itself when it (and its base) is read-only, else a copy.
+
+    A layer caches what ``backward`` needs; caching the caller's array would let
+    ``X -= 1`` after ``forward`` silently corrupt the next ``backward``.
+    Activations return read-only outputs, so inside a network nothing is copied.
+    """
+    array = np.asarray(X, dtype=np.float64)
+    root = array
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if array.flags.writeable or root.flags.writeable:
+        array = array.copy()
+    return array
+
+
+def _read_only(array: Array) -> Array:
+    """Mark an array the layer owns read-only (and return it): it is the layer's cache."""
+    array.flags.writeable = False
+    return array
+
+
 def _check_grad_shape(layer: Layer, grad_out: ArrayLike, shape: tuple[int, ...]) -> Array:
     grad = np.asarray(grad_out, dtype=np.float64)
     if grad.shape != shape:
@@ -110,8 +134,8 @@ class Linear(Layer):
         gradients about constant across sigmoid/tanh layers; He
         :math:`r = \sqrt{6/d}` does so for ReLU, which zeroes half of its
         inputs. The bias starts at 0.
-    random_state : int, numpy.random.Generator or None, default=None
-        Seeds the initialization.
+    random_state : int, Generator, RandomState or None, default=None
+        Seeds the initialization (the package's one rule: ``as_generator``).
 
     Attributes
     ----------
@@ -134,7 +158,8 @@ class Linear(Layer):
     def __init__(
         self, in_features: int, out_features: int, *,
         init: Literal["glorot", "he"] = "glorot",
-        random_state: int | np.random.Generator | None = None,
+        random_state: (int | np.random.Generator | np.random.RandomState
+                       | None) = None,
     ) -> None:
         super().__init__()
         for name, value in (("in_features", in_features), ("out_features", out_features)):
@@ -145,7 +170,7 @@ class Linear(Layer):
         self.in_features, self.out_features = int(in_features), int(out_features)
         fan = in_features + out_features if init == "glorot" else in_features
         bound = np.sqrt(6.0 / fan)
-        rng = np.random.default_rng(random_state)
+        rng = as_generator(random_state)
         self.params = {
             "W": rng.uniform(-bound, bound, size=(self.in_features, self.out_features)),
             "b": np.zeros(self.out_features),
@@ -157,8 +182,12 @@ class Linear(Layer):
         return f"Linear({self.in_features}, {self.out_features})"
 
     def forward(self, X: ArrayLike) -> Array:
-        r"""Output :math:`Z = XW + b`, shape ``(n_samples, out_features)``; caches :math:`X`."""
-        X = np.asarray(X, dtype=np.float64)
+        r"""Output :math:`Z = XW + b`, shape ``(n_samples, out_features)``; caches :math:`X`.
+
+        The cache is a private copy unless ``X`` is read-only (an activation's
+        output): changing ``X`` after ``forward`` does not change ``backward``.
+        """
+        X = _private(X)
         if X.ndim != 2 or X.shape[1] != self.in_features:
             raise ValueError(
                 f"{self!r} expects input of shape (n_samples, {self.in_features}), got "
@@ -211,12 +240,14 @@ class Linear(Layer):
 class _Activation(Layer):
     r"""An elementwise nonlinearity :math:`a = f(z)`; ``backward`` is :math:`G \odot f'(z)`.
 
-    Subclasses give ``_value(z)`` and ``_derivative(a)``, the derivative
-    written through the output :math:`a` (which is what is cached).
+    Subclasses give ``_value(z)`` (a new array) and ``_derivative(a)``, the
+    derivative written through the output :math:`a` (which is what is
+    cached, and returned read-only so that no caller can change the cache).
     """
 
     def forward(self, X: ArrayLike) -> Array:
-        self._out = self._value(np.asarray(X, dtype=np.float64))
+        """The output, read-only: it is also the cache of ``backward`` (copy it to change it)."""
+        self._out = _read_only(self._value(np.asarray(X, dtype=np.float64)))
         return self._out
 
     def backward(self, grad_out: ArrayLike, *, input_grad: bool = True) -> Array | None:

@@ -164,7 +164,7 @@ class CrossEntropyLoss:
         labels = self._check_target(target, *logits.shape)
         log_p = log_softmax(logits)
         rows = np.arange(len(labels))
-        self._labels, self._proba = labels, np.exp(log_p)
+        self._labels, self._proba = labels.copy(), np.exp(log_p)  # ours: the caller keeps target
         self._weights = _normalized_weights(sample_weight, logits.shape[0])
         return float(-np.sum(self._weights * log_p[rows, labels, None]))
 

@@ -32,6 +32,9 @@ class Sequential:
         Objects with ``forward``, ``backward``, ``params`` and ``grads``
         (see :class:`Layer`). Consecutive linear layers must
         agree: the ``out_features`` of one is the ``in_features`` of the next.
+        Each layer object may appear once: a layer caches its last input, so
+        one object at two places would overwrite its own cache and gradients
+        (a ValueError; build two layers, or share weights explicitly).
 
     Attributes
     ----------
@@ -57,6 +60,7 @@ class Sequential:
             if not all(hasattr(layer, name) for name in ("forward", "backward", "params", "grads")):
                 raise TypeError(f"layer {i} ({layer!r}) is not a layer: it needs forward, "
                                 "backward, params and grads")
+        _check_distinct(layers)
         self.layers = list(layers)
         _check_widths(self.layers)
 
@@ -110,6 +114,18 @@ class Sequential:
     def __repr__(self) -> str:
         inner = ",\n".join(f"  {layer!r}" for layer in self.layers)
         return f"Sequential(\n{inner}\n)"
+
+
+def _check_distinct(layers: tuple[Layer, ...]) -> None:
+    """The same layer object twice would overwrite its cache and gradients: refuse it."""
+    first: dict[int, int] = {}
+    for i, layer in enumerate(layers):
+        if id(layer) in first:
+            raise ValueError(
+                f"layer {i} ({layer!r}) is the same object as layer {first[id(layer)]}: a "
+                "layer caches its input and gradients, so it cannot appear twice in a "
+                "Sequential; create a separate layer for each place")
+        first[id(layer)] = i
 
 
 def _check_widths(layers: list[Layer]) -> None:

@@ -13,6 +13,7 @@ gradient :math:`g`. The new value is a new array, stored in
 from __future__ import annotations
 
 import math
+from numbers import Real
 from typing import Any
 
 import numpy as np
@@ -31,11 +32,19 @@ def _parameter_slots(module: Any) -> list[tuple[Any, str]]:
         layers = [module]
     else:
         layers = list(module)
-    return [(layer, key) for layer in layers for key in layer.params]
+    slots, seen = [], set()
+    for layer in layers:
+        if id(layer) in seen:  # one layer listed twice would be stepped twice
+            raise ValueError(f"{layer!r} appears twice: every parameter needs exactly one "
+                             "optimizer slot")
+        seen.add(id(layer))
+        slots.extend((layer, key) for key in layer.params)
+    return slots
 
 
 def _check_positive(name: str, value: float, upper: float | None = None) -> None:
-    bad = isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0
+    # any real number, numpy scalars included (np.float32(0.01)), but not a bool
+    bad = isinstance(value, (bool, np.bool_)) or not isinstance(value, Real) or not value > 0
     if bad or (upper is not None and value >= upper):
         bound = "" if upper is None else f" and below {upper}"
         raise ValueError(f"{name} must be positive{bound}, got {value!r}")
@@ -54,7 +63,7 @@ class Optimizer:
 
     def __init__(self, module: Any, learning_rate: float) -> None:
         _check_positive("learning_rate", learning_rate)
-        self.learning_rate = learning_rate
+        self.learning_rate = float(learning_rate)
         self.slots = _parameter_slots(module)
         self.n_params = sum(layer.params[key].size for layer, key in self.slots)
         self.t = 0
@@ -119,9 +128,10 @@ class SGD(Optimizer):
     def __init__(self, module: Any, learning_rate: float = 0.01, *, momentum: float = 0.0,
                  nesterov: bool = False) -> None:
         super().__init__(module, learning_rate)
-        if isinstance(momentum, bool) or not 0.0 <= momentum < 1.0:
+        if isinstance(momentum, (bool, np.bool_)) or not isinstance(momentum, Real) \
+                or not 0.0 <= momentum < 1.0:
             raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-        self.momentum, self.nesterov = momentum, nesterov
+        self.momentum, self.nesterov = float(momentum), bool(nesterov)
         self.velocity = np.zeros(self.n_params)
 
     def _delta(self, grad: Array) -> Array:
@@ -172,7 +182,7 @@ class Adam(Optimizer):
         _check_positive("beta_1", beta_1, upper=1.0)
         _check_positive("beta_2", beta_2, upper=1.0)
         _check_positive("epsilon", epsilon)
-        self.beta_1, self.beta_2, self.epsilon = beta_1, beta_2, epsilon
+        self.beta_1, self.beta_2, self.epsilon = float(beta_1), float(beta_2), float(epsilon)
         self.m, self.v = np.zeros(self.n_params), np.zeros(self.n_params)
 
     def _delta(self, grad: Array) -> Array:

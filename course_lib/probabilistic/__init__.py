@@ -18,10 +18,11 @@ The directed graphical model of section 3.1.3 lives in the submodule
 :mod:`course_lib.probabilistic.graphical` (not imported here).
 """
 
+from ..losses.student_t import t_log_normalizer
+from ._checks import SCALE_FLOOR, UnboundedLikelihoodWarning
 from ._labels import Bernoulli, Categorical
 from ._noise import (
     NOISE_MODELS,
-    SCALE_FLOOR,
     ContinuousNoise,
     GaussianNoise,
     LaplaceNoise,
@@ -39,4 +40,6 @@ __all__ = [
     "LaplaceNoise",
     "MLERegression",
     "StudentTNoise",
+    "UnboundedLikelihoodWarning",
+    "t_log_normalizer",
 ]

@@ -24,7 +24,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy.special import expit
 
 from ..losses import LogisticLoss, SoftmaxCrossEntropyLoss, log_softmax
-from ._noise import _rng
+from ._checks import _uniform_source
 
 Array = NDArray[np.float64]
 
@@ -92,8 +92,7 @@ class Bernoulli:
 
 
 def _uniform(random_state, shape) -> Array:
-    rng = _rng(random_state)
-    return rng.random(shape) if isinstance(rng, np.random.Generator) else rng.random_sample(shape)
+    return _uniform_source(random_state)(shape)
 
 
 class Categorical:

@@ -26,51 +26,27 @@ The densities equal ``scipy.stats.norm``, ``laplace`` and ``t`` with
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import brentq
-from scipy.special import gammaln, ndtri, stdtrit
-from sklearn.utils import check_random_state
-from sklearn.utils.validation import _check_sample_weight
+from scipy.special import ndtri, stdtrit
 
 from ..losses import AbsoluteLoss, Loss, SquaredLoss, StudentTLoss
+from ..losses.student_t import t_log_normalizer
+from ._checks import (
+    _EPS,
+    _UNBOUNDED,
+    SCALE_FLOOR,
+    UnboundedLikelihoodWarning,
+    _fit_data,
+    _positive,
+    _residuals,
+    _rng,
+)
 
 Array = NDArray[np.float64]
-
-#: The scale a perfect fit (all residuals 0) gets instead of 0: the smallest positive float.
-SCALE_FLOOR = float(np.finfo(float).tiny)
-
-
-def _positive(value: float, name: str) -> float:
-    if isinstance(value, (bool, np.bool_)) or not np.isfinite(value) or not value > 0:
-        raise ValueError(f"{name} must be a positive finite number, got {value!r}")
-    return float(value)
-
-
-def _residuals(r: ArrayLike) -> Array:
-    r = np.asarray(r, dtype=float)
-    if not np.all(np.isfinite(r)):
-        raise ValueError("residuals contain NaN or infinity")
-    return r
-
-
-def _fit_data(r: ArrayLike, sample_weight: ArrayLike | None) -> tuple[Array, Array]:
-    """Finite 1-D residuals and non-negative weights with a positive sum."""
-    r = _residuals(r).ravel()
-    if r.size == 0:
-        raise ValueError("cannot fit a scale to an empty array of residuals")
-    weights = _check_sample_weight(sample_weight, r[:, None], ensure_non_negative=True)
-    if not weights.sum() > 0:
-        raise ValueError("sample_weight sums to 0: there is nothing to fit")
-    return r, weights
-
-
-def _rng(random_state):
-    """A numpy Generator passes through; anything else goes to scikit-learn's check_random_state."""
-    if isinstance(random_state, np.random.Generator):
-        return random_state
-    return check_random_state(random_state)
-
 
 class ContinuousNoise:
     r"""The methods every noise model has; the subclasses supply the formulas.
@@ -104,16 +80,42 @@ class ContinuousNoise:
         r"""Negative log-likelihood of the residuals, :math:`-\sum_i \log p(r_i)`."""
         return -float(np.sum(self.logpdf(r)))
 
-    def fit(self, r: ArrayLike, sample_weight: ArrayLike | None = None):
-        """A new noise of the same type (same ``df``) with the maximum-likelihood scale of ``r``.
+    def fit(self, r: ArrayLike, sample_weight: ArrayLike | None = None, *,
+            resolution: float = 0.0):
+        r"""A new noise of the same type (same ``df``) with the maximum-likelihood scale of ``r``.
 
         ``sample_weight`` :math:`s_i` weighs the log-densities (weight 2 = the
-        residual taken twice). All residuals 0 give ``SCALE_FLOOR``.
+        residual taken twice); only their ratios matter.
+
+        When the likelihood has no maximum (it grows without bound as the
+        scale goes to 0: all residuals exactly 0, or for Student-t too many
+        of them; residuals below :math:`8\varepsilon_{\mathrm{mach}}\,\text{resolution}`,
+        rounding errors, count as 0) an :class:`UnboundedLikelihoodWarning` says so and the scale
+        is the rounding level of the data instead, finite and positive:
+        :math:`\varepsilon_{\mathrm{mach}}\max(\max_i |r_i|, \text{resolution})`
+        (``resolution``: the magnitude of the data the residuals come from,
+        e.g. :math:`\max_i |y_i|`), or ``SCALE_FLOOR`` when both are 0. Every
+        residual is then at most :math:`1/\varepsilon_{\mathrm{mach}} \approx 4.5\cdot 10^{15}`
+        scales away: log-densities stay finite.
         """
+        fitted, unbounded = self._fit_scale(r, sample_weight, resolution)
+        if unbounded:
+            warnings.warn(_UNBOUNDED.format(name=self.name, scale=fitted.scale),
+                          UnboundedLikelihoodWarning, stacklevel=2)
+        return fitted
+
+    def _fit_scale(self, r: ArrayLike, sample_weight: ArrayLike | None,
+                   resolution: float = 0.0) -> tuple[ContinuousNoise, bool]:
+        """``fit`` without the warning: the fitted noise and whether the likelihood is unbounded."""
         r, weights = _fit_data(r, sample_weight)
+        # residuals at the rounding level of the data are zeros
+        r = np.where(np.abs(r) <= 8 * _EPS * abs(float(resolution)), 0.0, r)
         unit = float(np.max(np.abs(r)))  # the estimate scales with r: fit r / unit, no overflow
         scale = unit * self._mle_scale(r / unit, weights) if unit > 0 else 0.0
-        return self._with_scale(max(scale, SCALE_FLOOR))
+        if scale > 0:
+            return self._with_scale(scale), False
+        floor = _EPS * max(unit, abs(float(resolution)))
+        return self._with_scale(floor if floor > 0 else SCALE_FLOOR), True
 
     def sample(self, size, random_state=None) -> Array:
         """Draws of the noise: ``size`` an int or a shape; seeded by ``random_state``."""
@@ -308,8 +310,7 @@ class StudentTNoise(ContinuousNoise):
     @property
     def loss_offset(self) -> float:
         r"""The constant :math:`\log\sigma + c_\nu`."""
-        c = gammaln(self.df / 2) + 0.5 * np.log(self.df * np.pi) - gammaln((self.df + 1) / 2)
-        return float(np.log(self.scale) + c)
+        return float(np.log(self.scale) + t_log_normalizer(self.df))
 
     def weights(self, r: ArrayLike) -> Array:
         r"""EM weights :math:`w_i = \frac{\nu+1}{\nu + r_i^2/\sigma^2}`: the expected precision of each residual."""
@@ -328,12 +329,19 @@ class StudentTNoise(ContinuousNoise):
             a = nu * np.exp(2.0 * log_scale)
             return total - (nu + 1) * float(weights_nz @ (squares / (a + squares)))
 
+        # The root is at most this (excess >= 0 there in exact arithmetic); rounding
+        # may say otherwise for huge nu, so both ends are checked and widened.
         high = 0.5 * np.log((nu + 1) / nu * float(weights_nz @ squares) / total)
+        step = 1.0
+        while excess(high) < 0:
+            high, step = high + step, 2 * step
         low, step = high - 1.0, 1.0
         while excess(low) > 0:  # the root is below: step down, doubling
             step *= 2
             low = high - step
-        return float(np.exp(brentq(excess, low, high, xtol=1e-14, rtol=4 * np.finfo(float).eps)))
+        if excess(high) == 0:
+            return float(np.exp(high))
+        return float(np.exp(brentq(excess, low, high, xtol=1e-14, rtol=4 * _EPS)))
 
     def _with_scale(self, scale: float) -> StudentTNoise:
         return StudentTNoise(df=self.df, scale=scale)

@@ -33,18 +33,19 @@ from numbers import Integral, Real
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.optimize import linprog
-from sklearn.base import BaseEstimator, RegressorMixin, _fit_context
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import (
-    _check_sample_weight,
     check_consistent_length,
     check_is_fitted,
     column_or_1d,
     validate_data,
 )
 
+from .._validation import Number, check_sample_weight, fit_method
 from ..linear import center_data, solve_lstsq
+from ._checks import UnboundedLikelihoodWarning, normalized_weights
 from ._noise import NOISE_MODELS, StudentTNoise
 
 Array = NDArray[np.float64]
@@ -57,11 +58,13 @@ def least_squares(X: Array, y: Array, weights: Array, fit_intercept: bool) -> tu
 
     The closed form of the linear core: center (weighted), multiply rows by
     :math:`\sqrt{s_i}`, solve by SVD (the minimum-norm solution for collinear
-    features). Returns ``(coef, intercept)``.
+    features), on columns divided by their largest :math:`|x_{ij}|` so that a
+    column of any units is kept (the fit is equivariant). Returns ``(coef, intercept)``.
     """
-    Xc, yc, x_mean, y_mean = center_data(X, y, fit_intercept, weights)
+    unit = _units(X[weights > 0])  # columns of any units: SVD's cutoff would drop a tiny one
+    Xc, yc, x_mean, y_mean = center_data(X / unit, y, fit_intercept, weights)
     coef = solve_lstsq(Xc, yc)
-    return coef, float(y_mean - x_mean @ coef) if fit_intercept else 0.0
+    return coef / unit, float(y_mean - x_mean @ coef) if fit_intercept else 0.0
 
 
 def least_absolute_deviations(
@@ -83,7 +86,32 @@ def least_absolute_deviations(
     constraints :math:`\sum_i d_i a_i = 0`, which HiGHS
     (``scipy.optimize.linprog(method="highs")``) returns with the solution.
     Equal optimal values of the two problems certify the optimum (checked).
+
+    HiGHS works to absolute tolerances (about :math:`10^{-7}`), so the
+    problem is solved in units where every number is about 1 and the answer
+    converted back: each column of :math:`X` divided by its largest
+    :math:`|x_{ij}|`, :math:`y` by its largest :math:`|y_i|`, the weights
+    by the largest weight. The solution is equivariant: :math:`y \times c`
+    gives :math:`\theta \times c`, a column times :math:`c` its weight
+    divided by :math:`c`, the weights times :math:`c` the same :math:`\theta`.
     """
+    x_unit = _units(X[weights > 0])  # the rows that count (as if zero weights were dropped)
+    y_unit = _units(y[weights > 0, None])[0]
+    weights = weights / weights.max()
+    theta = _lad_unit_scale(X / x_unit, y / y_unit, weights, fit_intercept) * y_unit
+    if fit_intercept:
+        return theta[:-1] / x_unit, float(theta[-1])
+    return theta / x_unit, 0.0
+
+
+def _units(X: Array) -> Array:
+    """The largest absolute value of each column (1 for an all-zero column)."""
+    largest = np.max(np.abs(X), axis=0) if len(X) else np.ones(X.shape[1])
+    return np.where(largest > 0, largest, 1.0)
+
+
+def _lad_unit_scale(X: Array, y: Array, weights: Array, fit_intercept: bool) -> Array:
+    """The dual linear program of :func:`least_absolute_deviations` on data of scale 1."""
     A = np.hstack([X, np.ones((len(y), 1))]) if fit_intercept else X
     result = linprog(-y, A_eq=A.T, b_eq=np.zeros(A.shape[1]),
                      bounds=np.column_stack([-weights, weights]), method="highs")
@@ -93,10 +121,8 @@ def least_absolute_deviations(
     gap = float(weights @ np.abs(y - A @ theta)) + result.fun
     if gap > 1e-7 * max(-result.fun, float(weights @ np.abs(y)), np.finfo(float).tiny):
         warnings.warn(f"least absolute deviations: duality gap {gap:.3g} above the solver's "
-                      "tolerance", ConvergenceWarning, stacklevel=5)
-    if fit_intercept:
-        return theta[:-1], float(theta[-1])
-    return theta, 0.0
+                      "tolerance", ConvergenceWarning, stacklevel=6)
+    return theta
 
 
 class MLERegression(RegressorMixin, BaseEstimator):
@@ -157,6 +183,12 @@ class MLERegression(RegressorMixin, BaseEstimator):
         The fitted noise model (its ``scale`` is ``scale_``).
     scale_ : float
         The maximum-likelihood scale :math:`\hat\sigma` (:math:`\hat b` for Laplace).
+        When the fit leaves residuals exactly 0 (a perfect fit; for Student-t
+        also a fraction :math:`\ge \nu/(\nu+1)` of zero residuals) the
+        likelihood is unbounded and has no maximum: an
+        ``UnboundedLikelihoodWarning`` says so and ``scale_`` is the rounding
+        level :math:`2.2\cdot 10^{-16}\max_i |y_i|` (finite, as is every
+        log-likelihood then).
     n_iter_ : int
         Iterations of ``"student_t"``; 1 for the others.
     n_features_in_ : int
@@ -174,10 +206,10 @@ class MLERegression(RegressorMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "noise": [StrOptions(set(NOISE_MODELS))],
-        "df": [Interval(Real, 0, None, closed="neither")],
+        "df": [Number(Real, 0, None, closed="neither")],
         "fit_intercept": ["boolean"],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
+        "max_iter": [Number(Integral, 1, None, closed="left")],
+        "tol": [Number(Real, 0, None, closed="left")],
     }
 
     def __init__(
@@ -187,7 +219,7 @@ class MLERegression(RegressorMixin, BaseEstimator):
         self.noise, self.df, self.fit_intercept = noise, df, fit_intercept
         self.max_iter, self.tol = max_iter, tol
 
-    @_fit_context(prefer_skip_nested_validation=True)
+    @fit_method()
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> MLERegression:
         r"""Fit the weights and the noise scale by maximum likelihood.
 
@@ -205,44 +237,55 @@ class MLERegression(RegressorMixin, BaseEstimator):
         """
         X, y = validate_data(self, X, y, dtype="numeric", y_numeric=True)
         X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-        weights = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
-        if not weights.sum() > 0:
-            raise ValueError("sample_weight sums to 0: there is nothing to fit")
+        weights = normalized_weights(sample_weight, len(y))  # only their ratios matter
         self.n_iter_ = 1
         if self.noise == "gaussian":
             self.coef_, self.intercept_ = least_squares(X, y, weights, self.fit_intercept)
         else:
             self.coef_, self.intercept_ = least_absolute_deviations(X, y, weights, self.fit_intercept)
         model = NOISE_MODELS[self.noise]() if self.noise != "student_t" else StudentTNoise(self.df)
-        self.noise_ = model.fit(self._residuals(X, y), weights)
+        resolution = float(np.max(np.abs(y), initial=0.0))
+        self.noise_, unbounded = model._fit_scale(self._residuals(X, y), weights, resolution)
         if self.noise == "student_t":
-            self._fit_student_t(X, y, weights)
+            unbounded = self._fit_student_t(X, y, weights, resolution)
+        if unbounded:
+            warnings.warn(
+                f"noise={self.noise!r}: the likelihood is unbounded (it grows without limit "
+                "as the scale goes to 0, because the fit leaves residuals exactly 0); there "
+                "is no maximum-likelihood scale: scale_ is set to the rounding level of y, "
+                f"{self.noise_.scale:.3g} (2.2e-16 times max |y|)",
+                UnboundedLikelihoodWarning, stacklevel=3)
         self.scale_ = self.noise_.scale
         return self
 
     def _residuals(self, X: Array, y: Array) -> Array:
         return y - (X @ self.coef_ + self.intercept_)
 
-    def _fit_student_t(self, X: Array, y: Array, weights: Array) -> None:
-        """Alternate IRLS steps for the weights and maximum-likelihood scales (see the class)."""
+    def _fit_student_t(self, X: Array, y: Array, weights: Array, resolution: float) -> bool:
+        """Alternate IRLS steps for the weights and maximum-likelihood scales (see the class).
+
+        Returns whether the last scale fit found the likelihood unbounded.
+        """
         z = X @ self.coef_ + self.intercept_
+        unbounded = False
         for iteration in range(1, self.max_iter + 1):
             irls = weights * self.noise_.weights(y - z)
             self.coef_, self.intercept_ = least_squares(X, y, irls, self.fit_intercept)
             z_new = X @ self.coef_ + self.intercept_
-            self.noise_ = self.noise_.fit(y - z_new, weights)
+            self.noise_, unbounded = self.noise_._fit_scale(y - z_new, weights, resolution)
             step = np.sqrt(np.average((z_new - z) ** 2, weights=weights))
             z = z_new
             # tol * sigma, or rounding level when sigma is ~0 (a perfect fit)
             rounding = 16 * np.finfo(float).eps * np.sqrt(np.average(z**2, weights=weights))
             if step <= max(self.tol * self.noise_.scale, rounding):
                 self.n_iter_ = iteration
-                return
+                return unbounded
         self.n_iter_ = self.max_iter
         warnings.warn(
             f"noise='student_t' stopped at max_iter={self.max_iter} before converging; "
-            "increase max_iter or tol", ConvergenceWarning, stacklevel=4,
+            "increase max_iter or tol", ConvergenceWarning, stacklevel=5,
         )
+        return unbounded
 
     def predict(self, X: ArrayLike) -> Array:
         r"""Predictions :math:`\hat y = \langle x, \omega\rangle + \omega_0`, the centre of :math:`p(y \mid x)`.
@@ -301,5 +344,12 @@ class MLERegression(RegressorMixin, BaseEstimator):
         check_consistent_length(center, y)
         if not np.all(np.isfinite(y)):
             raise ValueError("y contains NaN or infinity")
-        weights = _check_sample_weight(sample_weight, center[:, None], ensure_non_negative=True)
-        return float(weights @ self.noise_.logpdf(y - center))
+        weights = check_sample_weight(sample_weight, center[:, None])
+        weights = np.ones(len(y)) if weights is None else weights
+        largest = float(weights.max())
+        with np.errstate(over="ignore"):  # summed in units of the largest weight
+            total = largest * float((weights / largest) @ self.noise_.logpdf(y - center))
+        if not np.isfinite(total):
+            raise ValueError(f"the weighted log-likelihood overflows a float: sample_weight up "
+                             f"to {largest:.3g} is too large; divide the weights by a constant")
+        return total

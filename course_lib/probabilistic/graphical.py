@@ -28,7 +28,8 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
-from sklearn.utils import check_random_state
+
+from ._checks import _uniform_source
 
 __all__ = ["DiscreteBayesNet"]
 
@@ -207,13 +208,15 @@ class DiscreteBayesNet:
         return totals
 
     # ------------------------------------------------------------ sampling
-    def sample(self, n_samples: int, random_state: int | np.random.RandomState | None = None
+    def sample(self, n_samples: int,
+               random_state: int | np.random.Generator | np.random.RandomState | None = None
                ) -> dict[str, NDArray[Any]]:
         """Ancestral sampling: ``n_samples`` independent draws from the joint distribution.
 
         Nodes are visited in :meth:`topological_order`; each is drawn from its table row
         selected by the values already drawn for its parents (inverse-CDF draw from one
-        uniform number per sample).
+        uniform number per sample). ``random_state``: an int, None, a RandomState or a
+        numpy Generator.
 
         Returns
         -------
@@ -223,13 +226,13 @@ class DiscreteBayesNet:
         if isinstance(n_samples, bool) or not isinstance(n_samples, int | np.integer) \
                 or n_samples < 1:
             raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
-        rng = check_random_state(random_state)
+        uniform = _uniform_source(random_state)
         codes: dict[str, NDArray[np.int_]] = {}
         for name in self._order:
             parent_codes = [codes[p] for p in self.parents[name]]
             rows = self._row(name, parent_codes) if parent_codes else np.zeros(n_samples, int)
             cumulative = np.cumsum(self._probs[name], axis=1)[rows]
-            u = rng.random_sample(n_samples)
+            u = uniform(n_samples)
             # first k with u < F(k); the min guards against a last cumulative of 1 - 1e-16
             codes[name] = np.minimum((u[:, None] >= cumulative).sum(axis=1),
                                      len(self.values[name]) - 1)

@@ -1,0 +1,121 @@
+"""The estimators' plumbing, written once: sample weights, class labels, a fit that fails clean.
+
+Every estimator of the package checks its input the same way and says the
+same thing about bad input: this module is where that happens. It sits on
+the bottom floor (it imports only numpy and scikit-learn), so ``linear/``,
+``probabilistic/`` and ``nn/`` can all use it.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from sklearn.base import _fit_context
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import _check_sample_weight
+
+__all__ = ["Number", "check_sample_weight", "encode_classes", "fit_method", "forget_fit"]
+
+
+class Number(Interval):
+    """scikit-learn's Interval that also refuses booleans (``max_iter=True``).
+
+    Numpy scalars (``np.float32(0.1)``, ``np.int64(5)``) pass, as Python numbers do.
+    """
+
+    def is_satisfied_by(self, val) -> bool:
+        return not isinstance(val, (bool, np.bool_)) and super().is_satisfied_by(val)
+
+
+def check_sample_weight(sample_weight: ArrayLike | None, X: NDArray) -> NDArray | None:
+    """Validated weights (float, one per row of ``X``, >= 0, positive sum), or None.
+
+    Examples
+    --------
+    >>> check_sample_weight([1, -2], np.zeros((2, 1)))
+    Traceback (most recent call last):
+    ...
+    ValueError: sample_weight has negative values; weights must be >= 0
+    """
+    if sample_weight is None:
+        return None
+    weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
+    if np.any(weights < 0):
+        raise ValueError("sample_weight has negative values; weights must be >= 0")
+    if not weights.max(initial=0.0) > 0:  # not the sum: it may overflow for huge weights
+        raise ValueError("sample_weight sums to zero: there is nothing to fit")
+    return weights
+
+
+def encode_classes(
+    estimator: object, y: ArrayLike, weights: NDArray | None, max_classes: int | None = None
+) -> NDArray[np.intp]:
+    """Set ``estimator.classes_`` (sorted labels of any type) and return ``y`` as 0..K-1.
+
+    Refuses a single class, more than ``max_classes`` classes (naming the
+    estimator and what to do instead), and classes whose every sample has
+    weight 0 (there is nothing to learn about them).
+
+    Examples
+    --------
+    >>> class Model: pass
+    >>> model = Model()
+    >>> encode_classes(model, ["b", "a", "b"], None).tolist(), model.classes_.tolist()
+    ([1, 0, 1], ['a', 'b'])
+    """
+    y = np.asarray(y)
+    check_classification_targets(y)
+    classes, encoded = np.unique(y, return_inverse=True)
+    name = type(estimator).__name__
+    if len(classes) < 2:
+        raise ValueError(f"y has only one class ({classes[0]!r}): {name} needs samples of "
+                         "at least two classes")
+    if max_classes is not None and len(classes) > max_classes:
+        raise ValueError(
+            f"Only binary classification is supported: {name} is a binary classifier, but y "
+            f"has {len(classes)} classes ({', '.join(map(repr, classes[:5].tolist()))}): wrap "
+            "it in a OneVsRestClassifier, or use SoftmaxRegression (sections 2.1.11-2.1.12)")
+    if weights is not None:
+        missing = sorted(set(classes.tolist()) - set(np.unique(y[weights > 0]).tolist()))
+        if missing:
+            raise ValueError(
+                f"classes {missing[:5]!r} have only samples of zero weight: drop them from y "
+                "or give them positive sample_weight")
+    estimator.classes_ = classes
+    return encoded
+
+
+def forget_fit(estimator: object) -> None:
+    """Delete every fitted attribute (public ones end in ``_``; ``_scaling`` is private)."""
+    for name in [name for name in vars(estimator) if name.endswith("_") or name == "_scaling"]:
+        if not name.startswith("__"):
+            delattr(estimator, name)
+
+
+def fit_method(nested: bool = True) -> Callable[[Callable], Callable]:
+    """Decorate ``fit``: scikit-learn checks the hyperparameters, and an error leaves no model.
+
+    A fit that raises (bad input, ``DivergenceError``) deletes the fitted
+    attributes, also those of an earlier successful fit, so that
+    ``check_is_fitted`` raises instead of a stale model answering.
+    ``nested=False`` lets a meta-estimator's inner estimators check theirs.
+    """
+
+    def decorate(fit: Callable) -> Callable:
+        checked = _fit_context(prefer_skip_nested_validation=nested)(fit)
+
+        @functools.wraps(fit)
+        def wrapper(self, *args, **kwargs):
+            try:
+                return checked(self, *args, **kwargs)
+            except BaseException:
+                forget_fit(self)
+                raise
+
+        return wrapper
+
+    return decorate

@@ -1,0 +1,160 @@
+"""exercises.check never hangs and never raises (issue 25, rule 7).
+
+Every kind of misbehaving reader's function gets a Russian verdict: endless
+loops (a time limit), sys.exit, KeyboardInterrupt, strings, complex numbers,
+10**400, objects whose __float__ or __repr__ raise; answers that print alike
+show the largest difference; failing cases show their inputs or how to get them.
+"""
+
+import contextlib
+import io
+import sys
+import time
+
+import numpy as np
+import pytest
+
+import course_lib.exercises._check as check_module
+from course_lib.exercises import EXERCISES, check, solution
+
+SCALAR_ID = "1.1-mae"  # returns one number
+ARRAY_ID = "2.1.7-soft-threshold"  # returns an array
+IDS = [SCALAR_ID, ARRAY_ID, "2.1.4-gd-step"]
+
+
+def verdict(exercise_id, function):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        passed = check(exercise_id, function)
+    return passed, out.getvalue()
+
+
+class _BadFloat:
+    def __float__(self):
+        raise RuntimeError("no float for you")
+
+
+class _BadRepr(_BadFloat):
+    def __repr__(self):
+        raise RuntimeError("no repr either")
+
+
+def _exit(*args):
+    sys.exit(3)
+
+
+def _interrupt(*args):
+    raise KeyboardInterrupt
+
+
+def _reference_as(kind):
+    """A solution returning the right answer converted by ``kind``."""
+    def wrong(*args):
+        answer = solution(ARRAY_ID)(*args)
+        return kind(answer)
+    return wrong
+
+
+MISBEHAVING = {
+    "sys.exit": (_exit, "sys.exit"),
+    "KeyboardInterrupt": (_interrupt, "KeyboardInterrupt"),
+    "strings": (lambda *a: np.array(["1", "2"]), "строки"),
+    "list of numeric strings": (_reference_as(lambda r: [str(v) for v in np.ravel(r)]),
+                                "строки"),
+    "complex with the right real part": (_reference_as(lambda r: r + 1e-3j), "комплексн"),
+    "10**400": (lambda *a: 10**400, "не помещается в float"),
+    "__float__ raises": (lambda *a: _BadFloat(), "RuntimeError"),
+    "__repr__ raises": (lambda *a: _BadRepr(), "не печатается"),
+    "a set": (lambda *a: {1, 2}, "ожидалось число или массив"),
+}
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+@pytest.mark.parametrize("name", MISBEHAVING)
+def test_every_misbehaving_answer_gets_a_russian_verdict(exercise_id, name):
+    function, expected = MISBEHAVING[name]
+    passed, text = verdict(exercise_id, function)
+    assert passed is False
+    assert text.startswith("Пока неверно."), text
+    if exercise_id == ARRAY_ID or name in ("sys.exit", "KeyboardInterrupt"):
+        assert expected in text, text
+
+
+def test_an_endless_loop_gets_a_verdict_after_the_time_limit(monkeypatch):
+    monkeypatch.setattr(check_module, "TIME_LIMIT", 0.3)
+
+    def forever(y_true, y_pred):
+        while True:
+            time.sleep(0.01)
+
+    start = time.perf_counter()
+    passed, text = verdict(SCALAR_ID, forever)
+    assert passed is False and time.perf_counter() - start < 5
+    assert "не закончила работу за 0.3 с" in text and "бесконечный цикл" in text
+
+
+def test_the_time_limit_is_stated_in_seconds():
+    assert check_module.TIME_LIMIT == 10.0
+    assert "TIME_LIMIT" in check.__module__ or "TIME_LIMIT" in check_module.__doc__
+
+
+def test_a_list_of_ids_and_unknown_ids_get_verdicts():
+    passed, text = verdict([SCALAR_ID], np.mean)
+    assert passed is False and "строка" in text
+    passed, text = verdict({"id": 1}, np.mean)
+    assert passed is False and "строка" in text
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert solution("unknown") is None
+        assert solution(["unknown"]) is None
+    assert "Нет упражнения 'unknown'" in out.getvalue()
+
+
+def test_answers_that_print_alike_show_the_largest_difference_and_the_tolerance():
+    reference = solution(ARRAY_ID)
+
+    def almost(z, t):
+        out = reference(z, t)
+        return out + 1e-5 * (out != 0)  # outside rtol=1e-6, the same to 4 digits
+
+    passed, text = verdict(ARRAY_ID, almost)
+    assert passed is False
+    assert "наибольшее расхождение 1e-05" in text and "допуск" in text, text
+
+
+def test_small_inputs_are_printed_in_full():
+    _, text = verdict(ARRAY_ID, lambda z, t: z * (abs(z) > t))
+    assert "z = np.array([-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0]), t = 1.0" in text
+
+
+def test_large_inputs_say_how_to_get_them():
+    exercise = EXERCISES["2.1.4-gd-step"]
+    big = next(k for k, case in enumerate(exercise.cases()) if not case.is_small())
+    reference = exercise.reference
+    calls = []
+
+    def wrong_on_big(X, y, w, b, eta):
+        calls.append(1)
+        w_new, b_new = reference(X, y, w, b, eta)
+        return (w_new + (len(calls) > big), b_new)
+
+    passed, text = verdict("2.1.4-gd-step", wrong_on_big)
+    assert passed is False
+    assert f"EXERCISES['2.1.4-gd-step'].cases()[{big}].args" in text, text
+    args = EXERCISES["2.1.4-gd-step"].cases()[big].args  # and the advice works
+    assert set(args) == {"X", "y", "w", "b", "eta"}
+
+
+def test_an_exception_names_the_readers_line():
+    def buggy(y_true, y_pred):
+        diff = y_true - y_pred
+        return diff.mean_absolute()  # no such method
+
+    _, text = verdict(SCALAR_ID, buggy)
+    assert "AttributeError" in text
+    assert "return diff.mean_absolute()" in text and "строка" in text, text
+
+
+def test_the_reference_still_passes_and_the_thread_sees_a_copy():
+    for exercise_id in IDS:
+        assert verdict(exercise_id, solution(exercise_id))[0] is True
