@@ -90,3 +90,67 @@ def record(benchmark: str, shape: str, rows: list[dict[str, object]]) -> None:
     }
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
                        encoding="utf-8")
+
+
+# --------------------------------------------------------------------------
+# The one pass/fail rule of every comparison
+
+#: Our objective may exceed the reference's by at most this share of it...
+MAX_OBJECTIVE_GAP = 1e-6
+#: ...and our accuracy may trail the reference's by at most this (1 point).
+MAX_ACCURACY_GAP = 0.01
+
+
+def passes(row: dict[str, object]) -> bool:
+    """A row passes when its ratio is within its target and its quality is no worse.
+
+    Quality: the relative objective gap ``(ours - reference) / |reference|`` is at
+    most :data:`MAX_OBJECTIVE_GAP`, or, where the two sides do not minimize the
+    same objective, our accuracy trails by at most :data:`MAX_ACCURACY_GAP`.
+    """
+    ratio = float(row["ours"]) / float(row["reference"])
+    target = row.get("target")
+    gap, accuracy_gap = row.get("objective_gap"), row.get("accuracy_gap")
+    return ((target is None or ratio <= float(target))
+            and (gap is None or float(gap) <= MAX_OBJECTIVE_GAP)
+            and (accuracy_gap is None or float(accuracy_gap) <= MAX_ACCURACY_GAP))
+
+
+def finish(benchmark: str, shape: str, rows: list[dict[str, object]], threads: int) -> int:
+    """Print the rows, store them in results.json; exit status 1 if any row fails :func:`passes`."""
+    ok = True
+    print(f"{'comparison':<44}{'data':>8}{'ours, s':>10}{'ref, s':>10}{'ratio':>8}"
+          f"{'target':>8}{'gap':>10}")
+    for row in rows:
+        row["threads"] = threads
+        passed = passes(row)
+        ok &= passed
+        gap = row.get("objective_gap")
+        gap = row.get("accuracy_gap") if gap is None else gap
+        target = row.get("target")
+        print(f"{row['name']:<44}{row.get('data', '-'):>8}{row['ours']:>10.4f}"
+              f"{row['reference']:>10.4f}{row['ours'] / row['reference']:>8.2f}"
+              f"{'-' if target is None else target:>8}"
+              f"{'-' if gap is None else format(gap, '+.1e'):>10}  {'ok' if passed else 'MISSED'}")
+    record(benchmark, shape, rows)
+    return 0 if ok else 1
+
+
+def per_epoch_times(
+    ours: Callable[[int], object], theirs: Callable[[int], object], epochs: int, repeats: int
+) -> tuple[float, float]:
+    """Median seconds per epoch of each side: (fit of ``epochs`` - fit of 1) / (epochs - 1).
+
+    The difference removes what a fit costs once (validation, copies), so the
+    comparison is of the epochs themselves.
+    """
+    many = paired_median_times(lambda: ours(epochs), lambda: theirs(epochs), repeats)
+    one = paired_median_times(lambda: ours(1), lambda: theirs(1), repeats)
+    return ((many[0] - one[0]) / (epochs - 1), (many[1] - one[1]) / (epochs - 1))
+
+
+def standardized(X):
+    """What a careful user hands scikit-learn: ``StandardScaler().fit_transform(X)``."""
+    from sklearn.preprocessing import StandardScaler
+
+    return StandardScaler().fit_transform(X)

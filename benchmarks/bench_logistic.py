@@ -1,23 +1,29 @@
-"""Fit time of course_lib's LogisticRegression against scikit-learn's on 100 000 x 50 dense data.
+"""LogisticRegression against scikit-learn on 100 000 x 40 data, raw and standardized.
 
-Run: ``python benchmarks/bench_logistic.py`` (or ``make bench``). Prints the
-median of several alternating fits for each side and the ratio ours / sklearn;
-exits with status 1 if a ratio misses its target or our objective is worse:
+Run: ``python benchmarks/bench_logistic.py`` (or ``make bench``). Every
+comparison runs twice: on raw data (offsets, unequal scales) and on the same
+data standardized by ``StandardScaler`` (what a careful user gives
+scikit-learn). Median of alternating fits, one BLAS thread on both sides,
+default tolerances on both, C = 1 (alpha = 1 / (2 C)). Exits with status 1
+if any row fails :func:`_timing.passes`: ratio above its target, or our
+objective worse than the reference's by more than 1e-6 relative (accuracy
+more than 1 point lower where the two sides minimize different objectives).
 
-* LogisticRegression (solver "auto" = L-BFGS on standardized features)
-  <= 2 x sklearn's ``LogisticRegression()`` (lbfgs), goal <= 1 x, both at their
-  default tolerance (tol=1e-4) and the same regularization (alpha = 1 / (2 C),
-  C = 1), with our objective no worse than scikit-learn's;
-* Newton's method is printed for comparison (no target).
-
-BLAS runs on ``BENCH_THREADS`` threads (default 1) on both sides, as in
-``bench_linear.py``.
+* L-BFGS: ours <= 1 x scikit-learn's lbfgs on standardized data, <= 0.2 x on
+  raw data (we precondition internally, scikit-learn does not).
+* Newton (ours, exact Hessian) vs scikit-learn's ``newton-cholesky``: the same
+  algorithm, no target (printed for comparison).
+* SGD, per epoch: ``LogisticRegression(solver="sgd")`` (minibatches of 32,
+  numpy) against ``SGDClassifier(loss="log_loss")`` (one sample at a time,
+  Cython); accuracy after 5 epochs within 1 point. The goal, 3 x, is not
+  reached yet (about 4 x: numpy's per-call cost on 3 125 minibatches an
+  epoch); the row records the goal and does not fail the run.
 """
 
 from __future__ import annotations
 
-import os
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -28,23 +34,23 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import paired_median_times, record, report  # noqa: E402
+from _timing import finish, paired_median_times, per_epoch_times, standardized  # noqa: E402
 
 from course_lib.linear import LogisticRegression  # noqa: E402
 
-N_SAMPLES, N_FEATURES, REPEATS = 100_000, 50, 7
-THREADS = int(os.environ.get("BENCH_THREADS", "1"))
+N_SAMPLES, N_FEATURES, REPEATS, EPOCHS = 100_000, 40, 7, 5
+THREADS = 1
 C = 1.0
 ALPHA = 1 / (2 * C)
 
 
 def make_data() -> tuple[np.ndarray, np.ndarray]:
-    """Correlated-free features with non-zero means; labels drawn from a logistic model."""
+    """Features with offsets and scales from 0.1 to 100; labels from a logistic model."""
     rng = np.random.default_rng(0)
-    X = rng.normal(size=(N_SAMPLES, N_FEATURES)) + rng.normal(size=N_FEATURES)
-    w = 0.3 * rng.normal(size=N_FEATURES)
-    y = (rng.random(N_SAMPLES) < expit((X - X.mean(axis=0)) @ w + 0.3)).astype(int)
-    return X, y
+    Z = rng.normal(size=(N_SAMPLES, N_FEATURES))
+    X = Z * np.logspace(-1, 2, N_FEATURES) + 3 * rng.normal(size=N_FEATURES)
+    y = (rng.random(N_SAMPLES) < expit(Z @ (0.3 * rng.normal(size=N_FEATURES)) + 0.3))
+    return X, y.astype(int)
 
 
 def objective(model, X: np.ndarray, y: np.ndarray) -> float:
@@ -54,37 +60,61 @@ def objective(model, X: np.ndarray, y: np.ndarray) -> float:
     return float(np.logaddexp(0.0, -margin).sum() + ALPHA * coef @ coef)
 
 
-def main() -> int:
-    X, y = make_data()
-    theirs = sk.LogisticRegression(C=C)
-    pairs = [
-        ("LogisticRegression (lbfgs)", LogisticRegression(alpha=ALPHA), 2.0),
-        ("LogisticRegression newton", LogisticRegression(alpha=ALPHA, solver="newton"), None),
-    ]
-    rows, objectives = [], []
-    for name, ours, target in pairs:
-        times = paired_median_times(lambda: ours.fit(X, y), lambda: theirs.fit(X, y), REPEATS)
-        rows.append((name, *times, target))
-        objectives.append((name, objective(ours, X, y), ours.n_iter_))
+def second_order_rows(X, y, data: str) -> list[dict]:
+    rows = []
+    for name, ours, theirs, target, algorithms in [
+        ("LogisticRegression lbfgs", LogisticRegression(alpha=ALPHA), sk.LogisticRegression(C=C),
+         1.0 if data == "std" else 0.2, ("L-BFGS-B (scipy)", "lbfgs (scipy L-BFGS-B)")),
+        ("LogisticRegression newton", LogisticRegression(alpha=ALPHA, solver="newton"),
+         sk.LogisticRegression(C=C, solver="newton-cholesky"), None,
+         ("Newton, exact Hessian, Cholesky", "newton-cholesky")),
+    ]:
+        ours_s, theirs_s = paired_median_times(lambda: ours.fit(X, y), lambda: theirs.fit(X, y),
+                                               REPEATS)
+        reference = objective(theirs, X, y)
+        rows.append({
+            "name": name, "data": data, "ours": ours_s, "reference": theirs_s, "target": target,
+            "algorithm": algorithms[0], "reference_name": f"scikit-learn {algorithms[1]}",
+            "objective_gap": (objective(ours, X, y) - reference) / reference,
+            "quality": f"итераций: {ours.n_iter_} и {int(np.max(theirs.n_iter_))}",
+        })
+    return rows
 
+
+def sgd_row(X, y, data: str) -> dict:
+    def ours(epochs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # a fixed number of epochs: no convergence claimed
+            return LogisticRegression(alpha=ALPHA, solver="sgd", max_iter=epochs, tol=0,
+                                      random_state=0).fit(X, y)
+
+    def theirs(epochs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return sk.SGDClassifier(loss="log_loss", alpha=2 * ALPHA / len(y), max_iter=epochs,
+                                    tol=None, random_state=0).fit(X, y)
+
+    ours_s, theirs_s = per_epoch_times(ours, theirs, EPOCHS, REPEATS)
+    accuracy = ours(EPOCHS).score(X, y), theirs(EPOCHS).score(X, y)
+    return {
+        "name": "LogisticRegression sgd, per epoch", "data": data, "ours": ours_s,
+        "reference": theirs_s, "target": None, "goal": 3.0,
+        "algorithm": "minibatch SGD, B = 32 (numpy)",
+        "reference_name": "scikit-learn SGDClassifier(log_loss), B = 1 (Cython)",
+        "accuracy_gap": accuracy[1] - accuracy[0],
+        "quality": f"точность после {EPOCHS} эпох: {accuracy[0]:.3f} и {accuracy[1]:.3f}",
+    }
+
+
+def main() -> int:
+    X_raw, y = make_data()
+    rows = []
+    for data, X in (("raw", X_raw), ("std", standardized(X_raw))):
+        rows += second_order_rows(X, y, data)
+        rows.append(sgd_row(X, y, data))
     print(f"{N_SAMPLES} x {N_FEATURES} dense float64, C={C} (alpha={ALPHA}), median of "
-          f"{REPEATS} alternating fits, {THREADS} BLAS thread(s)")
-    ok = report(rows)
-    reference = objective(theirs, X, y)
-    print(f"sklearn lbfgs: objective {reference:.6f} in {int(theirs.n_iter_[0])} iterations")
-    for name, value, n_iter in objectives:
-        no_worse = value <= reference
-        ok &= no_worse or name.endswith("newton")
-        print(f"{name}: objective {value:.6f} ({value - reference:+.3g} vs sklearn) in "
-              f"{n_iter} iterations  {'ok' if no_worse else 'MISSED'}")
-    record("logistic", f"{N_SAMPLES} × {N_FEATURES}", [
-        {"name": name, "ours": ours_s, "reference": theirs_s, "target": target,
-         "reference_name": "scikit-learn LogisticRegression (lbfgs)",
-         "quality": f"цель {value - reference:+.2g} к scikit-learn"}
-        for (name, ours_s, theirs_s, target), (_, value, _) in zip(rows, objectives)])
-    ratio = rows[0][1] / rows[0][2]
-    print(f"goal ours/sklearn <= 1: {'met' if ratio <= 1 else 'not met'} ({ratio:.2f})")
-    return 0 if ok else 1
+          f"{REPEATS} alternating fits, {THREADS} BLAS thread")
+    return finish("logistic", f"{N_SAMPLES} × {N_FEATURES}", rows, THREADS)
 
 
 if __name__ == "__main__":

@@ -9,19 +9,18 @@ epochs (no early stopping, no tol-based stop). Prints the median of several
 alternating fits, the ratio ours / sklearn and the accuracy of both on the
 held-out 25% of the images; exits with status 1 if
 
-* the time ratio is above 1.0 (the goal is 0.7), or
-* the test accuracies differ by more than 2 points.
+* the time ratio is above 0.7, or
+* our test accuracy trails scikit-learn's by more than 1 point.
 
 When PyTorch happens to be installed, the same training loop in PyTorch
 (CPU, float64) is timed too, for information only: it is never a dependency.
 
-BLAS runs on ``BENCH_THREADS`` threads (default 1) on every side: with small
+BLAS runs on one thread on every side: with small
 matrices on a shared machine extra threads mostly spin-wait.
 """
 
 from __future__ import annotations
 
-import os
 import statistics
 import sys
 import time
@@ -43,8 +42,8 @@ from _timing import paired_median_times, record, report  # noqa: E402
 
 from course_lib.nn import MLPClassifier  # noqa: E402
 
-COPIES, EPOCHS, REPEATS, TARGET, GOAL = 10, 20, 5, 1.0, 0.7
-THREADS = int(os.environ.get("BENCH_THREADS", "1"))
+COPIES, EPOCHS, REPEATS, TARGET, GOAL = 10, 20, 5, 0.7, 0.7
+THREADS = 1  # on every side, as in every benchmark
 PARAMS = {"hidden_layer_sizes": (128,), "activation": "relu", "solver": "adam",
           "batch_size": 128, "alpha": 1e-4, "learning_rate_init": 1e-3, "max_iter": EPOCHS,
           "n_iter_no_change": np.inf, "early_stopping": False, "random_state": 0}
@@ -113,16 +112,19 @@ def main() -> int:
     ok = report([("MLPClassifier (adam)", *times, TARGET)])
     print(f"goal: ratio <= {GOAL}  {'reached' if times[0] / times[1] <= GOAL else 'not reached'}")
     acc_ours, acc_theirs = ours.score(X_test, y_test), theirs.score(X_test, y_test)
-    accuracy_ok = abs(acc_ours - acc_theirs) <= 0.02
+    accuracy_ok = acc_theirs - acc_ours <= 0.01
     print(f"test accuracy: ours {acc_ours:.4f}, sklearn {acc_theirs:.4f}, difference "
-          f"{acc_ours - acc_theirs:+.4f} (allowed 0.02)  {'ok' if accuracy_ok else 'MISSED'}")
+          f"{acc_ours - acc_theirs:+.4f} (ours may trail by 0.01)  "
+          f"{'ok' if accuracy_ok else 'MISSED'}")
     seconds = torch_seconds(X_train, y_train)
     record("mlp", f"{X_train.shape[0]} × {X_train.shape[1]}, 64-128-10, {EPOCHS} эпох", [
         {"name": "MLPClassifier (adam)", "ours": times[0], "reference": times[1], "target": TARGET,
-         "reference_name": "scikit-learn MLPClassifier",
+         "reference_name": "scikit-learn MLPClassifier (adam)", "threads": THREADS,
+         "algorithm": "numpy, float64", "accuracy_gap": acc_theirs - acc_ours, "data": "std",
          "quality": f"точность {acc_ours:.3f} против {acc_theirs:.3f}"},
         *([{"name": "MLPClassifier (adam)", "ours": times[0], "reference": seconds, "target": None,
-            "reference_name": "PyTorch (CPU)", "quality": "тот же цикл обучения"}]
+            "reference_name": "PyTorch (CPU, float64)", "quality": "тот же цикл обучения",
+            "threads": THREADS, "algorithm": "numpy, float64", "data": "std"}]
           if seconds is not None else [])])
     if seconds is not None:
         print(f"PyTorch (CPU, float64, same loop, no weight decay): {seconds:.4f} s, "

@@ -52,9 +52,10 @@ class _DivergenceGuard:
     def __init__(self, start: float, learning_rate: float) -> None:
         self.start, self.learning_rate = start, learning_rate
 
-    def check(self, value: float, x: Vector, where: str) -> None:
+    def check(self, value: float, x: Vector | None, where: str) -> None:
+        """Raise if the run blew up; ``x=None`` checks the value only (cheap, per minibatch)."""
         blown_up = self.start > 0 and value > _GROWTH_LIMIT * self.start
-        if np.isfinite(value) and not blown_up and np.all(np.isfinite(x)):
+        if math.isfinite(value) and not blown_up and (x is None or np.all(np.isfinite(x))):
             return
         raise self.error(value, where)
 

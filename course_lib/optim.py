@@ -107,7 +107,7 @@ def gradient_descent(
     tol: float = 1e-4,
     n_iter_no_change: int = 10,
     prox: Prox | None = None,
-    gtol: float | None = None,
+    gtol: float | Callable[[Vector], float] | None = None,
 ) -> OptimizeResult:
     r"""Full-batch (proximal) gradient descent.
 
@@ -141,8 +141,9 @@ def gradient_descent(
     n_iter_no_change : int, default=10
     prox : callable, optional
         ``prox(x, step) -> x``: proximal operator of the non-smooth part.
-    gtol : float, optional
-        Bound on :math:`\|G_t\|` (absolute, as in ``scipy.optimize``).
+    gtol : float or callable, optional
+        Bound on :math:`\|G_t\|` (absolute, as in ``scipy.optimize``), or a
+        function ``x -> bound`` (a bound that depends on where the iterate is).
 
     Returns
     -------
@@ -171,6 +172,7 @@ def gradient_descent(
     guard = _DivergenceGuard(value, schedule(0))
     best_x, best_value, history = x, value, []
     stopper = _Stopper(tol, n_iter_no_change, start=value, oscillating=callable(learning_rate))
+    certify = _GradientBound(gtol)
     for t in range(max_iter):
         step = schedule(t)
         x_next = x - step * grad
@@ -183,8 +185,7 @@ def gradient_descent(
         history.append(value)
         if value <= best_value:
             best_x, best_value = x, value
-        stalled = stopper.update(value)
-        if stalled and (gtol is None or mapping <= gtol):
+        if stopper.update(value) and certify(mapping, x):
             below_start = guard.check_end(value, f"iteration {t + 1}")
             return OptimizeResult(best_x, np.array(history), t + 1, below_start)
     guard.check_end(value, f"iteration {max_iter}")
@@ -252,14 +253,35 @@ def _epoch_batches(data, batch_size: int, rng: np.random.Generator | None, epoch
     return data
 
 
-def _small_gradient(objective, x: Vector, data, step: float, prox, gtol: float | None) -> bool:
-    """Whether the full-data gradient mapping at ``x`` is at most ``gtol`` (True without one)."""
+class _GradientBound:
+    """``gtol`` as a test ``(mapping, x) -> bool``; ``gtol`` is a number, None or ``x -> bound``.
+
+    A bound that depends on ``x`` (it measures the curvature there, a pass over
+    the data) is recomputed only when the mapping falls below the last one.
+    """
+
+    def __init__(self, gtol) -> None:
+        self.gtol, self.last = gtol, math.inf
+
+    def __call__(self, mapping: float, x: Vector) -> bool:
+        if self.gtol is None:
+            return True
+        if not callable(self.gtol):
+            return mapping <= self.gtol
+        if mapping > self.last:
+            return False
+        self.last = self.gtol(x)
+        return mapping <= self.last
+
+
+def _small_gradient(objective, x: Vector, data, step: float, prox, gtol) -> bool:
+    """Whether the full-data gradient mapping at ``x`` is within ``gtol`` (True without one)."""
     if gtol is None or not _is_arrays(data):
         return True
     x_next = x - step * objective(x, *data)[1]
     if prox is not None:
         x_next = prox(x_next, step)
-    return float(np.linalg.norm(x - x_next)) / step <= gtol
+    return _GradientBound(gtol)(float(np.linalg.norm(x - x_next)) / step, x)
 
 
 def sgd(
@@ -275,7 +297,7 @@ def sgd(
     random_state: int | np.random.Generator | None = None,
     prox: Prox | None = None,
     shuffle: bool = True,
-    gtol: float | None = None,
+    gtol: float | Callable[[Vector], float] | None = None,
     schedule_unit: str = "epoch",
     step_limit: Callable[..., float] | None = None,
 ) -> OptimizeResult:
@@ -314,7 +336,7 @@ def sgd(
         ``prox(x, step) -> x`` for the non-smooth part of the objective.
     shuffle : bool, default=True
         Whether arrays are shuffled every epoch (``False``: rows in order).
-    gtol : float, optional
+    gtol : float or callable, optional
         With arrays, the ``tol`` rule stops only once the gradient mapping on
         all rows (one extra pass) is at most ``gtol``, as in :func:`gradient_descent`:
         the epoch losses of SGD are noisy and flatten out before the optimum.
@@ -369,7 +391,7 @@ def sgd(
                 probe = data if _is_arrays(data) else batch
                 start = value if probe is batch else objective(x, *probe)[0]
                 guard = _DivergenceGuard(start, schedule(0))
-            guard.check(value, x, f"epoch {epoch + 1}")
+            guard.check(value, None, f"epoch {epoch + 1}")  # x is checked at the epoch's end
             if schedule_unit == "sample":  # a batch of n rows moves n / B of a full step
                 step = schedule(seen) * min(len(batch[1]) / batch_size, 1.0)
             if step_limit is not None:

@@ -66,6 +66,18 @@ COMMON_CONSTRAINTS: dict = {
 ALPHA_CONSTRAINT = [Number(Real, 0, None, closed="left")]
 
 
+def _within_penalty(rate: float, objective: LinearObjective) -> float:
+    r"""Cap the step of a bounded-gradient loss at one over the L2 penalty's curvature.
+
+    The penalty's own step :math:`u \leftarrow (1 - \eta p)u` grows without
+    bound once :math:`\eta p > 2`; a step scaled to the spread of ``y`` (large
+    ``y``, small loss gradients) can exceed that, the smooth part of the
+    objective then diverges whatever the loss does.
+    """
+    curvature = objective.penalty_curvature()
+    return min(rate, 1.0 / curvature) if curvature > 0 else rate
+
+
 class LinearModel(BaseEstimator):
     """Fitting machinery shared by all linear estimators; not used directly.
 
@@ -158,8 +170,8 @@ class LinearModel(BaseEstimator):
         """L-BFGS or Newton's method (smooth losses, smooth penalty), see :mod:`._second_order`."""
         objective, scaling, data, theta0 = self._solver_problem(X, y, weights, loss)
         minimize = SECOND_ORDER[self.solver_]
-        self._set_result(minimize(objective, data, theta0, tol=self.tol, max_iter=self.max_iter),
-                         scaling, objective)
+        result = minimize(objective, data, theta0, tol=self.tol, max_iter=self.max_iter)
+        self._set_result(result, scaling, objective)
 
     def _set_result(
         self, result: OptimizeResult, scaling: FeatureScaling, objective: LinearObjective
@@ -173,7 +185,7 @@ class LinearModel(BaseEstimator):
         Xs, weights = data[0], (data[2] if len(data) == 3 else None)
         prox = objective.prox if objective.needs_prox else None
         spectrum = gram_spectrum(Xs, self.fit_intercept, weights)
-        gtol = self._gradient_tolerance(spectrum, objective, objective(theta0, *data)[0])
+        gtol = self._gradient_tolerance(spectrum, objective, objective(theta0, *data)[0], data)
         if self.solver_ == "gd":
             result = gradient_descent(
                 lambda theta: objective(theta, *data), theta0,
@@ -202,8 +214,8 @@ class LinearModel(BaseEstimator):
             )
 
     def _gradient_tolerance(
-        self, spectrum: Array, objective: LinearObjective, start: float
-    ) -> float | None:
+        self, spectrum: Array, objective: LinearObjective, start: float, data: tuple
+    ) -> float | Callable[[Array], float] | None:
         r"""The gradient norm at which the excess objective is at most ``tol`` times the start.
 
         Near the minimum of a smooth objective with curvature at least
@@ -213,11 +225,17 @@ class LinearModel(BaseEstimator):
         :math:`\mathrm{tol}\,f_0`: for the squared loss, :math:`R^2` is within
         ``tol`` of the best. :math:`\mu` is the smallest non-zero eigenvalue of the
         scaled Gram matrix times the loss curvature (a flat direction of
-        collinear features costs nothing). Non-smooth losses: ``None``.
+        collinear features costs nothing). Non-smooth losses: ``None``. A loss
+        whose curvature varies (logistic, softmax: nearly flat where the
+        predictions are confident) gets a function of the iterate instead, with
+        :math:`\mu` the curvature measured there (:meth:`LinearObjective.min_curvature`).
         """
         smoothness = objective.loss.smoothness
         if not smoothness:
             return None
+        if hasattr(objective.loss, "curvature_floor"):
+            return lambda theta: 0.5 * float(
+                np.sqrt(2.0 * objective.min_curvature(theta, *data) * self.tol * start))
         spectrum = spectrum[spectrum > 1e-12 * spectrum[-1]]
         curvature = smoothness * (float(spectrum[0]) if spectrum.size else 0.0)
         curvature += objective.penalty_curvature(largest=False)
@@ -245,8 +263,10 @@ class LinearModel(BaseEstimator):
         spread_y = float(np.mean(residual))
         grad_norm = float(np.linalg.norm(objective(theta0, X, y, weights)[1]))
         if spread_y == 0 or grad_norm == 0 or curvature == 0:
-            return inverse_sqrt_decay(1.0 / max(curvature, 1.0))
-        return inverse_sqrt_decay(spread_y / (np.sqrt(curvature) * grad_norm))
+            rate = 1.0 / max(curvature, 1.0)
+        else:
+            rate = spread_y / (np.sqrt(curvature) * grad_norm)
+        return inverse_sqrt_decay(_within_penalty(rate, objective))
 
     def _step_limit(self, objective: LinearObjective) -> Callable[..., float] | None:
         """With ``learning_rate="auto"`` and a smooth loss, no batch takes more than its safe step.
@@ -288,6 +308,7 @@ class LinearModel(BaseEstimator):
             typical = float(np.mean(np.abs(objective.loss.gradient(y, start))))
             if typical > 0 and scaling.target_spread > 0:
                 rate *= SquaredLoss.smoothness * scaling.target_spread / typical
+            rate = _within_penalty(rate, objective)
         return rate
 
     def _partial_fit_linear(

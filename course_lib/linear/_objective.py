@@ -12,6 +12,7 @@ from numpy.typing import NDArray
 
 from ..losses import Loss
 from ..penalties import Penalty
+from ._data import gram_spectrum
 
 Array = NDArray[np.float64]
 
@@ -84,13 +85,15 @@ class LinearObjective:
     ) -> tuple[float, Array]:
         w, b = self.split(theta)
         z = X @ w + b
-        losses, dz = self.loss.value(y, z), self.loss.gradient(y, z)
+        if z.ndim == 2:  # K columns, stored column-major: fast sums over a row
+            z = np.asfortranarray(z)
+        losses, dz = self.loss.value_and_gradient(y, z)
         if sample_weight is not None:
             weights = sample_weight if dz.ndim == 1 else sample_weight[:, None]
             losses, dz = losses * sample_weight, dz * weights
         value = float(np.mean(losses))
         dz = dz / len(y)
-        grad_w = X.T @ dz
+        grad_w = X.T @ dz if dz.ndim == 1 else (dz.T @ X).T  # the faster BLAS call
         if self.penalty_scale:
             scale = self._scale_of(w)
             unscaled = (w / scale).ravel()  # the penalty sees one vector (||W||_F for a matrix)
@@ -118,11 +121,33 @@ class LinearObjective:
         row norm (plus 1 for the bias) plus the penalty's: a step below its
         inverse never overshoots the batch's own minimum.
         """
-        rows = np.einsum("ij,ij->i", X, X) + float(self.fit_intercept)
-        if sample_weight is not None:
-            rows = rows * sample_weight
-        curvature = self.loss.smoothness * float(np.mean(rows)) + self.penalty_curvature()
+        if sample_weight is None:
+            rows = float(np.einsum("ij,ij->", X, X)) + float(self.fit_intercept) * len(X)
+        else:
+            rows = float(np.einsum("i,ij,ij->", sample_weight, X, X))
+            rows += float(self.fit_intercept) * float(sample_weight.sum())
+        curvature = self.loss.smoothness * rows / len(X) + self.penalty_curvature()
         return 1.0 / curvature if curvature > 0 else np.inf
+
+    def min_curvature(
+        self, theta: Array, X: Array, y: Array, sample_weight: Array | None = None
+    ) -> float:
+        r"""A lower bound on the curvature of the mean objective at ``theta``, flat directions aside.
+
+        The smallest non-zero eigenvalue of :math:`\frac1N A^T \operatorname{diag}(s_i c_i) A`,
+        :math:`c_i` the loss's ``curvature_floor`` at the sample's score, plus the
+        penalty's smallest curvature. Unlike the loss's global bound this is
+        the curvature the data have here: a logistic loss of confident
+        predictions is almost flat.
+        """
+        w, b = self.split(theta)
+        curvature = self.loss.curvature_floor(y, X @ w + b)
+        if sample_weight is not None:
+            curvature = curvature * sample_weight
+        spectrum = gram_spectrum(X, self.fit_intercept, curvature)
+        spectrum = spectrum[spectrum > 1e-12 * spectrum[-1]]
+        smallest = float(spectrum[0]) if spectrum.size else 0.0
+        return smallest + self.penalty_curvature(largest=False)
 
     def penalty_curvature(self, largest: bool = True) -> float:
         r"""Largest (or smallest) curvature the smooth penalty share adds in solver coordinates.
@@ -133,7 +158,7 @@ class LinearObjective:
         if not (self.penalty_scale and self.penalty.smooth):
             return 0.0
         scale = 1.0 if self.scale is None else float(
-            np.min(self.scale) if largest else np.max(self.scale))
+            self.scale.min() if largest else self.scale.max())
         return self.penalty_scale * self.penalty.smoothness / scale**2
 
     @property

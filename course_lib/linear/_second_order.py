@@ -16,7 +16,10 @@ step size and do not depend on the units of the features:
   iteration.
 
 Both stop when every entry of the gradient is at most ``tol`` (scikit-learn's
-``gtol``, here in standardized coordinates).
+``gtol``, here in standardized coordinates) times ``unit``: the objective of the
+best constant model when it is below 1. An objective that small (say 5
+positives in 50 000 samples) has gradients that small too, and an absolute
+``tol`` would pass its starting point, the constant model, as the optimum.
 """
 
 from __future__ import annotations
@@ -65,26 +68,35 @@ def _check_smooth(objective: LinearObjective, solver: str) -> None:
         )
 
 
+def _start_unit(value: float) -> float:
+    """The default ``unit``: the starting objective (the best constant model) when below 1."""
+    return min(1.0, value) if value > 0 else 1.0
+
+
 def lbfgs(
     objective: LinearObjective, data: tuple[Array, ...], theta0: Array, *, tol: float,
-    max_iter: int, unit: float = 1.0, ftol: float = 64 * np.finfo(float).eps,
+    max_iter: int, unit: float | None = None, ftol: float = 64 * np.finfo(float).eps,
 ) -> OptimizeResult:
     """Minimize ``objective(theta, *data)`` by L-BFGS until max |gradient| <= ``tol * unit``.
 
-    ``unit`` is a typical size of the objective: L-BFGS-B also stops when the
-    objective falls by less than ``ftol`` (relative; absolute for objectives
-    below 1), so a tiny objective is handed to it divided by ``unit``.
-    ``ftol=0`` leaves the decision to the gradient rule alone.
+    ``unit`` is a typical size of the objective, by default the objective at
+    ``theta0`` when below 1: a gradient rule relative to it. L-BFGS-B also
+    stops when the objective falls by less than ``ftol`` (relative; absolute
+    for objectives below 1), so a tiny objective is handed to it divided by
+    ``unit``. ``ftol=0`` leaves the decision to the gradient rule alone.
     """
     _check_smooth(objective, "lbfgs")
     history: list[float] = []
+    units = [] if unit is None else [unit]
 
     def record(intermediate_result) -> None:  # scipy passes the state by this name
-        history.append(float(intermediate_result.fun) * unit)
+        history.append(float(intermediate_result.fun) * units[0])
 
     def scaled(theta: Array) -> tuple[float, Array]:
         value, gradient = objective(theta, *data)
-        return value / unit, gradient / unit
+        if not units:  # the first call is at theta0
+            units.append(_start_unit(value))
+        return value / units[0], gradient / units[0]
 
     result = minimize(
         scaled, theta0, jac=True, method="L-BFGS-B",
@@ -93,28 +105,42 @@ def lbfgs(
         options={"maxiter": max_iter, "gtol": tol, "ftol": ftol,
                  "maxls": 50},
     )
-    gradient = scaled(result.x)[1]
+    unit = units[0]
+    gradient = objective(result.x, *data)[1] / unit
     converged = bool(np.max(np.abs(gradient), initial=0.0) <= tol or result.status == 0)
     return OptimizeResult(result.x, np.array(history), int(result.nit), converged)
 
 
 def newton(
     objective: LinearObjective, data: tuple[Array, ...], theta0: Array, *, tol: float,
-    max_iter: int,
+    max_iter: int, unit: float | None = None,
 ) -> OptimizeResult:
-    """Minimize ``objective(theta, *data)`` by damped Newton steps until max |gradient| <= tol."""
+    """Minimize ``objective(theta, *data)`` by damped Newton steps until max |gradient| <= tol * unit.
+
+    It also stops, converged, when the Newton decrement
+    :math:`\frac12 \nabla^T H^{-1} \nabla` (the decrease the step promises) is
+    below the rounding error of the objective: no step can do better, so
+    ``tol=0`` ends at machine precision instead of running ``max_iter`` idle steps.
+    """
     _check_smooth(objective, "newton")
     theta = np.array(theta0, dtype=float)
     value, gradient = objective(theta, *data)
+    unit = _start_unit(value) if unit is None else unit
     history: list[float] = []
     for iteration in range(max_iter):
-        if np.max(np.abs(gradient), initial=0.0) <= tol:
+        if np.max(np.abs(gradient), initial=0.0) <= tol * unit:
             return OptimizeResult(theta, np.array(history), iteration, True)
         direction = _newton_direction(objective_hessian(objective, theta, *data), gradient)
+        if -0.5 * float(gradient @ direction) <= _ROUNDING * abs(value):
+            return OptimizeResult(theta, np.array(history), iteration, True)
         theta, value, gradient = _backtrack(objective, data, theta, value, gradient, direction)
         history.append(value)
-    converged = bool(np.max(np.abs(gradient), initial=0.0) <= tol)
+    converged = bool(np.max(np.abs(gradient), initial=0.0) <= tol * unit)
     return OptimizeResult(theta, np.array(history), max_iter, converged)
+
+
+#: The relative change of an objective that rounding alone can cause.
+_ROUNDING = 64 * np.finfo(float).eps
 
 
 def _newton_direction(hessian: Array, gradient: Array) -> Array:

@@ -35,6 +35,12 @@ class Loss:
         """Per-sample derivatives with respect to the score, shape ``(n_samples,)``."""
         raise NotImplementedError
 
+    def value_and_gradient(
+        self, y: ArrayLike, z: ArrayLike
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Both at once: a loss overrides it when they share work (one exponential, not two)."""
+        return self.value(y, z), self.gradient(y, z)
+
     def hessian(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
         r"""Per-sample second derivatives :math:`\partial^2 \ell / \partial z^2`, for Newton."""
         raise NotImplementedError(f"{type(self).__name__} has no second derivative")

@@ -50,8 +50,10 @@ class MarginLoss(Loss):
 def _class_weights(y: ArrayLike, sample_weight: ArrayLike | None) -> tuple[float, float]:
     """Total weight of the labels +1 and of the labels -1."""
     y = np.asarray(y, dtype=float)
-    weights = np.ones_like(y) if sample_weight is None else np.asarray(sample_weight, dtype=float)
-    return float(weights[y > 0].sum()), float(weights[y < 0].sum())
+    if sample_weight is None:
+        return float(np.count_nonzero(y > 0)), float(np.count_nonzero(y < 0))
+    weights = np.asarray(sample_weight, dtype=float)
+    return float(weights @ (y > 0)), float(weights @ (y < 0))
 
 
 class MisclassificationLoss(MarginLoss):
@@ -223,9 +225,32 @@ class LogisticLoss(MarginLoss):
     def gradient(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
         return -np.asarray(y, dtype=float) * expit(-self.margin(y, z))
 
+    def value_and_gradient(
+        self, y: ArrayLike, z: ArrayLike
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        r"""Both from one exponential :math:`e = e^{-|M|} \le 1`.
+
+        :math:`\ell = \log(1 + e) + \max(-M, 0)`; :math:`\sigma(-M)` is
+        :math:`e/(1 + e)` for :math:`M \ge 0` and :math:`1/(1 + e)` otherwise.
+        """
+        y = np.asarray(y, dtype=float)
+        margin = self.margin(y, z)
+        e = np.exp(-np.abs(margin))
+        value = np.log1p(e)
+        value -= np.minimum(margin, 0.0)
+        sigma = np.where(margin >= 0, e, 1.0)
+        e += 1.0
+        sigma /= e
+        sigma *= -y
+        return value, sigma
+
     def hessian(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
         p = expit(np.asarray(z, dtype=float))
         return p * (1.0 - p)
+
+    def curvature_floor(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
+        """Per-sample curvature at ``z``: the solvers' stopping test uses it."""
+        return self.hessian(y, z)
 
     def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
         """The log-odds of the (weighted) share of class +1."""

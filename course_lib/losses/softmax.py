@@ -122,6 +122,28 @@ class SoftmaxCrossEntropyLoss:
         P[self._true_class(y)] -= 1.0  # minus the one-hot row, in place
         return P
 
+    def value_and_gradient(self, y: ArrayLike, z: ArrayLike) -> tuple[Array, Array]:
+        """:meth:`value` and :meth:`gradient` from one exponential of the score matrix."""
+        P = _max_shifted(z)
+        rows = self._true_class(y)
+        true_class = P[rows]
+        np.exp(P, out=P)
+        total = np.sum(P, axis=1)
+        P /= total[:, None]
+        P[rows] -= 1.0
+        return np.log(total) - true_class, P
+
+    def curvature_floor(self, y: ArrayLike, z: ArrayLike) -> Array:
+        r"""Per-sample lower bound on the curvature at ``z`` across the classes: :math:`\min_k p_k`.
+
+        For :math:`v \perp \mathbf 1`, :math:`v^T(\operatorname{diag}(p) - pp^T)v =
+        \operatorname{Var}_p(v) \ge \min_k p_k \|v\|^2` (shifting every score of
+        a row by one number changes nothing, so :math:`\mathbf 1` is flat).
+        """
+        P = _max_shifted(z)
+        np.exp(P, out=P)
+        return np.min(P, axis=1) / np.sum(P, axis=1)
+
     def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Array:
         """The best constant scores: log shares of the classes, centred, shape ``(K,)``."""
         counts = np.bincount(np.asarray(y).astype(int), weights=sample_weight,

@@ -1,0 +1,229 @@
+"""The solvers' promises (issue 25, rules 2, 8, 9) and the fast paths of the performance issue.
+
+* A reported convergence is true: no ConvergenceWarning means the objective
+  is within ``tol`` (relative to the best constant model) of the optimum.
+* Default steps do not diverge, for every loss x penalty x solver.
+* The perceptron's epoch is compiled but makes the book's updates, and it
+  stops on data no line separates; Newton with ``tol=0`` does not spin.
+"""
+
+import time
+import warnings
+
+import numpy as np
+import pytest
+from scipy.special import expit
+from sklearn import linear_model as sk
+from sklearn.datasets import load_diabetes
+from sklearn.exceptions import ConvergenceWarning
+
+from course_lib.linear import (
+    Lasso,
+    LinearObjective,
+    LinearRegression,
+    LogisticRegression,
+    Perceptron,
+    Ridge,
+    SoftmaxRegression,
+)
+from course_lib.linear._perceptron import perceptron_epoch
+from course_lib.losses import LOSSES, PerceptronLoss, SoftmaxCrossEntropyLoss, get_loss
+from course_lib.optim import DivergenceError
+from course_lib.penalties import get_penalty
+
+TOL = 1e-4
+
+
+def fit_recording(model, X, y):
+    """Fit; return whether a ConvergenceWarning was raised."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model.fit(X, y)
+    return any(issubclass(w.category, ConvergenceWarning) for w in caught)
+
+
+# -- rule 2: a reported convergence is true ---------------------------------
+
+def binary_data(kind, n=6000, d=30, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_t(2, size=(n, d)) if kind == "heavy" else rng.normal(size=(n, d))
+    w = rng.normal(size=d) / np.sqrt(d) * 3
+    Z = (X - X.mean(axis=0)) / X.std(axis=0)
+    return X, (rng.random(n) < expit(Z @ w)).astype(int)
+
+
+def multiclass_data(kind, n=4000, d=20, k=4, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_t(2, size=(n, d)) if kind == "heavy" else rng.normal(size=(n, d))
+    Z = (X - X.mean(axis=0)) / X.std(axis=0) @ rng.normal(size=(d, k))
+    P = np.exp(Z - Z.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    return X, (P.cumsum(axis=1) > rng.random(n)[:, None]).argmax(axis=1)
+
+
+def logistic_objective(coef, intercept, X, y, alpha):
+    """Sum of logistic losses + alpha ||w||^2, from any coef shape."""
+    coef, intercept = np.ravel(coef), float(np.ravel(intercept)[0])
+    margin = (2 * y - 1) * (X @ coef + intercept)
+    return float(np.logaddexp(0.0, -margin).sum() + alpha * coef @ coef)
+
+
+def softmax_objective(coef, intercept, X, y, alpha):
+    """Sum of cross-entropies + alpha ||W||_F^2; coef of shape (D, K) or (K, D)."""
+    W = coef if coef.shape[0] == X.shape[1] else coef.T
+    Z = X @ W + intercept
+    log_p = Z - np.logaddexp.reduce(Z, axis=1, keepdims=True)
+    return float(-log_p[np.arange(len(y)), y].sum() + alpha * np.sum(W**2))
+
+
+@pytest.mark.parametrize("kind", ["normal", "heavy"])
+@pytest.mark.parametrize("solver", ["lbfgs", "newton", "gd", "sgd"])
+def test_logistic_silent_convergence_is_within_tol(solver, kind):
+    X, y = binary_data(kind)
+    alpha = 0.5
+    warned = fit_recording(model := LogisticRegression(alpha=alpha, solver=solver,
+                                                       random_state=0), X, y)
+    oracle = sk.LogisticRegression(C=1 / (2 * alpha), tol=1e-12, max_iter=10_000).fit(X, y)
+    best = logistic_objective(oracle.coef_, oracle.intercept_, X, y, alpha)
+    start = len(y) * float(-np.mean(y) * np.log(np.mean(y))
+                           - (1 - np.mean(y)) * np.log(1 - np.mean(y)))
+    excess = (logistic_objective(model.coef_, model.intercept_, X, y, alpha) - best) / start
+    assert warned or excess <= TOL, f"converged silently {excess:.2g} above the optimum"
+
+
+@pytest.mark.parametrize("kind", ["normal", "heavy"])
+@pytest.mark.parametrize("solver", ["lbfgs", "gd", "sgd"])
+def test_softmax_silent_convergence_is_within_tol(solver, kind):
+    X, y = multiclass_data(kind)
+    alpha = 0.5
+    warned = fit_recording(model := SoftmaxRegression(alpha=alpha, solver=solver,
+                                                      random_state=0), X, y)
+    oracle = sk.LogisticRegression(C=1 / (2 * alpha), tol=1e-12, max_iter=10_000).fit(X, y)
+    best = softmax_objective(oracle.coef_, oracle.intercept_, X, y, alpha)
+    shares = np.bincount(y) / len(y)
+    start = -len(y) * float(shares @ np.log(shares))
+    excess = (softmax_objective(np.asarray(model.coef_), model.intercept_, X, y, alpha)
+              - best) / start
+    assert warned or excess <= TOL, f"converged silently {excess:.2g} above the optimum"
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "newton"])
+def test_rare_positives_are_not_left_at_the_start(solver):
+    """5 positives in 50 000: the first gradient is tiny, yet the start is not the optimum."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50_000, 4))
+    y = np.zeros(50_000, dtype=int)
+    y[rng.choice(50_000, 5, replace=False)] = 1
+    X[y == 1] += 2.0
+    alpha = 1e-3
+    assert not fit_recording(model := LogisticRegression(alpha=alpha, solver=solver), X, y)
+    oracle = sk.LogisticRegression(C=1 / (2 * alpha), tol=1e-12, max_iter=10_000).fit(X, y)
+    ours, theirs = model.predict_proba(X)[:, 1], oracle.predict_proba(X)[:, 1]
+    np.testing.assert_allclose(ours[y == 1], theirs[y == 1], rtol=0.05)
+
+
+# -- rule 8: default steps do not diverge -------------------------------------
+
+def _regression_sets():
+    rng = np.random.default_rng(0)
+    X_small = rng.normal(size=(50, 3))
+    X_units = rng.normal(size=(200, 4)) * [1e3, 1e-3, 1, 10] + 5
+    return {
+        "small, y near 100": (X_small, 100 + X_small @ [1.0, 2.0, 3.0] + rng.normal(size=50)),
+        "diabetes": load_diabetes(return_X_y=True),
+        "mixed units, t noise": (X_units, X_units @ [1e-3, 1e3, 1, 0.1]
+                                 + rng.standard_t(3, size=200)),
+    }
+
+
+REGRESSION_SETS = _regression_sets()
+
+
+@pytest.mark.parametrize("data", REGRESSION_SETS)
+@pytest.mark.parametrize("solver", ["gd", "sgd"])
+@pytest.mark.parametrize("loss", ["squared", "absolute", "huber", "mape"])
+@pytest.mark.parametrize("estimator", [LinearRegression, Ridge, Lasso])
+def test_default_step_never_diverges(estimator, loss, solver, data):
+    X, y = REGRESSION_SETS[data]
+    model = estimator(loss=loss, solver=solver, random_state=0)
+    try:
+        fit_recording(model, X, y)
+    except DivergenceError as error:  # pragma: no cover - the failure being tested
+        pytest.fail(f"the default step diverged: {error}")
+    assert np.all(np.isfinite(model.coef_))
+    constant = get_loss(loss).value(y, np.full_like(y, get_loss(loss).baseline(y))).mean()
+    assert get_loss(loss).value(y, model.predict(X)).mean() <= 2 * constant
+
+
+# -- rule 9 and the compiled perceptron ---------------------------------------
+
+def reference_epoch(objective, X, y, weight, order, theta, batch_size, learning_rate):
+    """The book's update, batch by batch in numpy (the loop before it was compiled)."""
+    theta = theta.copy()
+    for start in range(0, len(y), batch_size):
+        rows = order[start:start + batch_size]
+        w, b = objective.split(theta)
+        wrong = (y[rows] * (X[rows] @ w + b) <= 0) & (weight[rows] > 0)
+        if objective.penalty_scale or wrong.any():
+            theta -= learning_rate * objective(theta, X[rows], y[rows], weight[rows])[1]
+    return theta
+
+
+@pytest.mark.parametrize("batch_size", [1, 7])
+@pytest.mark.parametrize("alpha", [0.0, 0.3])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_compiled_perceptron_epoch_makes_the_books_updates(batch_size, alpha, fit_intercept):
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(200, 3)), np.sign(rng.normal(size=200))
+    weight, order = rng.uniform(0, 2, size=200), rng.permutation(200)
+    weight[:10] = 0.0
+    scale = np.array([1.0, 2.0, 0.5])
+    objective = LinearObjective(PerceptronLoss(), get_penalty("l2") if alpha else None, alpha,
+                                200.0, fit_intercept, scale=scale)
+    theta0 = rng.normal(size=3 + fit_intercept)
+    expected = reference_epoch(objective, X, y, weight, order, theta0, batch_size, 0.7)
+    theta = np.append(theta0, 0.0) if not fit_intercept else theta0.copy()
+    shrink = np.full(3, 2 * alpha / 200) / scale**2
+    perceptron_epoch(X, y, weight, order, theta, batch_size, 0.7, shrink, fit_intercept)
+    np.testing.assert_allclose(theta[: len(expected)], expected, rtol=1e-12, atol=1e-12)
+
+
+def test_perceptron_stops_on_overlapping_classes():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20_000, 5))
+    y = (X[:, 0] + rng.normal(size=20_000) > 0).astype(int)
+    start = time.perf_counter()
+    with pytest.warns(ConvergenceWarning, match="n_iter_no_change=5"):
+        model = Perceptron(solver="sgd", random_state=0).fit(X, y)
+    assert model.n_iter_ < 100 and time.perf_counter() - start < 30
+    assert model.errors_ < 0.4 * len(y)
+
+
+def test_newton_with_zero_tol_stops_at_rounding_level():
+    X, y = binary_data("normal", n=2000, d=5)
+    model = LogisticRegression(solver="newton", tol=0.0).fit(X, y)
+    reference = LogisticRegression(solver="newton", tol=1e-12).fit(X, y)
+    assert model.n_iter_ < 30
+    np.testing.assert_allclose(model.coef_, reference.coef_, rtol=1e-8, atol=1e-10)
+
+
+# -- the fused loss evaluation ----------------------------------------------
+
+@pytest.mark.parametrize("loss", [get_loss(name) for name in sorted(LOSSES)]
+                         + [SoftmaxCrossEntropyLoss(3)], ids=repr)
+def test_value_and_gradient_equal_value_and_gradient(loss):
+    rng = np.random.default_rng(0)
+    if isinstance(loss, SoftmaxCrossEntropyLoss):
+        y, z = rng.integers(0, 3, size=50), rng.normal(size=(50, 3)) * 30
+    elif loss.name in ("perceptron", "hinge", "logistic", "misclassification"):
+        y, z = np.sign(rng.normal(size=50)), rng.normal(size=50) * 30
+        z[:3] = [0.0, 800.0, -800.0]
+    else:
+        y, z = rng.uniform(1, 5, size=50), rng.normal(size=50) * 3
+    try:
+        expected = loss.value(y, z), loss.gradient(y, z)
+    except (NotImplementedError, ValueError):
+        pytest.skip(f"{loss!r} has no gradient")
+    value, gradient = loss.value_and_gradient(y, z)
+    np.testing.assert_allclose(value, expected[0], rtol=1e-13, atol=1e-300)
+    np.testing.assert_allclose(gradient, expected[1], rtol=1e-13, atol=1e-300)
