@@ -16,8 +16,9 @@ more than 1 point lower where the two sides minimize different objectives).
 * SGD, per epoch: ``LogisticRegression(solver="sgd")`` (minibatches of 32,
   numpy) against ``SGDClassifier(loss="log_loss")`` (one sample at a time,
   Cython); accuracy after 5 epochs within 1 point. The goal, 3 x, is not
-  reached yet (about 4 x: numpy's per-call cost on 3 125 minibatches an
-  epoch); the row records the goal and does not fail the run.
+  reached yet (about 3-4 x: numpy's per-call cost, some 20 calls on each of
+  the 3 125 minibatches of an epoch); the row records the goal and does not
+  fail the run.
 """
 
 from __future__ import annotations

@@ -110,3 +110,34 @@ class _Stopper:
         recent = (self.sums[-1] - self.sums[-1 - window]) / window
         before = (self.sums[-1 - window] - self.sums[-1 - 2 * window]) / window
         return before - recent <= self.tol * abs(recent)
+
+
+class _GradientBound:
+    """``gtol`` as a test ``(mapping, x) -> bool``; ``gtol`` is a number, None or ``x -> bound``.
+
+    A bound that depends on ``x`` (it measures the curvature there, a pass over
+    the data) is recomputed only when the mapping falls below the last one.
+    """
+
+    def __init__(self, gtol) -> None:
+        self.gtol, self.last = gtol, math.inf
+
+    def __call__(self, mapping: float, x: NDArray) -> bool:
+        if self.gtol is None:
+            return True
+        if not callable(self.gtol):
+            return mapping <= self.gtol
+        if mapping > self.last:
+            return False
+        self.last = self.gtol(x)
+        return mapping <= self.last
+
+
+def _small_gradient(objective, x: NDArray, data, step: float, prox, gtol) -> bool:
+    """Whether the full-data gradient mapping at ``x`` is within ``gtol`` (True without one)."""
+    if gtol is None or not (isinstance(data, tuple) and len(data) in (2, 3)):  # arrays
+        return True
+    x_next = x - step * objective(x, *data)[1]
+    if prox is not None:
+        x_next = prox(x_next, step)
+    return _GradientBound(gtol)(float(np.linalg.norm(x - x_next)) / step, x)

@@ -30,7 +30,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._stopping import DivergenceError, _as_schedule, _DivergenceGuard, _Stopper
+from ._stopping import (DivergenceError, _as_schedule, _DivergenceGuard, _GradientBound,
+                        _small_gradient, _Stopper)
 
 __all__ = [
     "OptimizeResult",
@@ -45,6 +46,11 @@ Vector = NDArray[np.float64]
 Objective = Callable[[Vector], "tuple[float, Vector]"]
 BatchObjective = Callable[..., "tuple[float, Vector]"]
 Prox = Callable[[Vector, float], Vector]
+
+#: Shuffled rows are gathered this many at a time (in whole batches): one copy
+#: per block instead of one small copy per batch, and memory stays O(block).
+_BLOCK_ROWS = 1024
+
 
 @dataclass
 class OptimizeResult:
@@ -202,7 +208,10 @@ def iterate_minibatches(
     ----------
     X : array-like of shape (n_samples, n_features)
         Also a ``numpy.memmap``: without ``rng`` every batch is a contiguous
-        slice, so only that batch is read into memory.
+        slice, so only that batch is read into memory; with ``rng`` the
+        shuffled rows are copied :data:`_BLOCK_ROWS` at a time and the
+        batches are slices of that copy (the same batches as indexing every
+        batch by its rows, for a fraction of the calls).
     y : array-like of shape (n_samples,)
     batch_size : int
         :math:`B`, the number of rows per batch.
@@ -228,12 +237,15 @@ def iterate_minibatches(
     arrays = (X, y) if sample_weight is None else (X, y, sample_weight)
     n_samples = len(y)
     order = None if rng is None else rng.permutation(n_samples)
-    for start in range(0, n_samples, batch_size):
+    block_size = batch_size * max(1, _BLOCK_ROWS // batch_size)  # whole batches per block
+    for begin in range(0, n_samples, block_size):
         if order is None:
-            yield tuple(a[start : start + batch_size] for a in arrays)
-        else:
-            rows = order[start : start + batch_size]
-            yield tuple(a[rows] for a in arrays)
+            block = tuple(a[begin : begin + block_size] for a in arrays)
+        else:  # one copy of the shuffled rows per block, not one per batch
+            rows = order[begin : begin + block_size]
+            block = tuple(np.take(a, rows, axis=0) for a in arrays)
+        for start in range(0, len(block[1]), batch_size):
+            yield tuple(a[start : start + batch_size] for a in block)
 
 
 def _is_arrays(data) -> bool:
@@ -251,37 +263,6 @@ def _epoch_batches(data, batch_size: int, rng: np.random.Generator | None, epoch
             "or another re-iterable object, or set max_epochs=1"
         )
     return data
-
-
-class _GradientBound:
-    """``gtol`` as a test ``(mapping, x) -> bool``; ``gtol`` is a number, None or ``x -> bound``.
-
-    A bound that depends on ``x`` (it measures the curvature there, a pass over
-    the data) is recomputed only when the mapping falls below the last one.
-    """
-
-    def __init__(self, gtol) -> None:
-        self.gtol, self.last = gtol, math.inf
-
-    def __call__(self, mapping: float, x: Vector) -> bool:
-        if self.gtol is None:
-            return True
-        if not callable(self.gtol):
-            return mapping <= self.gtol
-        if mapping > self.last:
-            return False
-        self.last = self.gtol(x)
-        return mapping <= self.last
-
-
-def _small_gradient(objective, x: Vector, data, step: float, prox, gtol) -> bool:
-    """Whether the full-data gradient mapping at ``x`` is within ``gtol`` (True without one)."""
-    if gtol is None or not _is_arrays(data):
-        return True
-    x_next = x - step * objective(x, *data)[1]
-    if prox is not None:
-        x_next = prox(x_next, step)
-    return _GradientBound(gtol)(float(np.linalg.norm(x - x_next)) / step, x)
 
 
 def sgd(

@@ -161,3 +161,44 @@ def test_oscillating_stopper_compares_window_means():
     decisions = [stopper.update(v) for v in values]
     assert decisions == direct(values, 1e-3, 10)
     assert any(decisions) and not all(decisions)
+
+
+def _fancy_index_batches(X, y, batch_size, rng):
+    """The former batching: one fancy-index copy of the permuted rows per batch."""
+    order = rng.permutation(len(y))
+    for start in range(0, len(y), batch_size):
+        rows = order[start : start + batch_size]
+        yield X[rows], y[rows]
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, 32, 1000, 5000])
+def test_block_gathered_batches_equal_per_batch_fancy_indexing(batch_size):
+    from course_lib import optim
+
+    rng = np.random.default_rng(0)
+    n = 3 * optim._BLOCK_ROWS + 37  # several blocks and a partial last batch
+    X, y = rng.normal(size=(n, 3)), rng.normal(size=n)
+    ours = list(optim.iterate_minibatches(X, y, batch_size, rng=np.random.default_rng(5)))
+    old = list(_fancy_index_batches(X, y, batch_size, np.random.default_rng(5)))
+    assert [len(b[1]) for b in ours] == [len(b[1]) for b in old]
+    for (Xa, ya), (Xb, yb) in zip(ours, old):
+        np.testing.assert_array_equal(Xa, Xb)
+        np.testing.assert_array_equal(ya, yb)
+
+
+def test_sgd_iterates_equal_the_per_batch_indexing_loop():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(2 * 1024 + 45, 4))
+    y = X @ np.array([1.0, -2.0, 0.5, 0.0]) + rng.normal(size=len(X))
+
+    def mse(w, Xb, yb):
+        r = Xb @ w - yb
+        return float(r @ r) / len(yb), 2 * Xb.T @ r / len(yb)
+
+    result = sgd(mse, np.zeros(4), (X, y), learning_rate=0.01, batch_size=16, max_epochs=3,
+                 tol=None, random_state=np.random.default_rng(3))
+    x, shuffler = np.zeros(4), np.random.default_rng(3)
+    for _ in range(3):
+        for Xb, yb in _fancy_index_batches(X, y, 16, shuffler):
+            x = x - 0.01 * mse(x, Xb, yb)[1]
+    np.testing.assert_array_equal(result.x, x)
