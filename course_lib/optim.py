@@ -209,7 +209,7 @@ def iterate_minibatches(
     X : array-like of shape (n_samples, n_features)
         Also a ``numpy.memmap``: without ``rng`` every batch is a contiguous
         slice, so only that batch is read into memory; with ``rng`` the
-        shuffled rows are copied :data:`_BLOCK_ROWS` at a time and the
+        shuffled rows are copied ``_BLOCK_ROWS`` (1024 rows) at a time and the
         batches are slices of that copy (the same batches as indexing every
         batch by its rows, for a fraction of the calls).
     y : array-like of shape (n_samples,)

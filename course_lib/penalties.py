@@ -10,7 +10,7 @@ Each penalty offers three operations on ``w`` of shape ``(n_features,)``:
 * ``value(w)``: :math:`\Omega(w)`;
 * ``gradient(w)``: its gradient (for L1 a subgradient, 0 at :math:`w_j = 0`);
 * ``prox(w, step)``: the proximal operator
-  :math:`\operatorname{prox}_{t\Omega}(v) = \arg\min_u \Omega(u) + \frac{1}{2t}\|u - v\|^2`,
+  :math:`\operatorname{prox}_{\mu\Omega}(v) = \arg\min_u \Omega(u) + \frac{1}{2\mu}\|u - v\|^2`,
   which proximal gradient descent uses for a non-smooth penalty. For L1 it is
   soft thresholding, the operation that sets small weights to exactly zero.
 """
@@ -63,7 +63,7 @@ class L2Penalty(Penalty):
 
     .. math::
         \nabla \Omega(w) = 2w, \qquad
-        \operatorname{prox}_{t\Omega}(v) = \frac{v}{1 + 2t}
+        \operatorname{prox}_{\mu\Omega}(v) = \frac{v}{1 + 2\mu}, \qquad \mu = \texttt{step}
 
     Examples
     --------
@@ -96,9 +96,10 @@ class L1Penalty(Penalty):
 
     .. math::
         \partial \Omega(w) \ni \operatorname{sign}(w), \qquad
-        \operatorname{prox}_{t\Omega}(v)_j = \operatorname{sign}(v_j)\max(|v_j| - t, 0)
+        \operatorname{prox}_{\mu\Omega}(v)_j = \operatorname{sign}(v_j)\max(|v_j| - \mu, 0)
 
-    The prox (soft thresholding) maps every :math:`|v_j| \le t` to exactly 0:
+    The prox (soft thresholding, :math:`\mu` = ``step``) maps every
+    :math:`|v_j| \le \mu` to exactly 0:
     this is why L1 regularization gives sparse weights.
 
     Examples

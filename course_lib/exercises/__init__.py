@@ -14,7 +14,8 @@ verdict «не закончила работу»; one that raises gets the excep
 of your code that raised.
 
 >>> from course_lib.exercises import check
->>> check("1.1-mae", lambda y_true, y_pred: abs(y_true - y_pred).mean())
+>>> import numpy as np
+>>> check("1.1-best-constant-asymmetric", lambda y: float(np.quantile(y, 0.75, method="inverted_cdf")))
 Верно: пройдены все проверки (6 из 6).
 True
 """
@@ -74,9 +75,9 @@ def check(exercise_id: str, solution: Callable[..., Any]) -> bool:
 
     Examples
     --------
-    >>> check("2.1.7-soft-threshold", lambda z, t: z * (abs(z) > t))  # hard, not soft
-    Пока неверно. Проверка 1 из 5 (числа вокруг порога: z формы (7,), t = 1.0): ожидалось [-2.  0.  0.  0.  0.  0.  2.], получено [-3.  0.  0.  0.  0.  0.  3.]
-    Входные данные проверки 1: z = np.array([-3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 3.0]), t = 1.0
+    >>> check("2.1.4-max-learning-rate", lambda X: 1.0)  # a constant, not 2 / lambda_max
+    Пока неверно. Проверка 1 из 4 (один признак: X формы (3, 1)): ожидалось 0.418861, получено 1
+    Входные данные проверки 1: X = np.array([[0.0], [1.0], [2.0]])
     False
 
     See the book: «Упражнения» at the end of every section.
@@ -128,10 +129,10 @@ def solution(exercise_id: str) -> Callable[..., Any] | None:
 
     An unknown id prints what exists and returns None (never raises).
 
-    >>> solution("1.1-mae").__name__
-    'mae'
-    >>> solution("1.1-mea") is None  # doctest: +ELLIPSIS
-    Нет упражнения '1.1-mea'; есть: ...
+    >>> solution("2.1.4-gd-step").__name__
+    'gd_step'
+    >>> solution("2.1.4-gd-stpe") is None  # doctest: +ELLIPSIS
+    Нет упражнения '2.1.4-gd-stpe'; есть: ...
     True
     """
     exercise = _find(exercise_id)

@@ -1,4 +1,4 @@
-"""Exercises of chapter 1 (introduction): a metric and the best constant prediction."""
+"""Exercises of chapter 1 (introduction): the best constant under an asymmetric cost."""
 
 from __future__ import annotations
 
@@ -6,43 +6,33 @@ import numpy as np
 
 from ._check import Case, Exercise
 
-
-def mae(y_true, y_pred):
-    """Mean absolute error of the predictions."""
-    return float(np.mean(np.abs(y_true - y_pred)))
+UNDER, OVER = 3.0, 1.0  # cost of a unit of under-prediction (c < y) and of over-prediction
 
 
-def best_constant_mae(y):
-    """A constant c with the smallest MAE(y, c): a median of y."""
-    return float(np.median(y))
+def best_constant_asymmetric(y):
+    """The constant with the smallest mean cost 3 max(y - c, 0) + max(c - y, 0).
+
+    It is a quantile of level 3/4 (the median, if both costs were equal).
+    """
+    k = int(np.ceil(UNDER / (UNDER + OVER) * len(y))) - 1
+    return float(np.sort(y)[k])
 
 
-def _mae_of_constant(y, c):
-    return float(np.mean(np.abs(y - c)))
-
-
-def _pairs(rng):
-    return [
-        Case("один объект", {"y_true": np.array([3.0]), "y_pred": np.array([1.0])}),
-        Case("точные предсказания", {"y_true": np.array([1.0, 2.0]), "y_pred": np.array([1.0, 2.0])}),
-        Case("ошибки разных знаков", {"y_true": np.array([0.0, 0.0]), "y_pred": np.array([1.0, -3.0])}),
-        *(Case("случайные данные", {"y_true": rng.normal(100, 30, n), "y_pred": rng.normal(100, 30, n)})
-          for n in (5, 50, 442)),
-    ]
+def _asymmetric_cost(y, c):
+    return float(np.mean(UNDER * np.maximum(y - c, 0.0) + OVER * np.maximum(c - y, 0.0)))
 
 
 def _samples(rng):
     return [
         Case("один объект", {"y": np.array([7.0])}),
         Case("три объекта с выбросом", {"y": np.array([1.0, 2.0, 100.0])}),
-        Case("чётное число объектов", {"y": np.array([4.0, 1.0, 10.0, 2.0])}),
+        Case("четыре объекта", {"y": np.array([4.0, 1.0, 10.0, 2.0])}),
         *(Case("скошенное распределение", {"y": rng.exponential(50.0, n)}) for n in (11, 101, 442)),
     ]
 
 
 EXERCISES = [
-    Exercise("1.1-mae", "1.1", "MAE: mae(y_true, y_pred) -> float", mae, _pairs, seed=11),
-    Exercise("1.1-best-constant-mae", "1.1",
-             "лучшая константа по MAE: best_constant_mae(y) -> float",
-             best_constant_mae, _samples, score=_mae_of_constant, seed=12),
+    Exercise("1.1-best-constant-asymmetric", "1.1",
+             "лучшая константа при асимметричной цене ошибок: best_constant_asymmetric(y) -> float",
+             best_constant_asymmetric, _samples, score=_asymmetric_cost, seed=12),
 ]

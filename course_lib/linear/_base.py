@@ -289,8 +289,9 @@ class LinearModel(BaseEstimator):
         the step depends on the number of features only. ``fit`` caps it at
         0.01 (many epochs: a small step keeps the noise of minibatches low);
         ``partial_fit`` with a smooth loss takes the full :math:`1/(2(D+1))`,
-        the largest step an average batch takes without overshooting, since a
-        stream must learn in one pass (it decays per sample seen). The
+        the largest step with which an average single row does not overshoot
+        (safe with room to spare for a batch), since a stream must learn in
+        one pass (it decays per sample seen). The
         gradient of the squared loss, :math:`2r`, grows with the residual; a
         bounded gradient (absolute loss: :math:`\pm 1`) does not, so for such
         losses the step is scaled by :math:`2\sigma_y / \overline{|\ell'|}`,

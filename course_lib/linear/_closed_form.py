@@ -27,14 +27,19 @@ class IllConditionedError(ValueError):
 def center_data(
     X: Array, y: Array, fit_intercept: bool, sample_weight: Array | None = None
 ) -> tuple[Array, Array, Array, float]:
-    r"""Return ``X - mean(X)``, ``y - mean(y)`` and both means (new arrays, inputs untouched).
+    r"""Return the centered ``X`` and ``y`` and the means that were subtracted.
 
-    With centered data the bias drops out of the least-squares problem: this
-    is how the constant feature of the book absorbs it without being penalized.
-    With ``sample_weight`` the means are weighted and every centered row is
-    multiplied by :math:`\sqrt{s_i}`, so that
-    :math:`\sum_i s_i (y_i - \langle w, x_i\rangle - b)^2` becomes a plain
-    least-squares problem.
+    With ``fit_intercept=True`` these are new arrays ``X - mean(X)``,
+    ``y - mean(y)`` and the two means; the inputs are untouched. With
+    ``fit_intercept=False`` nothing is subtracted: ``X`` and ``y`` themselves
+    (not copies) come back, with zero means.
+
+    With centered data the bias drops out of the least-squares problem, so it
+    is not penalized (the book's alternative is a constant feature).
+    With ``sample_weight`` the means are weighted and every row is multiplied
+    by the square root of its weight, so that the weighted sum of squares
+    :math:`\sum_i \text{weight}_i (y_i - \langle w, x_i\rangle - b)^2`
+    becomes a plain least-squares problem (new arrays in both cases).
     """
     if sample_weight is None:
         if not fit_intercept:
@@ -93,8 +98,9 @@ def solve_normal(
 
     Given the Gram matrix (:math:`O(ND^2)`, computed once), the Cholesky
     factorization costs :math:`O(D^3)`; no inverse is ever formed. The system
-    is first scaled to a unit diagonal (Jacobi scaling,
-    :math:`D^{-1}(X^TX + \alpha I)D^{-1}`, :math:`O(D^2)`): features in
+    is first scaled to a unit diagonal (Jacobi scaling: row and column
+    :math:`j` are divided by the square root of the :math:`j`-th diagonal
+    element, :math:`O(D^2)`): features in
     different units then do not look singular, and the condition number that
     is judged is that of the correlations between features. Squaring ``X``
     squares its condition number, so a (nearly) singular matrix raises an

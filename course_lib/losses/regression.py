@@ -68,18 +68,21 @@ class AbsoluteLoss(Loss):
 
 
 class HuberLoss(Loss):
-    r"""Huber loss: squared for small residuals, absolute for large ones.
+    r"""Huber loss: squared for small errors, absolute for large ones.
 
     .. math::
-        \ell(y, z) = \begin{cases}
-            \frac12 r^2, & |r| \le \delta \\
-            \delta \left(|r| - \frac{\delta}{2}\right), & |r| > \delta
+        \ell_\kappa(y, z) = \begin{cases}
+            \frac12 (z - y)^2, & |z - y| \le \kappa \\
+            \kappa \left(|z - y| - \frac{\kappa}{2}\right), & |z - y| > \kappa
         \end{cases},
-        \qquad r = z - y,
-        \qquad \frac{\partial \ell}{\partial z} = \operatorname{clip}(r, -\delta, \delta)
+        \qquad \frac{\partial \ell_\kappa}{\partial z} = \operatorname{clip}(z - y, -\kappa, \kappa)
 
-    It is as robust to outliers as the absolute loss and smooth like the
-    squared one. ``delta`` is in the units of ``y``: scale ``y`` or choose it.
+    Like the absolute loss it grows only linearly on large errors, so outliers
+    pull on the model with a bounded force. Unlike it, the derivative is
+    continuous (the loss is once continuously differentiable; its second
+    derivative jumps from 1 to 0 at :math:`|z - y| = \kappa`). The threshold
+    :math:`\kappa` is ``delta`` in the code and is in the units of ``y``:
+    scale ``y`` or choose it.
 
     Parameters
     ----------
