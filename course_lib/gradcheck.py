@@ -49,7 +49,7 @@ def numerical_gradient(
     r"""Central finite-difference gradient of a scalar function of an array.
 
     .. math:: g_j = \frac{f(x + h_j e_j) - f(x - h_j e_j)}{2h_j},
-        \qquad h_j = \varepsilon \max(|x_j|, \bar x)
+        \qquad h_j = \mathrm{eps} \cdot \max(|x_j|, \bar x)
 
     The step is relative to the scale of the point: :math:`\bar x` is the
     root mean square of ``x`` (1 when ``x`` is all 0), so ``x`` in any units is
@@ -65,7 +65,7 @@ def numerical_gradient(
     x : array-like of any shape
         The point (integers are converted to float64).
     eps : float, default=1e-6
-        The relative step :math:`\varepsilon` (about :math:`u^{1/3}` of float64,
+        The relative step (about :math:`u^{1/3}` of float64, :math:`u` the unit roundoff;
         the best for central differences; use ``3e-3`` for a function computed in float32).
 
     Returns

@@ -20,7 +20,7 @@ from course_lib.exercises import EXERCISES, check, solution
 from course_lib.exercises import linear as linear_exercises
 from course_lib.gradcheck import numerical_gradient
 from course_lib.linear import LinearObjective, Ridge
-from course_lib.losses import HingeLoss, LogisticLoss, MarginLoss, PerceptronLoss, SquaredLoss
+from course_lib.losses import HingeLoss, MarginLoss, PerceptronLoss, SquaredLoss
 from course_lib.optim import iterate_minibatches
 from course_lib.penalties import L2Penalty
 
@@ -123,12 +123,6 @@ MISTAKES = {
         "порог перцептрона M < 0": lambda X, y, w, b, a: _hinge_grad(X, y, w, b, a, threshold=0.0),
         "M <= 1 на изломе": lambda X, y, w, b, a: _hinge_grad(X, y, w, b, a, inclusive=True),
         "штраф без двойки": lambda X, y, w, b, a: _hinge_grad(X, y, w, b, a, factor=1.0),
-    },
-    "2.1.10-logistic-loss": {
-        "наивная формула": lambda M: np.log(1 + np.exp(-M)),
-        "через log1p": lambda M: np.log1p(np.exp(-M)),
-        "через вероятность": lambda M: -np.log(1 / (1 + np.exp(-M))),
-        "знак отступа": lambda M: np.logaddexp(0.0, M),
     },
     "2.1.10-log-loss-gradient": {
         "знак": lambda X, y, w, b: _log_loss_grad(X, y, w, b, sign=1.0),
@@ -336,15 +330,6 @@ def test_hinge_subgradient_matches_hinge_objective_and_finite_differences():
     np.testing.assert_allclose(np.append(grad_w, grad_b), len(y) * objective(theta, X, y)[1], rtol=1e-12)
     total = lambda t: len(y) * objective(t, X, y)[0]  # noqa: E731  (no margin is exactly 1 here)
     np.testing.assert_allclose(np.append(grad_w, grad_b), numerical_gradient(total, theta), rtol=1e-6)
-
-
-def test_logistic_loss_matches_logistic_loss_and_the_naive_formula_where_it_is_safe():
-    M = np.linspace(-700, 700, 281)
-    reference = solution("2.1.10-logistic-loss")
-    np.testing.assert_allclose(reference(M), LogisticLoss().value(np.ones_like(M), M), rtol=1e-12)
-    small = np.linspace(-30, 30, 61)
-    np.testing.assert_allclose(reference(small), np.log(1 + np.exp(-small)), rtol=1e-9, atol=1e-12)
-    assert reference(np.array([-1000.0]))[0] == pytest.approx(1000.0)
 
 
 def test_log_loss_gradient_is_the_gradient_of_scikit_learn_log_loss():

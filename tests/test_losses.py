@@ -130,7 +130,8 @@ def test_hessian_matches_central_differences_of_the_gradient(loss):
 
 def test_margin_losses_known_values():
     y, z = np.array([1.0, -1.0, 1.0, -1.0]), np.array([2.0, 0.5, 0.0, -0.25])
-    np.testing.assert_allclose(MisclassificationLoss().value(y, z), [0, 1, 0, 0])
+    # M = 0 (third object, on the boundary) is an error: I[M <= 0], not the notes' I[M < 0]
+    np.testing.assert_allclose(MisclassificationLoss().value(y, z), [0, 1, 1, 0])
     np.testing.assert_allclose(PerceptronLoss().value(y, z), [0, 0.5, 0, 0])
     np.testing.assert_allclose(PerceptronLoss().gradient(y, z), [0, 1, -1, 0])
     np.testing.assert_allclose(HingeLoss().value(y, z), [0, 1.5, 1, 0.75])
@@ -183,6 +184,9 @@ def test_margin_losses_bound_the_misclassification_loss():
     errors = MisclassificationLoss().value(y, z)
     assert np.all(HingeLoss().value(y, z) >= errors)
     assert np.all(LogisticLoss().value(y, z) / np.log(2) >= errors)
+    # the perceptron loss is not an upper bound: it is 0.5 < 1 at M = -0.5 and 0 at M = 0
+    perceptron = PerceptronLoss().value([1.0, 1.0], [-0.5, 0.0])
+    assert np.all(perceptron < MisclassificationLoss().value([1.0, 1.0], [-0.5, 0.0]))
     smoothed, hinge = SmoothedHingeLoss(width=0.3).value(y, z), HingeLoss().value(y, z)
     assert np.all((smoothed <= hinge) & (hinge <= smoothed + 0.15 + 1e-15))
 

@@ -1,5 +1,6 @@
 """Exercises of sections 2.1.9-2.1.10 (linear classification, logistic regression): margins,
-the perceptron's update, the hinge subgradient, the stable logistic loss and its gradient.
+the perceptron's update, the hinge subgradient, the probability threshold of least cost and
+the gradient of the log-loss.
 Every reference is plain numpy, the way a reader writes it."""
 
 from __future__ import annotations
@@ -86,11 +87,6 @@ def _hinge_cases(rng):
 # ---------------------------------------------------------------- 2.1.10
 
 
-def logistic_loss(M):
-    """log(1 + exp(-M)) for every margin, without overflow: max(0, -M) + log(1 + exp(-|M|))."""
-    return np.maximum(0.0, -M) + np.log1p(np.exp(-np.abs(M)))
-
-
 def log_loss_gradient(X, y, w, b):
     """Gradient of the log-loss -sum_i [y_i log p_i + (1 - y_i) log(1 - p_i)], p_i = sigma(<w, x_i> + b),
     labels y in {0, 1}: (-X^T (y - p), -sum(y - p))."""
@@ -98,13 +94,33 @@ def log_loss_gradient(X, y, w, b):
     return -X.T @ (y - p), float(-(y - p).sum())
 
 
-def _logistic_cases(rng):
-    return [
-        Case("уверенные ответы обоих знаков", {"M": np.array([-1000.0, -800.0, -30.0, 0.0, 30.0, 800.0])}),
-        Case("около нуля", {"M": np.array([-1.0, -1e-3, 0.0, 1e-3, 1.0])}),
-        Case("одно число", {"M": np.array([-750.0])}),
-        Case("случайные отступы", {"M": rng.normal(0, 20, 30)}),
+def best_threshold(p, y, cost_fn, cost_fp):
+    """The threshold t among the predicted probabilities p (class 1 when p >= t) of least
+    mean cost (cost_fn * FN + cost_fp * FP) / N on labels y in {0, 1}; the smallest of equal."""
+    candidates = np.unique(p)  # sorted: argmin gives the smallest of equal costs
+    costs = [(cost_fn * np.sum((p < t) & (y == 1)) + cost_fp * np.sum((p >= t) & (y == 0)))
+             / len(y) for t in candidates]
+    return float(candidates[int(np.argmin(costs))])
+
+
+def _threshold_cases(rng):
+    cases = [
+        Case("пропуск в 10 раз дороже", {"p": np.array([0.05, 0.1, 0.2, 0.4, 0.6, 0.9]),
+                                          "y": np.array([0, 1, 0, 1, 0, 1]),
+                                          "cost_fn": 10.0, "cost_fp": 1.0}),
+        Case("ложная тревога дороже", {"p": np.array([0.05, 0.3, 0.35, 0.5, 0.7, 0.95]),
+                                       "y": np.array([0, 1, 0, 0, 1, 1]),
+                                       "cost_fn": 1.0, "cost_fp": 5.0}),
+        Case("равные вероятности у разных ответов", {"p": np.array([0.2, 0.5, 0.5, 0.5, 0.8]),
+                                                     "y": np.array([0, 0, 1, 1, 1]),
+                                                     "cost_fn": 3.0, "cost_fp": 1.0}),
     ]
+    n = 400
+    p = rng.random(n)
+    y = (rng.random(n) < p).astype(int)  # calibrated probabilities
+    cases.append(Case("откалиброванные вероятности", {"p": p, "y": y, "cost_fn": 10.0,
+                                                      "cost_fp": 1.0}))
+    return cases
 
 
 def _gradient_cases(rng):
@@ -130,9 +146,9 @@ EXERCISES = [
     Exercise("2.1.9-hinge-subgradient", "2.1.9",
              "субградиент hinge с L2: hinge_subgradient(X, y, w, b, alpha) -> (grad_w, grad_b)",
              hinge_subgradient, _hinge_cases, seed=2192),
-    Exercise("2.1.10-logistic-loss", "2.1.10",
-             "log(1 + e^{-M}) без переполнения: logistic_loss(M) -> массив",
-             logistic_loss, _logistic_cases, rtol=1e-9, atol=1e-12, seed=2110),
+    Exercise("2.1.10-best-threshold", "2.1.10",
+             "порог наименьшей цены ошибок: best_threshold(p, y, cost_fn, cost_fp) -> t",
+             best_threshold, _threshold_cases, rtol=1e-12, atol=0.0, seed=21102),
     Exercise("2.1.10-log-loss-gradient", "2.1.10",
              "градиент log-loss при метках 0/1: log_loss_gradient(X, y, w, b) -> (grad_w, grad_b)",
              log_loss_gradient, _gradient_cases, rtol=1e-7, atol=1e-9, seed=21101),

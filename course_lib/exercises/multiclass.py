@@ -14,7 +14,7 @@ from ._check import Case, Exercise
 
 
 def ovr_labels(y, classes):
-    """Training labels of one-vs-rest: Y[i, k] = 2 [y_i = classes[k]] - 1, shape (N, K)."""
+    """Training labels of one-vs-rest: Y[i, k] = 2 I[y_i = classes[k]] - 1, shape (N, K)."""
     return 2 * (y[:, None] == classes[None, :]).astype(int) - 1
 
 
@@ -34,9 +34,9 @@ def ovo_votes(Z, K):
 
 
 def ovo_decision(Z, K):
-    """scikit-learn's one-vs-one decision: votes v_k plus c_k / (3 (|c_k| + 1)), shape (N, K).
+    """scikit-learn's one-vs-one decision: votes v_k plus u_k / (3 (|u_k| + 1)), shape (N, K).
 
-    c_k is the total confidence in class k: + z of every pair where k is the second class j,
+    u_k is the total confidence in class k: + z of every pair where k is the second class j,
     - z of every pair where k is the first class i. The squashed term lies in (-1/3, 1/3):
     it breaks ties and never overturns a difference of one vote.
     """

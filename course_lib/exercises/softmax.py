@@ -1,19 +1,12 @@
-"""Exercises of section 2.1.12 (softmax regression): the stable log-softmax and the gradient
-(P - Y)^T X of the softmax cross-entropy with an L2 penalty. Every reference is plain numpy,
-the way a reader writes it."""
+"""Exercises of section 2.1.12 (softmax regression): the temperature that calibrates a
+model's scores and the gradient (P - Y)^T X of the softmax
+cross-entropy with an L2 penalty. Every reference is plain numpy, the way a reader writes it."""
 
 from __future__ import annotations
 
 import numpy as np
 
 from ._check import Case, Exercise
-
-
-def log_softmax(Z):
-    """Row-wise log P_k = z_k - log sum_m e^{z_m}, with the row maximum subtracted first
-    (max-shift): no e^z overflows, and the largest term of each sum is 1."""
-    shifted = Z - Z.max(axis=1, keepdims=True)
-    return shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
 
 
 def softmax_gradient(X, y, W, b, alpha):
@@ -27,15 +20,41 @@ def softmax_gradient(X, y, W, b, alpha):
     return (P - Y).T @ X + 2 * alpha * W, (P - Y).sum(axis=0)
 
 
-def _log_softmax_cases(rng):
-    return [
-        Case("огромные оценки", {"Z": np.array([[1000.0, 999.0, 998.0], [800.0, -800.0, 0.0]])}),
-        Case("очень отрицательные оценки", {"Z": np.array([[-1000.0, -1001.0, -1005.0]])}),
-        Case("равные оценки", {"Z": np.zeros((2, 4))}),
-        Case("два класса", {"Z": np.array([[0.0, np.log(3.0)], [-2.0, 2.0]])}),
-        Case("случайные оценки большого разброса", {"Z": rng.normal(0, 300, (20, 5))}),
-        Case("случайные оценки", {"Z": rng.normal(0, 2, (50, 10))}),
+def _mean_cross_entropy(Z, y, T):
+    """-(1/N) sum_i log softmax(Z_i / T)_{y_i}, with the row maximum subtracted first."""
+    S = np.asarray(Z, dtype=float) / T
+    S = S - S.max(axis=1, keepdims=True)
+    log_p = S - np.log(np.exp(S).sum(axis=1, keepdims=True))
+    return float(-log_p[np.arange(len(y)), y].mean())
+
+
+def best_temperature(Z, y, temperatures):
+    """The temperature T of the list whose probabilities softmax(Z / T) have the lowest mean
+    cross-entropy on (Z, y); the first of equal ones. Stable for scores of any size."""
+    losses = [_mean_cross_entropy(Z, y, T) for T in temperatures]
+    return float(temperatures[int(np.argmin(losses))])
+
+
+def _temperature_cases(rng):
+    grid = np.array([0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0])
+    y = np.arange(60) % 3
+    predicted = np.where(np.arange(60) % 5 == 0, (y + 1) % 3, y)  # wrong on every fifth
+    overconfident = 12.0 * np.eye(3)[predicted]
+    cases = [
+        Case("самоуверенные ошибки: нужна T > 1", {"Z": overconfident, "y": y,
+                                                   "temperatures": grid}),
+        Case("верные, но робкие оценки: нужна малая T", {"Z": 0.2 * np.eye(3)[y], "y": y,
+                                                         "temperatures": grid}),
+        Case("огромные оценки", {"Z": 2000.0 * np.eye(3)[predicted] - 1000.0, "y": y,
+                                 "temperatures": np.array([1.0, 10.0, 100.0, 300.0, 700.0,
+                                                           1500.0, 3000.0])}),
     ]
+    n, K = 300, 4
+    y = rng.integers(0, K, n)
+    Z = 3.0 * (2.0 * np.eye(K)[y] + rng.normal(0, 1.0, (n, K)))  # informative, noisy
+    cases.append(Case("случайные оценки", {"Z": Z, "y": y,
+                                           "temperatures": np.linspace(0.5, 8.0, 16)}))
+    return cases
 
 
 def _labels(rng, n, K):
@@ -64,9 +83,10 @@ def _gradient_cases(rng):
 
 
 EXERCISES = [
-    Exercise("2.1.12-log-softmax", "2.1.12",
-             "логарифм softmax по строкам без переполнения: log_softmax(Z) -> массив (N, K)",
-             log_softmax, _log_softmax_cases, rtol=1e-9, atol=1e-10, seed=2112),
+    Exercise("2.1.12-best-temperature", "2.1.12",
+             "температура с наименьшей перекрёстной энтропией: best_temperature(Z, y, "
+             "temperatures) -> T из списка",
+             best_temperature, _temperature_cases, rtol=1e-9, atol=1e-12, seed=21122),
     Exercise("2.1.12-softmax-gradient", "2.1.12",
              "градиент -sum log P + alpha ||W||^2: softmax_gradient(X, y, W, b, alpha) -> "
              "(grad_W (K, D), grad_b (K,))",

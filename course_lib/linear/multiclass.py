@@ -118,8 +118,10 @@ class OneVsRestClassifier(_MulticlassMeta):
     :math:`[y_i = k]` and gives a score :math:`z_k(x)`; the prediction is
     :math:`a(x) = \arg\max_k z_k(x)` (the first of equal maxima). The scores
     of different classifiers are compared directly although each was trained
-    on its own problem: for a linear base they are all distances to a
-    hyperplane, of comparable scale, but nothing guarantees it. With two
+    on its own problem, and nothing fixes their scale: :math:`(c\,\omega_k, c\,\omega_{0k})`
+    with any :math:`c > 0` gives the same binary answers but a different
+    argmax (the book measures this in section 2.1.11; a calibrated base
+    classifier or a jointly trained softmax regression avoids it). With two
     classes one classifier suffices (class ``classes_[1]`` vs
     ``classes_[0]``), as in scikit-learn.
 

@@ -57,17 +57,23 @@ def _class_weights(y: ArrayLike, sample_weight: ArrayLike | None) -> tuple[float
 
 
 class MisclassificationLoss(MarginLoss):
-    r"""The error indicator :math:`\ell(M) = \mathbb{I}[M < 0]` (its mean is the error rate).
+    r"""The error indicator :math:`\ell(M) = \mathbb{I}[M \le 0]` (its mean is the error rate).
 
-    Piecewise constant: its derivative is 0 wherever it exists, so no
-    gradient method can train with it. It is here for plots and metrics;
-    the other margin losses are its upper bounds that can be trained
-    (:math:`\mathbb{I}[M<0] \le \max(0, 1 - M)`). Not in :data:`LOSSES`.
+    An object on the decision boundary (:math:`M = 0`, ``sign(0) = 0`` is
+    not its label) counts as an error, as in the book; with the strict
+    :math:`\mathbb{I}[M < 0]` of the lecture notes the trivial model
+    :math:`w = 0` would make no errors at all. Piecewise constant: its
+    derivative is 0 wherever it exists, so no gradient method can train
+    with it. It is here for plots and metrics. The hinge loss and the
+    logistic loss divided by :math:`\ln 2` are upper bounds of it that can
+    be trained (:math:`\mathbb{I}[M \le 0] \le \max(0, 1 - M)`); the
+    perceptron loss :math:`\max(0, -M)` is not (it is below 1 for
+    :math:`-1 < M \le 0`). Not in :data:`LOSSES`.
 
     Examples
     --------
     >>> MisclassificationLoss().value([1, -1, 1], [2.0, 0.5, 0.0])
-    array([0., 1., 0.])
+    array([0., 1., 1.])
 
     See the book: section 2.1.9.
     """
@@ -75,7 +81,7 @@ class MisclassificationLoss(MarginLoss):
     name = "misclassification"
 
     def value(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
-        return (self.margin(y, z) < 0).astype(float)
+        return (self.margin(y, z) <= 0).astype(float)
 
     def gradient(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
         raise NotImplementedError(

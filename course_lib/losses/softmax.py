@@ -62,7 +62,7 @@ class SoftmaxCrossEntropyLoss:
     r"""Softmax cross-entropy :math:`\ell(y, z) = \log\sum_m e^{z_m} - z_y` of a score row.
 
     .. math::
-        \frac{\partial \ell}{\partial z_k} = P(k \mid z) - [y = k]
+        \frac{\partial \ell}{\partial z_k} = P(k \mid z) - \mathbb{I}[y = k]
 
     The Hessian in :math:`z`, :math:`\operatorname{diag}(p) - pp^T`, has
     eigenvalues in :math:`[0, \tfrac12]`: ``smoothness`` is 1/2. Labels are
@@ -106,7 +106,7 @@ class SoftmaxCrossEntropyLoss:
     def value(self, y: ArrayLike, z: ArrayLike) -> Array:
         r"""Per-sample losses, shape ``(n_samples,)``; ``z`` of shape ``(n_samples, K)``.
 
-        With the max-shift :math:`s = z - z_{\max}`: :math:`\ell = \log\sum_m e^{s_m} - s_y`
+        With the max-shift :math:`\tilde z = z - z_{\max}`: :math:`\ell = \log\sum_m e^{\tilde z_m} - \tilde z_y`
         (one exponential of the score matrix, no one-hot matrix).
         """
         shifted = _max_shifted(z)

@@ -131,7 +131,9 @@ class Linear(Layer):
     init : {"glorot", "he"}, default="glorot"
         Weights drawn uniformly from :math:`[-r, r]`: Glorot
         :math:`r = \sqrt{6/(d + k)}` keeps the variance of activations and of
-        gradients about constant across sigmoid/tanh layers; He
+        gradients about constant across tanh layers (it is derived for an
+        activation with slope 1 and mean 0 at zero; with the sigmoid, slope
+        1/4, gradients still vanish, see section 5.1.2); He
         :math:`r = \sqrt{6/d}` does so for ReLU, which zeroes half of its
         inputs. The bias starts at 0.
     random_state : int, Generator, RandomState or None, default=None

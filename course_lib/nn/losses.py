@@ -124,7 +124,7 @@ class CrossEntropyLoss:
     .. math::
         p_{ik} = \frac{e^{z_{ik}}}{\sum_j e^{z_{ij}}}, \qquad
         C = -\frac1N \sum_{i=1}^N \log p_{i y_i}, \qquad
-        \frac{\partial C}{\partial z_{ik}} = \frac1N \left(p_{ik} - [k = y_i]\right).
+        \frac{\partial C}{\partial z_{ik}} = \frac1N \left(p_{ik} - \mathbb{I}[y_i = k]\right).
 
     The gradient follows from :math:`-\log p_{iy} = \log\sum_j e^{z_{ij}} - z_{iy}`:
     the derivative of the log-sum-exp is the softmax itself. Softmax and loss
