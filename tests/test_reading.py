@@ -22,9 +22,6 @@ from normalize_notebooks import NBVAL_COMMENT, is_solution  # noqa: E402
 
 NOTEBOOKS = sorted(p for p in (ROOT / "book").rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
 IDS = [str(p.relative_to(ROOT)) for p in NOTEBOOKS]
-# PENDING (issue 26, phase 2): the notebooks are brought to these rules after the editorial
-# merge; until then the notebook checks are expected to fail. Remove this mark then.
-PENDING = pytest.mark.xfail(reason="notebooks not yet brought to the rules (issue 26, phase 2)")
 LIMIT = 80  # characters: what the site's text column and the PDF's page show without a scroll
 
 # Lines allowed to be longer, as (notebook, the line's start): each one says why.
@@ -101,14 +98,12 @@ def test_the_allow_list_is_short_and_justified():
     assert names <= set(IDS), names - set(IDS)
 
 
-@PENDING
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_code_and_output_lines_fit_the_page(path):
     found = long_lines(path)
     assert not found, f"{len(found)} lines longer than {LIMIT} characters:\n" + "\n".join(found)
 
 
-@PENDING
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_no_nbval_comments_in_code(path):
     """nbval reads cell tags (nbval-ignore-output); a `# NBVAL_...` comment is shown to readers."""
@@ -116,7 +111,6 @@ def test_no_nbval_comments_in_code(path):
     assert not found, f"cells with NBVAL comments (run `make notebooks` to turn them into tags): {found}"
 
 
-@PENDING
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_listings_show_code_not_reference_text(path):
     """`show_source` outputs hold no numpydoc sections: the API appendix renders docstrings."""
@@ -166,7 +160,6 @@ def test_alt_problem_tells_a_description_from_a_file_name():
 CAPTION_FORM = re.compile(r"Рис\. \d+\.\d+(?:(?:, | и )\d+\.\d+)*: \S")
 
 
-@PENDING
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_every_figure_has_a_russian_alt_text(path):
     problems = []
@@ -185,7 +178,6 @@ def test_every_figure_has_a_russian_alt_text(path):
     assert not problems, problems
 
 
-@PENDING
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=IDS)
 def test_solutions_are_stored_collapsed(path):
     """JupyterLab and Binder collapse outputs with `jupyter.outputs_hidden`; the site reads the

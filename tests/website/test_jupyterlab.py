@@ -201,9 +201,6 @@ def _notebook() -> dict:
     return json.loads(NOTEBOOK.read_text(encoding="utf-8"))
 
 
-# PENDING (issue 26, phase 2): the committed notebooks are normalized (solutions stored
-# collapsed) only after the editorial merge; remove this mark then.
-@pytest.mark.xfail(reason="notebooks not yet normalized (issue 26, phase 2)", strict=True)
 def test_solutions_are_collapsed_and_myst_dropdowns_closed_in_jupyterlab(lab_page):
     notebook = _notebook()
     report = lab_page.evaluate(INSPECT, _solutions(notebook))

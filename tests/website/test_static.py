@@ -51,14 +51,7 @@ def test_pages_are_russian(site):
 # --------------------------------------------------------------------------
 # Reading experience (issue 26): what a reader sees on the built pages
 
-import pytest  # noqa: E402
 
-# PENDING (issue 26, phase 2): the notebooks get tags and alt texts after the editorial merge;
-# remove this mark then.
-PENDING = pytest.mark.xfail(reason="notebooks not yet brought to the rules (issue 26, phase 2)")
-
-
-@PENDING
 def test_no_test_machinery_on_any_page(site, pages):
     """nbval reads cell tags; a `# NBVAL_IGNORE_OUTPUT` comment would be shown to readers."""
     found = [str(page.relative_to(site)) for page in pages
@@ -76,7 +69,6 @@ def figures(page: Path) -> list[dict[str, str]]:
     return [attrs for attrs in found if "_images/" in attrs.get("src", "")]
 
 
-@PENDING
 def test_every_figure_has_a_russian_alt_text_on_the_site(site, pages):
     import html
 
