@@ -30,25 +30,31 @@ $(STAMP): requirements.txt pyproject.toml
 	touch $(STAMP)
 
 # --all: a full rebuild, so warnings of unchanged pages are not hidden by the cache.
+# The home page links the PDF only when _build/latex/book.pdf exists (book/_ext/course_book.py
+# then copies it to _build/html/book.pdf); otherwise it says how to build it, and so do we.
 book: $(STAMP)
 	$(BIN)/jupyter-book build . --all -W -n --keep-going
+	@test -f _build/html/book.pdf || echo "make book: no PDF linked; \`make pdf\` builds it," \
+	  "then \`make book\` links it from the home page"
 
 # The PDF needs TeX Live with xelatex (.ci/run installs it). Without it, outside CI,
 # the PDF is skipped with a note and its tests skip too; in CI a missing xelatex fails.
-# The site links to the PDF at _build/html/book.pdf.
-pdf: book
+pdf: $(STAMP)
 	@if ! command -v xelatex >/dev/null; then \
 	  echo "make pdf: xelatex not found; install: apt-get install texlive-xetex texlive-lang-cyrillic" \
 	       "texlive-latex-extra texlive-fonts-recommended fonts-dejavu latexmk xindy"; \
 	  test "$$CI" != true; \
 	else \
+	  mkdir -p _build; \
 	  $(BIN)/jupyter-book build . --builder pdflatex >_build/pdf.log 2>&1 \
 	    || { tail -40 _build/pdf.log; exit 1; }; \
-	  cp _build/latex/book.pdf _build/html/book.pdf; \
-	  echo "make pdf: _build/latex/book.pdf"; \
+	  echo "make pdf: _build/latex/book.pdf (\`make book\` links it from the site)"; \
 	fi
 
-test: book pdf
+# The PDF first, so that the site built next links it.
+test: $(STAMP)
+	$(MAKE) pdf
+	$(MAKE) book
 	$(BIN)/python -m pytest tests course_lib book --doctest-modules --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg -n 2 --dist loadfile
 
 unit: $(STAMP)

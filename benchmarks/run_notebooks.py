@@ -1,6 +1,8 @@
 """Execute notebooks in place, top to bottom, and record how long each chapter takes.
 
-Run by ``make notebooks``: ``python benchmarks/run_notebooks.py book/.../*.ipynb``. Every
+Run by ``make notebooks``: ``python benchmarks/run_notebooks.py book/.../*.ipynb``. Each
+notebook is first normalized (``normalize_notebooks.py``: nbval tags instead of comments,
+solutions stored collapsed, code formatted to 80 columns), then executed. Every
 chapter notebook's wall time goes to ``benchmarks/notebook_times.json`` (with the machine),
 and the run fails if one takes over ``LIMIT_S`` seconds, so the book stays quick to run on
 Binder. Appendix notebooks (which render these files) run last and are not timed.
@@ -19,6 +21,7 @@ from nbclient import NotebookClient
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _timing import machine  # noqa: E402
+from normalize_notebooks import normalize  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 TIMES = Path(__file__).resolve().parent / "notebook_times.json"
@@ -26,8 +29,8 @@ LIMIT_S = 30.0
 
 
 def execute(path: Path) -> float:
-    """Run the notebook in its own folder, write it back, return the wall time in seconds."""
-    notebook = nbformat.read(path, as_version=4)
+    """Normalize and run the notebook in its own folder, write it back, return the seconds."""
+    notebook = normalize(nbformat.read(path, as_version=4), path)
     client = NotebookClient(notebook, timeout=300, kernel_name="python3", record_timing=False,
                             resources={"metadata": {"path": str(path.parent)}})
     start = time.perf_counter()

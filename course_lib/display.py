@@ -11,7 +11,8 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["SourceCode", "Table", "show_source", "show_table"]
+__all__ = ["SourceCode", "Table", "print_wrapped", "show_source", "show_table",
+           "strip_docstrings"]
 
 
 class SourceCode:
@@ -50,16 +51,17 @@ def _longest_backtick_run(text: str) -> int:
     return longest
 
 
-def show_source(obj: Any, docstring: bool = True) -> SourceCode:
+def show_source(obj: Any, docstring: bool = False) -> SourceCode:
     """Return the source of a function, class or method for display.
 
     Parameters
     ----------
     obj : function, class, method or module
         The object to show, usually from course_lib.
-    docstring : bool, default=True
-        Keep the docstring. Set False to show only the code when the book's
-        text already states the formula.
+    docstring : bool, default=False
+        Keep the docstrings. By default every docstring (of the object and of
+        the functions and classes inside it) is dropped: the book's text
+        states the formulas and the API appendix renders the docstrings.
 
     Returns
     -------
@@ -74,10 +76,12 @@ def show_source(obj: Any, docstring: bool = True) -> SourceCode:
     Examples
     --------
     >>> from course_lib.metrics import mae
-    >>> print(show_source(mae, docstring=False))  # doctest: +ELLIPSIS
+    >>> print(show_source(mae))
     def mae(y_true: ArrayLike, y_pred: ArrayLike) -> float:
         y_true, y_pred = _check_targets(y_true, y_pred)
         return float(np.mean(np.abs(y_true - y_pred)))
+    >>> "Mean absolute error." in show_source(mae, docstring=True).source
+    True
 
     See the book: the introduction.
     """
@@ -89,25 +93,59 @@ def show_source(obj: Any, docstring: bool = True) -> SourceCode:
             "defined in a file (a function, class, method or module)"
         ) from error
     if not docstring:
-        source = _strip_docstring(obj, source)
+        source = strip_docstrings(source)
     name = f"{getattr(obj, '__module__', '')}.{getattr(obj, '__qualname__', '')}"
     return SourceCode(source, name.strip("."))
 
 
-def _strip_docstring(obj: Any, source: str) -> str:
-    """Remove the docstring of a function or class from its source text."""
-    doc = inspect.getdoc(obj)
-    if not doc or inspect.ismodule(obj):
-        return source
-    tree = ast.parse(source)
-    body = tree.body[0].body  # type: ignore[attr-defined]
-    first = body[0]
-    if not (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)):
-        return source
+_DEFINITIONS = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+def strip_docstrings(source: str) -> str:
+    r"""Remove every docstring (module, classes, functions, methods) from source text.
+
+    A docstring is the string that opens a body, or a ``__doc__ = ...``
+    assignment in a class or module body. One that shares a line with other
+    code (``def f(): "doc"``) is kept. A body that was only a docstring
+    becomes ``...``. The blank line that followed a docstring goes with it.
+
+    Examples
+    --------
+    >>> print(strip_docstrings("class A:\n    'Doc.'\n\n    def f(self):\n"
+    ...                        "        'More.'\n        return 1"))
+    class A:
+        def f(self):
+            return 1
+    """
     lines = source.splitlines()
-    # Line numbers are 1-based and inclusive; drop the docstring's lines.
-    kept = lines[: first.lineno - 1] + lines[first.end_lineno :]
+    drop: set[int] = set()  # 0-based line numbers
+    ellipsis: dict[int, str] = {}
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, _DEFINITIONS):
+            continue
+        docs = [s for s in node.body if _is_docstring(s, s is node.body[0])]
+        for doc in docs:
+            start, end = doc.lineno - 1, doc.end_lineno - 1  # type: ignore[operator]
+            before, after = lines[start][: doc.col_offset], lines[end][doc.end_col_offset :]
+            if before.strip() or after.strip():
+                continue  # shares a line with code
+            drop.update(range(start, end + 1))
+            if len(node.body) == len(docs):
+                ellipsis[start] = before + "..."
+            elif end + 1 < len(lines) and not lines[end + 1].strip():
+                drop.add(end + 1)
+    kept = [ellipsis.get(i, line) for i, line in enumerate(lines)
+            if i not in drop or i in ellipsis]
     return "\n".join(kept)
+
+
+def _is_docstring(statement: ast.stmt, first: bool) -> bool:
+    if first and isinstance(statement, ast.Expr):
+        value = statement.value
+        return isinstance(value, ast.Constant) and isinstance(value.value, str)
+    return (isinstance(statement, ast.Assign) and len(statement.targets) == 1
+            and isinstance(statement.targets[0], ast.Name)
+            and statement.targets[0].id == "__doc__")
 
 
 class Table:
@@ -150,3 +188,34 @@ def show_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> Table:
     See the book: appendix «Производительность».
     """
     return Table(headers, rows)
+
+
+PAGE_WIDTH = 80  # characters: what the book's text column and the PDF's page show
+
+
+def print_wrapped(*values: Any, sep: str = " ", width: int = PAGE_WIDTH,
+                  indent: str = "    ") -> None:
+    r"""Print like ``print``, wrapping every line longer than ``width`` at spaces.
+
+    Continuation lines start with ``indent``. Lines that fit (a table row, an
+    array) are printed as they are; a word longer than the line is not cut.
+
+    Examples
+    --------
+    >>> print_wrapped("веса совпадают:", True, "; вероятности совпадают:", True, width=30)
+    веса совпадают: True ;
+        вероятности совпадают:
+        True
+    >>> print_wrapped("короткая строка\nвторая", width=30)
+    короткая строка
+    вторая
+
+    See the book: every page (lines of output fit the page).
+    """
+    if width <= len(indent):
+        raise ValueError(f"width must exceed the indent ({len(indent)}), got {width}")
+    lines = sep.join(map(str, values)).split("\n")
+    print("\n".join(
+        textwrap.fill(line, width, subsequent_indent=indent, break_long_words=False,
+                      break_on_hyphens=False) if len(line) > width else line
+        for line in lines))

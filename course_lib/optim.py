@@ -177,7 +177,9 @@ def gradient_descent(
     value, grad = objective(x)
     guard = _DivergenceGuard(value, schedule(0))
     best_x, best_value, history = x, value, []
-    stopper = _Stopper(tol, n_iter_no_change, start=value, oscillating=callable(learning_rate))
+    stopper = _Stopper(
+        tol, n_iter_no_change, start=value, oscillating=callable(learning_rate)
+    )
     certify = _GradientBound(gtol)
     for t in range(max_iter):
         step = schedule(t)
@@ -199,7 +201,11 @@ def gradient_descent(
 
 
 def iterate_minibatches(
-    X: ArrayLike, y: ArrayLike, batch_size: int, *, rng: np.random.Generator | None = None,
+    X: ArrayLike,
+    y: ArrayLike,
+    batch_size: int,
+    *,
+    rng: np.random.Generator | None = None,
     sample_weight: ArrayLike | None = None,
 ) -> Iterator[tuple[NDArray, ...]]:
     """Yield consecutive minibatches ``(X_batch, y_batch)``, the last one possibly smaller.
@@ -237,7 +243,8 @@ def iterate_minibatches(
     arrays = (X, y) if sample_weight is None else (X, y, sample_weight)
     n_samples = len(y)
     order = None if rng is None else rng.permutation(n_samples)
-    block_size = batch_size * max(1, _BLOCK_ROWS // batch_size)  # whole batches per block
+    # whole batches per block
+    block_size = batch_size * max(1, _BLOCK_ROWS // batch_size)
     for begin in range(0, n_samples, block_size):
         if order is None:
             block = tuple(a[begin : begin + block_size] for a in arrays)
@@ -359,21 +366,32 @@ def sgd(
     See the book: section 2.1.5.
     """
     if schedule_unit not in ("epoch", "sample"):
-        raise ValueError(f"schedule_unit must be 'epoch' or 'sample', got {schedule_unit!r}")
+        raise ValueError(
+            f"schedule_unit must be 'epoch' or 'sample', got {schedule_unit!r}"
+        )
     schedule = _as_schedule(learning_rate)
     rng = np.random.default_rng(random_state) if shuffle else None
-    x, history, guard, probe, seen = np.array(x0, dtype=float), [], None, None, 0
+    x, history, guard, probe, seen = (
+        np.array(x0, dtype=float),
+        [],
+        None,
+        None,
+        0,
+    )
     stopper = _Stopper(tol if tol is not None else -math.inf, n_iter_no_change)
     for epoch in range(max_epochs):
         step, total, count = schedule(epoch), 0.0, 0
         for batch in _epoch_batches(data, batch_size, rng, epoch):
             value, grad = objective(x, *batch)
-            if guard is None:  # the rows on which the start and the end are compared
+            # the rows on which the start and the end are compared
+            if guard is None:
                 probe = data if _is_arrays(data) else batch
                 start = value if probe is batch else objective(x, *probe)[0]
                 guard = _DivergenceGuard(start, schedule(0))
-            guard.check(value, None, f"epoch {epoch + 1}")  # x is checked at the epoch's end
-            if schedule_unit == "sample":  # a batch of n rows moves n / B of a full step
+            # x is checked at the epoch's end
+            guard.check(value, None, f"epoch {epoch + 1}")
+            # a batch of n rows moves n / B of a full step
+            if schedule_unit == "sample":
                 step = schedule(seen) * min(len(batch[1]) / batch_size, 1.0)
             if step_limit is not None:
                 step = min(step, step_limit(*batch))
@@ -389,7 +407,9 @@ def sgd(
         if tol is not None and stopper.update(history[-1]) and _small_gradient(
             objective, x, data, step, prox, gtol
         ):
-            below_start = guard.check_end(objective(x, *probe)[0], f"epoch {epoch + 1}")
+            below_start = guard.check_end(
+                objective(x, *probe)[0], f"epoch {epoch + 1}"
+            )
             return OptimizeResult(x, np.array(history), epoch + 1, below_start)
     guard.check_end(objective(x, *probe)[0], f"epoch {max_epochs}")
     return OptimizeResult(x, np.array(history), max_epochs, tol is None)

@@ -16,7 +16,7 @@ import pytest
 from scipy.special import expit
 from sklearn.metrics import log_loss as sk_log_loss
 
-from course_lib.exercises import EXERCISES, check, solution
+from course_lib.exercises import EXERCISES, Verdict, check, solution
 from course_lib.exercises import linear as linear_exercises
 from course_lib.gradcheck import numerical_gradient
 from course_lib.linear import LinearObjective, Ridge
@@ -30,7 +30,10 @@ def verdict(exercise_id, function):
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         passed = check(exercise_id, function)
-    return passed, out.getvalue()
+    assert isinstance(passed, Verdict) and repr(passed) == repr(bool(passed))
+    text = out.getvalue()
+    assert all(len(line) <= 80 for line in text.splitlines()), text  # fits the page
+    return bool(passed), text.replace("\n    ", " ")  # the verdict unwrapped
 
 
 def with_ones(X):
@@ -407,3 +410,10 @@ def test_teachers_listing():
     assert all(exercise_id in out for exercise_id in EXERCISES)
     assert out.index("Раздел 1.1") < out.index("Раздел 2.1.4") < out.index("Раздел 2.1.6")
     assert out.index("Раздел 2.1.6") < out.index("Раздел 4.1.1")
+
+
+def test_a_verdict_is_a_bool_that_a_notebook_does_not_echo():
+    yes, no = Verdict(True), Verdict(False)
+    assert yes and not no and yes == True and no == False  # noqa: E712
+    assert repr(yes) == "True" and repr(no) == "False" and yes == Verdict(1)
+    assert yes._ipython_display_() is None  # IPython shows nothing for it

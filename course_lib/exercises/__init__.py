@@ -15,7 +15,7 @@ of your code that raised.
 
 >>> from course_lib.exercises import check
 >>> import numpy as np
->>> check("1.1-best-constant-asymmetric", lambda y: float(np.quantile(y, 0.75, method="inverted_cdf")))
+>>> check("1.1-best-constant-asymmetric", lambda y: float(np.quantile(y, 0.75, method="inverted_cdf")))  # doctest: +NORMALIZE_WHITESPACE
 Верно: пройдены все проверки (6 из 6).
 True
 """
@@ -27,9 +27,12 @@ import pkgutil
 from collections.abc import Callable
 from typing import Any
 
-from ._check import TIME_LIMIT, Case, Exercise, judge
+from ._check import TIME_LIMIT, Case, Exercise, Verdict, judge, say
 
-__all__ = ["EXERCISES", "TIME_LIMIT", "Case", "Exercise", "check", "solution"]
+# Documented (and referenced by check's signature) as course_lib.exercises.Verdict.
+Verdict.__module__ = __name__
+
+__all__ = ["EXERCISES", "TIME_LIMIT", "Case", "Exercise", "Verdict", "check", "solution"]
 
 
 def _collect() -> dict[str, Exercise]:
@@ -46,7 +49,7 @@ def _collect() -> dict[str, Exercise]:
 EXERCISES: dict[str, Exercise] = _collect()
 
 
-def check(exercise_id: str, solution: Callable[..., Any]) -> bool:
+def check(exercise_id: str, solution: Callable[..., Any]) -> Verdict:
     """Run ``solution`` on every case of the exercise, print the verdict, return whether it passed.
 
     Never raises and never hangs: an exception inside ``solution`` (also ``sys.exit`` and
@@ -70,12 +73,14 @@ def check(exercise_id: str, solution: Callable[..., Any]) -> bool:
 
     Returns
     -------
-    bool
-        True when every case agrees with the reference solution.
+    Verdict
+        True (``bool(verdict)``) when every case agrees with the reference
+        solution. In a notebook it shows nothing more: the printed verdict is the
+        answer, with no bare ``True``/``False`` echoed under it.
 
     Examples
     --------
-    >>> check("2.1.4-max-learning-rate", lambda X: 1.0)  # a constant, not 2 / lambda_max
+    >>> check("2.1.4-max-learning-rate", lambda X: 1.0)  # a constant, not 2 / lambda_max  # doctest: +NORMALIZE_WHITESPACE
     Пока неверно. Проверка 1 из 4 (один признак: X формы (3, 1)): ожидалось 0.418861, получено 1
     Входные данные проверки 1: X = np.array([[0.0], [1.0], [2.0]])
     False
@@ -84,10 +89,10 @@ def check(exercise_id: str, solution: Callable[..., Any]) -> bool:
     """
     exercise = _find(exercise_id)
     if exercise is None:
-        return False
+        return Verdict(False)
     if not callable(solution):
-        print(f"Нужно передать функцию, а передан {type(solution).__name__}.")
-        return False
+        say(f"Нужно передать функцию, а передан {type(solution).__name__}.")
+        return Verdict(False)
     cases = exercise.cases()
     for number, case in enumerate(cases, start=1):
         try:
@@ -95,23 +100,23 @@ def check(exercise_id: str, solution: Callable[..., Any]) -> bool:
         except Exception as error:  # noqa: BLE001 -- check never raises, whatever the answer
             problem = f"ответ не удалось проверить: {type(error).__name__}"
         if problem:
-            print(f"Пока неверно. Проверка {number} из {len(cases)} ({case.describe()}): {problem}")
+            say(f"Пока неверно. Проверка {number} из {len(cases)} ({case.describe()}): {problem}")
             if not problem.startswith("функция вернула None"):
-                print(_inputs(exercise, case, number))
-            return False
-    print(f"Верно: пройдены все проверки ({len(cases)} из {len(cases)}).")
-    return True
+                say(_inputs(exercise, case, number))
+            return Verdict(False)
+    say(f"Верно: пройдены все проверки ({len(cases)} из {len(cases)}).")
+    return Verdict(True)
 
 
 def _find(exercise_id: Any) -> Exercise | None:
     """The exercise, or None after printing what went wrong (never raises)."""
     if not isinstance(exercise_id, str):
-        print(f"Номер упражнения — строка, например {next(iter(EXERCISES))!r}; "
+        say(f"Номер упражнения — строка, например {next(iter(EXERCISES))!r}; "
               f"передан {type(exercise_id).__name__}.")
         return None
     exercise = EXERCISES.get(exercise_id)
     if exercise is None:
-        print(f"Нет упражнения {exercise_id!r}; есть: {', '.join(EXERCISES)}.")
+        say(f"Нет упражнения {exercise_id!r}; есть: {', '.join(EXERCISES)}.")
     return exercise
 
 

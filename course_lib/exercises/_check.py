@@ -275,3 +275,38 @@ def judge(exercise: Exercise, case: Case, solution: Callable[..., Any],
         return (f"ответ {_show(got)} не минимизирует цель: её значение {mine:.6g}, "
                 f"а минимум {best:.6g} (например, при {_show(expected)})")
     return None
+
+
+class Verdict:
+    """What :func:`check` found: true when the solution passed every case.
+
+    It behaves as a bool (``if check(...)``, ``assert check(...)``, ``== True``) and
+    reads as one (``repr`` is ``True`` or ``False``), but a notebook displays nothing
+    for it: ``check`` has already printed the verdict in words.
+    """
+
+    def __init__(self, passed: bool) -> None:
+        self.passed = bool(passed)
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __eq__(self, other: object) -> bool:
+        return self.passed == (other.passed if isinstance(other, Verdict) else other)
+
+    def __hash__(self) -> int:
+        return hash(self.passed)
+
+    def __repr__(self) -> str:
+        return repr(self.passed)
+
+    def _ipython_display_(self) -> None:
+        """IPython calls this instead of echoing ``True``/``False``: show nothing."""
+
+
+def say(text: str, width: int = 80) -> None:
+    """Print a verdict, each line wrapped to ``width`` columns (the book's page)."""
+    import textwrap
+
+    print(textwrap.fill(text, width, subsequent_indent="    ", break_long_words=False,
+                        break_on_hyphens=False))

@@ -97,9 +97,16 @@ def log_loss_gradient(X, y, w, b):
 def best_threshold(p, y, cost_fn, cost_fp):
     """The threshold t among the predicted probabilities p (class 1 when p >= t) of least
     mean cost (cost_fn * FN + cost_fp * FP) / N on labels y in {0, 1}; the smallest of equal."""
-    candidates = np.unique(p)  # sorted: argmin gives the smallest of equal costs
-    costs = [(cost_fn * np.sum((p < t) & (y == 1)) + cost_fp * np.sum((p >= t) & (y == 0)))
-             / len(y) for t in candidates]
+    # sorted: argmin gives the smallest of equal costs
+    candidates = np.unique(p)
+    costs = [
+        (
+            cost_fn * np.sum((p < t) & (y == 1))
+            + cost_fp * np.sum((p >= t) & (y == 0))
+        )
+        / len(y)
+        for t in candidates
+    ]
     return float(candidates[int(np.argmin(costs))])
 
 

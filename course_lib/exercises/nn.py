@@ -18,7 +18,9 @@ def forward_pass(X, W1, b1, W2, b2):
 
 def n_parameters(layer_sizes):
     """Weights and biases of an MLP with widths [D, d_1, ..., K]: sum of (d + 1) * k over layers."""
-    return int(sum((d + 1) * k for d, k in zip(layer_sizes[:-1], layer_sizes[1:])))
+    return int(
+        sum((d + 1) * k for d, k in zip(layer_sizes[:-1], layer_sizes[1:]))
+    )
 
 
 def log_sigmoid(z):

@@ -46,7 +46,7 @@ def _chain_cases(rng):
 
 def gaussian_nll(r, s):
     r"""-sum log N(r_i | 0, s^2) = N/2 log(2 pi s^2) + sum r_i^2 / (2 s^2)."""
-    return len(r) / 2 * np.log(2 * np.pi * s ** 2) + np.sum(r ** 2) / (2 * s ** 2)
+    return len(r) / 2 * np.log(2 * np.pi * s**2) + np.sum(r**2) / (2 * s**2)
 
 
 def _nll_cases(rng):

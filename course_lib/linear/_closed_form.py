@@ -49,7 +49,10 @@ def center_data(
     x_mean, y_mean = np.zeros(X.shape[1]), 0.0
     if fit_intercept:
         total = float(sample_weight.sum())
-        x_mean, y_mean = sample_weight @ X / total, float(sample_weight @ y) / total
+        x_mean, y_mean = (
+            sample_weight @ X / total,
+            float(sample_weight @ y) / total,
+        )
     root = np.sqrt(sample_weight)
     return (X - x_mean) * root[:, None], (y - y_mean) * root, x_mean, y_mean
 
@@ -92,7 +95,11 @@ def centered_gram(
 
 
 def solve_normal(
-    gram: Array, Xty: Array, alpha: float, n_samples: int, min_rcond: float | None = None
+    gram: Array,
+    Xty: Array,
+    alpha: float,
+    n_samples: int,
+    min_rcond: float | None = None,
 ) -> Array:
     r"""Solve the normal equations :math:`(X^TX + \alpha I) w = X^Ty` by Cholesky.
 
@@ -123,31 +130,42 @@ def solve_normal(
     diagonal = np.diag(matrix)
     if not np.all(np.isfinite(diagonal)):
         raise ValueError(
-            "X has values so large that X^T X overflows float64: rescale X before fitting"
+            "X has values so large that X^T X overflows float64: rescale X "
+            "before fitting"
         )
     root = np.sqrt(np.where(diagonal > 0, diagonal, 1.0))
     scaled = matrix / np.outer(root, root)
     try:
-        factor = scipy.linalg.cho_factor(scaled, lower=False, check_finite=False)
+        factor = scipy.linalg.cho_factor(
+            scaled, lower=False, check_finite=False
+        )
         # dpocon estimates 1/cond from the factor in O(D^2).
         anorm = float(np.abs(scaled).sum(axis=0).max())
         rcond, _ = scipy.linalg.lapack.dpocon(factor[0], anorm)
     except np.linalg.LinAlgError:
         rcond = 0.0
-    threshold = n_features * np.finfo(float).eps * 10 if min_rcond is None else min_rcond
+    threshold = (
+        n_features * np.finfo(float).eps * 10
+        if min_rcond is None
+        else min_rcond
+    )
     if not rcond > threshold:
         constant = np.flatnonzero(diagonal <= 0)
         reason = (
             f"features {constant.tolist()} are constant (zero after centering)"
             if constant.size
-            else "the features are collinear (or nearly so) or there are too few samples"
+            else "the features are collinear (or nearly so) "
+            "or there are too few samples"
         )
         raise IllConditionedError(
             f"X^T X{' + alpha I' if alpha else ''} is singular or nearly so "
-            f"(reciprocal condition number {rcond:.2g} after scaling the features; "
-            f"n_samples={n_samples}, n_features={n_features}): {reason}, and the normal "
+            f"(reciprocal condition number {rcond:.2g} after scaling the "
+            "features; "
+            f"n_samples={n_samples}, n_features={n_features}): {reason}, and "
+            "the normal "
             "equations have no stable solution. "
-            "Use solver='lstsq' (minimum-norm solution) or Ridge with alpha > 0."
+            "Use solver='lstsq' (minimum-norm solution) or Ridge with alpha > "
+            "0."
         )
     return scipy.linalg.cho_solve(factor, Xty / root, check_finite=False) / root
 
@@ -163,10 +181,13 @@ def solve_lstsq(X: Array, y: Array, alpha: float = 0.0) -> Array:
     if alpha > 0:
         X = np.vstack([X, np.sqrt(alpha) * np.eye(X.shape[1])])
         y = np.concatenate([y, np.zeros(X.shape[1])])
-    # Singular values below max(N, D) * eps of the largest are rounding noise (e.g.
-    # the one centering removes): treat them as zero, as numpy.linalg.lstsq does.
+    # Singular values below max(N, D) * eps of the largest are rounding noise
+    # (e.g. the one centering removes): treat them as zero, as
+    # numpy.linalg.lstsq does.
     cond = np.finfo(float).eps * max(X.shape)
-    coef, *_ = scipy.linalg.lstsq(X, y, cond=cond, check_finite=False, lapack_driver="gelsd")
+    coef, *_ = scipy.linalg.lstsq(
+        X, y, cond=cond, check_finite=False, lapack_driver="gelsd"
+    )
     return coef
 
 
@@ -204,7 +225,8 @@ def lasso_cd(
         Number of sweeps.
     """
     lam, diag = alpha / 2.0, np.diag(gram).copy()
-    w, grad = np.zeros(len(Xty)), Xty.copy()  # grad = X^T (y - Xw), kept up to date
+    # grad = X^T (y - Xw), kept up to date
+    w, grad = np.zeros(len(Xty)), Xty.copy()
     for sweep in range(1, max_iter + 1):
         for j in np.flatnonzero(diag > 0):
             rho = grad[j] + diag[j] * w[j]

@@ -109,16 +109,19 @@ class LinearObjective:
         if sample_weight is not None:
             weights = sample_weight if dz.ndim == 1 else sample_weight[:, None]
             losses, dz = losses * sample_weight, dz * weights
-        value = float(losses.sum()) / losses.size  # the mean, without np.mean's overhead
+        # the mean, without np.mean's overhead
+        value = float(losses.sum()) / losses.size
         dz = dz / len(y)
-        grad = np.empty_like(theta)  # (weights, bias): filled in place, no concatenation
+        # (weights, bias): filled in place, no concatenation
+        grad = np.empty_like(theta)
         grad_w = grad[: w.size].reshape(w.shape)
         if dz.ndim == 1:
             np.dot(dz, X, out=grad_w)
         else:
             grad_w[...] = dz.T.dot(X).T  # the faster BLAS call
         if self.penalty_scale:
-            unscaled = (w / self._scale_of(w)).ravel()  # one vector (||W||_F for a matrix)
+            # one vector (||W||_F for a matrix)
+            unscaled = (w / self._scale_of(w)).ravel()
             value += self.penalty_scale * self.penalty.value(unscaled)
             if self.penalty.smooth:
                 penalty_grad = self.penalty.gradient(unscaled).reshape(w.shape)

@@ -111,13 +111,20 @@ class PerceptronLoss(MarginLoss):
     name = "perceptron"
 
     def value(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
-        return np.maximum(-self.margin(y, z), 0.0) + 0.0  # + 0.0: no -0.0 at M = 0
+        # + 0.0: no -0.0 at M = 0
+        return np.maximum(-self.margin(y, z), 0.0) + 0.0
 
     def gradient(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
-        return np.where(self.margin(y, z) <= 0, -np.asarray(y, dtype=float), 0.0)
+        return np.where(
+            self.margin(y, z) <= 0, -np.asarray(y, dtype=float), 0.0
+        )
 
-    def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
-        return 0.0  # z = 0 costs nothing: the perceptron loss is minimal at the trivial model
+    def baseline(
+        self, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> float:
+        # z = 0 costs nothing: the perceptron loss is minimal at the trivial
+        # model
+        return 0.0
 
 
 class HingeLoss(MarginLoss):
@@ -254,13 +261,20 @@ class LogisticLoss(MarginLoss):
         p = expit(np.asarray(z, dtype=float))
         return p * (1.0 - p)
 
-    def curvature_floor(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
+    def curvature_floor(
+        self, y: ArrayLike, z: ArrayLike
+    ) -> NDArray[np.float64]:
         """Per-sample curvature at ``z``: the solvers' stopping test uses it."""
         return self.hessian(y, z)
 
-    def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
+    def baseline(
+        self, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> float:
         """The log-odds of the (weighted) share of class +1."""
         positive, negative = _class_weights(y, sample_weight)
         if positive == 0 or negative == 0:
-            raise ValueError("the logistic loss needs both labels -1 and +1 in y (with weight)")
+            raise ValueError(
+                "the logistic loss needs both labels -1 and +1 in y (with "
+                "weight)"
+            )
         return float(np.log(positive / negative))

@@ -63,7 +63,9 @@ class AbsoluteLoss(Loss):
     def gradient(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
         return np.sign(np.asarray(z, dtype=float) - np.asarray(y, dtype=float))
 
-    def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
+    def baseline(
+        self, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> float:
         return _weighted_median(y, sample_weight)
 
 
@@ -107,14 +109,19 @@ class HuberLoss(Loss):
 
     def value(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
         r = np.abs(np.asarray(z, dtype=float) - np.asarray(y, dtype=float))
-        return np.where(r <= self.delta, 0.5 * r**2, self.delta * (r - 0.5 * self.delta))
+        return np.where(
+            r <= self.delta, 0.5 * r**2, self.delta * (r - 0.5 * self.delta)
+        )
 
     def gradient(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
         r = np.asarray(z, dtype=float) - np.asarray(y, dtype=float)
         return np.clip(r, -self.delta, self.delta)
 
-    def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
-        # The median is a robust start; the solver moves it to the Huber location.
+    def baseline(
+        self, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> float:
+        # The median is a robust start; the solver moves it to the Huber
+        # location.
         return _weighted_median(y, sample_weight)
 
     def __repr__(self) -> str:
@@ -147,15 +154,20 @@ class MAPELoss(Loss):
         y = np.asarray(y, dtype=float)
         return np.sign(np.asarray(z, dtype=float) - y) / np.abs(y)
 
-    def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> float:
+    def baseline(
+        self, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> float:
         y = np.asarray(y, dtype=float)
         weights = 1.0 / np.abs(y)
-        return _weighted_median(y, weights if sample_weight is None else weights * sample_weight)
+        return _weighted_median(
+            y, weights if sample_weight is None else weights * sample_weight
+        )
 
     def check_target(self, y: ArrayLike) -> None:
         zeros = np.count_nonzero(np.asarray(y) == 0)
         if zeros:
             raise ValueError(
-                f"loss='mape' is undefined when y contains zeros ({zeros} found); "
+                f"loss='mape' is undefined when y contains zeros ({zeros} "
+                "found); "
                 "use loss='absolute' or drop those samples"
             )

@@ -164,20 +164,36 @@ class Linear(Layer):
                        | None) = None,
     ) -> None:
         super().__init__()
-        for name, value in (("in_features", in_features), ("out_features", out_features)):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ValueError(f"{name} must be a positive integer, got {value!r}")
+        for name, value in (
+            ("in_features", in_features),
+            ("out_features", out_features),
+        ):
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, (int, np.integer))
+                or value < 1
+            ):
+                raise ValueError(
+                    f"{name} must be a positive integer, got {value!r}"
+                )
         if init not in ("glorot", "he"):
             raise ValueError(f"init must be 'glorot' or 'he', got {init!r}")
-        self.in_features, self.out_features = int(in_features), int(out_features)
+        self.in_features, self.out_features = (
+            int(in_features),
+            int(out_features),
+        )
         fan = in_features + out_features if init == "glorot" else in_features
         bound = np.sqrt(6.0 / fan)
         rng = as_generator(random_state)
         self.params = {
-            "W": rng.uniform(-bound, bound, size=(self.in_features, self.out_features)),
+            "W": rng.uniform(
+                -bound, bound, size=(self.in_features, self.out_features)
+            ),
             "b": np.zeros(self.out_features),
         }
-        self.grads = {key: np.zeros_like(value) for key, value in self.params.items()}
+        self.grads = {
+            key: np.zeros_like(value) for key, value in self.params.items()
+        }
         self._X: Array | None = None
 
     def __repr__(self) -> str:
@@ -192,12 +208,14 @@ class Linear(Layer):
         X = _private(X)
         if X.ndim != 2 or X.shape[1] != self.in_features:
             raise ValueError(
-                f"{self!r} expects input of shape (n_samples, {self.in_features}), got "
+                f"{self!r} expects input of shape (n_samples, "
+                f"{self.in_features}), got "
                 f"{X.shape}: shape mismatch with the data or the previous layer"
             )
         if not np.isfinite(X).all():
             raise ValueError(
-                f"input of {self!r} contains NaN or infinity (in the data, or an "
+                f"input of {self!r} contains NaN or infinity (in the data, or "
+                "an "
                 "earlier layer overflowed: lower the learning rate)"
             )
         self._X = X
@@ -205,7 +223,9 @@ class Linear(Layer):
         Z += self.params["b"]
         return Z
 
-    def backward(self, grad_out: ArrayLike, *, input_grad: bool = True) -> Array | None:
+    def backward(
+        self, grad_out: ArrayLike, *, input_grad: bool = True
+    ) -> Array | None:
         r"""Gradients of the loss through :math:`Z = XW + b`.
 
         With :math:`G = \partial C / \partial Z` (shape ``(n_samples, k)``) and

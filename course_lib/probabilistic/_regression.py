@@ -220,7 +220,9 @@ class MLERegression(RegressorMixin, BaseEstimator):
         self.max_iter, self.tol = max_iter, tol
 
     @fit_method()
-    def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None) -> MLERegression:
+    def fit(
+        self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
+    ) -> MLERegression:
         r"""Fit the weights and the noise scale by maximum likelihood.
 
         Parameters
@@ -237,22 +239,36 @@ class MLERegression(RegressorMixin, BaseEstimator):
         """
         X, y = validate_data(self, X, y, dtype="numeric", y_numeric=True)
         X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-        weights = normalized_weights(sample_weight, len(y))  # only their ratios matter
+        # only their ratios matter
+        weights = normalized_weights(sample_weight, len(y))
         self.n_iter_ = 1
         if self.noise == "gaussian":
-            self.coef_, self.intercept_ = least_squares(X, y, weights, self.fit_intercept)
+            self.coef_, self.intercept_ = least_squares(
+                X, y, weights, self.fit_intercept
+            )
         else:
-            self.coef_, self.intercept_ = least_absolute_deviations(X, y, weights, self.fit_intercept)
-        model = NOISE_MODELS[self.noise]() if self.noise != "student_t" else StudentTNoise(self.df)
+            self.coef_, self.intercept_ = least_absolute_deviations(
+                X, y, weights, self.fit_intercept
+            )
+        model = (
+            NOISE_MODELS[self.noise]()
+            if self.noise != "student_t"
+            else StudentTNoise(self.df)
+        )
         resolution = float(np.max(np.abs(y), initial=0.0))
-        self.noise_, unbounded = model._fit_scale(self._residuals(X, y), weights, resolution)
+        self.noise_, unbounded = model._fit_scale(
+            self._residuals(X, y), weights, resolution
+        )
         if self.noise == "student_t":
             unbounded = self._fit_student_t(X, y, weights, resolution)
         if unbounded:
             warnings.warn(
-                f"noise={self.noise!r}: the likelihood is unbounded (it grows without limit "
-                "as the scale goes to 0, because the fit leaves residuals exactly 0); there "
-                "is no maximum-likelihood scale: scale_ is set to the rounding level of y, "
+                f"noise={self.noise!r}: the likelihood is unbounded (it grows "
+                "without limit "
+                "as the scale goes to 0, because the fit leaves residuals "
+                "exactly 0); there "
+                "is no maximum-likelihood scale: scale_ is set to the rounding "
+                "level of y, "
                 f"{self.noise_.scale:.3g} (2.2e-16 times max |y|)",
                 UnboundedLikelihoodWarning, stacklevel=3)
         self.scale_ = self.noise_.scale

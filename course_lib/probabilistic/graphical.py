@@ -208,9 +208,14 @@ class DiscreteBayesNet:
         return totals
 
     # ------------------------------------------------------------ sampling
-    def sample(self, n_samples: int,
-               random_state: int | np.random.Generator | np.random.RandomState | None = None
-               ) -> dict[str, NDArray[Any]]:
+    def sample(
+        self,
+        n_samples: int,
+        random_state: int
+        | np.random.Generator
+        | np.random.RandomState
+        | None = None,
+    ) -> dict[str, NDArray[Any]]:
         """Ancestral sampling: ``n_samples`` independent draws from the joint distribution.
 
         Nodes are visited in :meth:`topological_order`; each is drawn from its table row
@@ -223,20 +228,33 @@ class DiscreteBayesNet:
         dict of str to ndarray of shape (n_samples,)
             The drawn values of every node (``np.asarray`` of the node's values).
         """
-        if isinstance(n_samples, bool) or not isinstance(n_samples, int | np.integer) \
-                or n_samples < 1:
-            raise ValueError(f"n_samples must be a positive integer, got {n_samples!r}")
+        if (
+            isinstance(n_samples, bool)
+            or not isinstance(n_samples, int | np.integer)
+            or n_samples < 1
+        ):
+            raise ValueError(
+                f"n_samples must be a positive integer, got {n_samples!r}"
+            )
         uniform = _uniform_source(random_state)
         codes: dict[str, NDArray[np.int_]] = {}
         for name in self._order:
             parent_codes = [codes[p] for p in self.parents[name]]
-            rows = self._row(name, parent_codes) if parent_codes else np.zeros(n_samples, int)
+            rows = (
+                self._row(name, parent_codes)
+                if parent_codes
+                else np.zeros(n_samples, int)
+            )
             cumulative = np.cumsum(self._probs[name], axis=1)[rows]
             u = uniform(n_samples)
-            # first k with u < F(k); the min guards against a last cumulative of 1 - 1e-16
+            # first k with u < F(k); the min guards against a last cumulative of
+            # 1 - 1e-16
             codes[name] = np.minimum((u[:, None] >= cumulative).sum(axis=1),
                                      len(self.values[name]) - 1)
-        return {name: np.asarray(self.values[name])[codes[name]] for name in self._order}
+        return {
+            name: np.asarray(self.values[name])[codes[name]]
+            for name in self._order
+        }
 
     # ------------------------------------------------------------ helpers
     def _check_node(self, node: str) -> None:

@@ -1,8 +1,10 @@
-"""The built site in a real browser: headless Chromium over every page.
+"""The built site in a real browser: headless Chromium over every page, in both colour modes.
 
 `_build/html` is served on 127.0.0.1 by a thread running http.server and
 every page is opened in Debian's `/usr/bin/chromium` through
-playwright-python (never a downloaded browser). Each page must:
+playwright-python (never a downloaded browser), once with the system's
+colour scheme light and once dark (the theme follows it: `default_mode: auto`).
+In each mode each page must:
 
 * finish MathJax and render every `.math` element, with no MathJax error
   and no undefined macro (MathJax draws those in red instead of failing);
@@ -10,7 +12,10 @@ playwright-python (never a downloaded browser). Each page must:
 * raise no page error and log no console error (the one known harmless
   message, a duplicate declaration of `THEBE_JS_URL`, is filtered);
 * make no request off the machine: every request is routed, the ones not to
-  127.0.0.1/localhost are aborted and counted, and the count must be zero.
+  127.0.0.1/localhost are aborted and counted, and the count must be zero;
+* show the theme of that mode, and no figure with a transparent background (on a dark
+  page its black axes and labels would vanish): the pixels along each figure's border,
+  read back through a canvas, must be opaque.
 
 Links between pages must resolve (HTTP 200, and the `#fragment` exists on
 the target page), search must find a Russian word of the course, the left
@@ -31,6 +36,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -46,6 +52,8 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from normalize_notebooks import is_solution  # noqa: E402  (what a solution cell is)
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -171,10 +179,33 @@ INSPECT_LINKS = """
 """
 
 
+# Figures (images in the article) whose border pixels are not all opaque. The image is drawn
+# on a canvas at its natural size and every 4th pixel of the outer ring is read back.
+INSPECT_FIGURES = """
+() => Array.from(document.querySelectorAll('article img, .bd-article img')).filter(img =>
+  img.complete && img.naturalWidth > 0).map(img => {
+  const w = img.naturalWidth, h = img.naturalHeight;
+  const canvas = document.createElement('canvas');
+  canvas.width = w; canvas.height = h;
+  const context = canvas.getContext('2d');
+  context.drawImage(img, 0, 0);
+  const data = context.getImageData(0, 0, w, h).data;
+  const alpha = (x, y) => data[4 * (y * w + x) + 3];
+  let transparent = 0, seen = 0;
+  for (let x = 0; x < w; x += 4) for (const y of [0, h - 1]) { seen++; if (alpha(x, y) < 250) transparent++; }
+  for (let y = 0; y < h; y += 4) for (const x of [0, w - 1]) { seen++; if (alpha(x, y) < 250) transparent++; }
+  return {src: img.getAttribute('src'), transparent, seen};
+}).filter(figure => figure.transparent > 0)
+"""
+
+
 @dataclass
 class PageReport:
     name: str
     url: str
+    mode: str = "light"
+    theme: str = ""
+    transparent_figures: list[dict] = field(default_factory=list)
     formulas: int = 0
     rendered: int = 0
     mathjax: bool = False
@@ -193,10 +224,12 @@ class PageReport:
 
 
 @contextmanager
-def open_page(browser, url: str, name: str = "") -> Iterator[tuple[object, PageReport]]:
-    """Open `url` in a fresh context that may only talk to this machine."""
-    report = PageReport(name=name or url, url=url)
-    context = browser.new_context()
+def open_page(browser, url: str, name: str = "",
+              mode: str = "light") -> Iterator[tuple[object, PageReport]]:
+    """Open `url` in a fresh context that may only talk to this machine; the system's colour
+    scheme is `mode` ("light" or "dark")."""
+    report = PageReport(name=name or url, url=url, mode=mode)
+    context = browser.new_context(color_scheme=mode)
     context.set_default_timeout(TIMEOUT_MS)
 
     def route(route) -> None:
@@ -235,6 +268,8 @@ def inspect(page, report: PageReport) -> PageReport:
     links = page.evaluate(INSPECT_LINKS)
     report.links, report.download, report.launch = (
         links["links"], links["download"], links["launch"])
+    report.theme = page.evaluate("() => document.documentElement.dataset.theme || ''")
+    report.transparent_figures = page.evaluate(INSPECT_FIGURES)
     return report
 
 
@@ -264,23 +299,42 @@ def base_url(site: Path) -> Iterator[str]:
 REFRESH = re.compile(r'<meta http-equiv="Refresh" content="0; url=([^"]+)"', re.I)
 
 
+MODES = ("light", "dark")
+
+
 @pytest.fixture(scope="module")
-def reports(browser, base_url: str, site: Path, pages: list[Path]) -> dict[str, PageReport]:
-    """Open every content page once; the tests below read these reports."""
+def reports_by_mode(browser, base_url: str, site: Path,
+                    pages: list[Path]) -> dict[str, dict[str, PageReport]]:
+    """Open every content page once in each colour mode: {mode: {page: report}}."""
     assert pages, "no pages found in the built site"
-    result = {}
-    for path in pages:
-        name = path.relative_to(site).as_posix()
-        url = base_url + name
-        redirect = REFRESH.search(path.read_text(encoding="utf-8"))
-        with open_page(browser, url, name) as (page, report):
-            if redirect:  # index.html: must land on the root page
-                target = urljoin(url, redirect.group(1))
-                page.wait_for_url(target)
-                page.wait_for_load_state("networkidle")
-            inspect(page, report)
-        result[name] = report
+    result: dict[str, dict[str, PageReport]] = {}
+    for mode in MODES:
+        result[mode] = {}
+        for path in pages:
+            name = path.relative_to(site).as_posix()
+            url = base_url + name
+            redirect = REFRESH.search(path.read_text(encoding="utf-8"))
+            with open_page(browser, url, name, mode) as (page, report):
+                if redirect:  # index.html: must land on the root page
+                    target = urljoin(url, redirect.group(1))
+                    page.wait_for_url(target)
+                    page.wait_for_load_state("networkidle")
+                inspect(page, report)
+            result[mode][name] = report
     return result
+
+
+@pytest.fixture(scope="module")
+def reports(reports_by_mode) -> dict[str, PageReport]:
+    """The light-mode reports: links, downloads and buttons do not depend on the mode."""
+    return reports_by_mode["light"]
+
+
+@pytest.fixture(scope="module")
+def every_report(reports_by_mode) -> dict[str, PageReport]:
+    """Every page in every mode, named "page [mode]": what must hold in both modes."""
+    return {f"{name} [{mode}]": report
+            for mode, by_name in reports_by_mode.items() for name, report in by_name.items()}
 
 
 # --------------------------------------------------------------------------
@@ -314,6 +368,29 @@ SYNTHETIC_LEAKY = """<!DOCTYPE html>
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>'
 
+SYNTHETIC_FIGURES = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"></head><body><article>
+<img src="opaque.png" alt="белый фон"> <img src="clear.png" alt="прозрачный фон">
+<img src="clear-corner.png" alt="прозрачный угол">
+</article></body></html>
+"""
+
+
+def png(width: int, height: int, pixel) -> bytes:
+    """A small RGBA PNG whose pixel (x, y) is `pixel(x, y)`: four bytes."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    rows = b"".join(b"\0" + b"".join(bytes(pixel(x, y)) for x in range(width))
+                    for y in range(height))
+    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows))
+            + chunk(b"IEND", b""))
+
 
 @pytest.fixture(scope="module")
 def synthetic_url(site: Path, tmp_path_factory) -> Iterator[str]:
@@ -324,6 +401,12 @@ def synthetic_url(site: Path, tmp_path_factory) -> Iterator[str]:
     (folder / "leaky.html").write_text(SYNTHETIC_LEAKY, encoding="utf-8")
     (folder / "logo.svg").write_text(SVG, encoding="utf-8")
     (folder / "page.html").write_text('<p id="there">x</p>', encoding="utf-8")
+    (folder / "figures.html").write_text(SYNTHETIC_FIGURES, encoding="utf-8")
+    black_line = lambda x, y: (0, 0, 0, 255) if y == 20 else None  # noqa: E731
+    (folder / "opaque.png").write_bytes(png(40, 40, lambda x, y: black_line(x, y) or (255,) * 4))
+    (folder / "clear.png").write_bytes(png(40, 40, lambda x, y: black_line(x, y) or (0,) * 4))
+    (folder / "clear-corner.png").write_bytes(
+        png(40, 40, lambda x, y: (255, 255, 255, 0 if x < 3 and y < 3 else 255)))
     with serve(folder) as url:
         yield url
 
@@ -352,42 +435,62 @@ def test_detectors_flag_leaks_errors_images_and_links(browser, synthetic_url):
     assert set(broken) == {synthetic_url + "page.html#nowhere", synthetic_url + "absent.html"}
 
 
+def test_detectors_flag_figures_with_a_transparent_background(browser, synthetic_url):
+    with open_page(browser, synthetic_url + "figures.html", mode="dark") as (page, report):
+        inspect(page, report)
+    assert sorted(f["src"] for f in report.transparent_figures) == ["clear-corner.png", "clear.png"]
+    assert len(report.images) == 3 and not report.broken_images
+
+
 # --------------------------------------------------------------------------
 # Every page of the site
 
 
-def test_every_page_was_opened(reports, pages):
-    assert len(reports) == len(pages) > 0
+def test_every_page_was_opened(reports_by_mode, pages):
+    assert set(reports_by_mode) == set(MODES)
+    assert all(len(by_name) == len(pages) > 0 for by_name in reports_by_mode.values())
 
 
-def test_mathjax_rendered_every_formula(reports):
+def test_every_page_shows_the_theme_of_its_mode(every_report):
+    wrong = {name: report.theme for name, report in every_report.items()
+             if report.theme != report.mode}
+    assert not wrong, f"pages whose theme does not follow the system's colour scheme: {wrong}"
+
+
+def test_no_figure_has_a_transparent_background(every_report):
+    found = {name: report.transparent_figures for name, report in every_report.items()
+             if report.transparent_figures}
+    assert not found, f"figures with transparent pixels on their border: {found}"
+
+
+def test_mathjax_rendered_every_formula(every_report):
     problems = {}
-    for name, report in reports.items():
+    for name, report in every_report.items():
         if report.formulas and not report.mathjax:
             problems[name] = f"{report.formulas} formulas but MathJax did not load"
         elif report.unrendered:
             problems[name] = f"not rendered: {report.unrendered[:5]}"
     assert not problems, problems
-    assert sum(report.rendered for report in reports.values()) > 0
+    assert sum(report.rendered for report in every_report.values()) > 0
 
 
-def test_no_mathjax_errors(reports):
-    errors = {name: report.math_errors for name, report in reports.items() if report.math_errors}
+def test_no_mathjax_errors(every_report):
+    errors = {name: report.math_errors for name, report in every_report.items() if report.math_errors}
     assert not errors, f"MathJax errors or undefined macros (drawn in red): {errors}"
 
 
-def test_every_image_loaded(reports):
-    broken = {name: report.broken_images for name, report in reports.items() if report.broken_images}
+def test_every_image_loaded(every_report):
+    broken = {name: report.broken_images for name, report in every_report.items() if report.broken_images}
     assert not broken, f"images that did not load: {broken}"
 
 
-def test_no_page_or_console_errors(reports):
-    errors = {name: report.errors for name, report in reports.items() if report.errors}
+def test_no_page_or_console_errors(every_report):
+    errors = {name: report.errors for name, report in every_report.items() if report.errors}
     assert not errors, errors
 
 
-def test_no_request_leaves_the_machine(reports):
-    blocked = {name: report.blocked for name, report in reports.items() if report.blocked}
+def test_no_request_leaves_the_machine(every_report):
+    blocked = {name: report.blocked for name, report in every_report.items() if report.blocked}
     assert not blocked, f"requests to other hosts (aborted): {blocked}"
 
 
@@ -406,6 +509,7 @@ def check_links(links: list[str], base_url: str) -> tuple[set[str], list[tuple[s
     """Same-site targets among `links` and the broken ones with the reason."""
     targets = {link for link in links if link.startswith(base_url)}
     bodies: dict[str, bytes | None] = {}
+    ids: dict[str, set[str]] = {}  # parsed once per page: the API page has hundreds of anchors
     broken = []
     for target in sorted(targets):
         parts = urlsplit(target)
@@ -424,19 +528,19 @@ def check_links(links: list[str], base_url: str) -> tuple[set[str], list[tuple[s
                 broken.append((target, "not found"))
             continue
         if parts.fragment and parts.path.endswith(".html"):
-            parser = _Ids()
-            parser.feed(body.decode("utf-8", errors="replace"))
-            if unquote(parts.fragment) not in parser.ids:
+            if page not in ids:
+                parser = _Ids()
+                parser.feed(body.decode("utf-8", errors="replace"))
+                ids[page] = parser.ids
+            if unquote(parts.fragment) not in ids[page]:
                 broken.append((target, f"no element with id {unquote(parts.fragment)!r}"))
     return targets, broken
 
 
 @pytest.fixture(scope="module")
 def link_check(reports, base_url, site):
+    # The home page links book.pdf only when it was built (book/_ext/course_book.py).
     links = [link for report in reports.values() for link in report.links]
-    if not (site / "book.pdf").is_file() and os.environ.get("CI") != "true":
-        # `make pdf` skips without xelatex outside CI (tests/website/test_pdf.py says so).
-        links = [link for link in links if not link.endswith("/book.pdf")]
     return check_links(links, base_url)
 
 
@@ -527,12 +631,14 @@ def test_exercise_answers_are_hidden_until_clicked(browser, base_url, notebook_p
     chapters = [name for name in notebook_pages if not name.startswith("book/appendix/")]
     assert chapters, "no chapter pages found"
     for name in chapters:
+        # Every page has question answers; reference solutions where it has code exercises.
+        cells = json.loads((ROOT / notebook_pages[name]).read_text(encoding="utf-8"))["cells"]
+        expected = {"ответ"} | ({"решение"} if any(map(is_solution, cells)) else set())
         with open_page(browser, base_url + name, name) as (page, report):
             before = page.evaluate(INSPECT_ANSWERS)
             assert before is not None, f"{name}: no «Упражнения» section"
             kinds = {answer["kind"] for answer in before}
-            # Question answers («ответ») and code solutions («решение»): a page may have either.
-            assert kinds and kinds <= {"ответ", "решение"}, f"{name}: no hidden answers, got {kinds}"
+            assert kinds == expected, f"{name}: {expected} expected, got {kinds}"
             shown = [a["text"] for a in before if a["visible"]]
             assert not shown, f"{name}: visible before a click: {shown}"
             page.evaluate(CLICK_ALL_TOGGLES)
@@ -562,8 +668,10 @@ def test_search_finds_a_russian_word(browser, base_url, word):
 INSPECT_NAV = """
 () => Array.from(document.querySelectorAll('nav.bd-docs-nav p.caption')).map(caption => {
   const list = caption.nextElementSibling;
+  const entries = list ? Array.from(list.querySelectorAll('li > a')) : [];
   const links = list ? Array.from(list.querySelectorAll(':scope > li > a'), a => a.href) : [];
-  return {caption: caption.textContent.trim(), links};
+  return {caption: caption.textContent.trim(), links,
+          titles: entries.map(a => a.textContent.trim())};
 })
 """
 
@@ -577,6 +685,10 @@ def test_navigation_lists_the_chapters_in_order_and_numbered(browser, base_url):
     with open_page(browser, base_url + toc["root"] + ".html", "root") as (page, report):
         navigation = page.evaluate(INSPECT_NAV)
     assert [(part["caption"], part["links"]) for part in navigation] == expected
+    # A part's caption is not repeated by an entry under it (at any depth).
+    repeated = [(part["caption"], title) for part in navigation for title in part["titles"]
+                if title.lower() == part["caption"].lower()]
+    assert not repeated, f"navigation entries that repeat their part's title: {repeated}"
 
     numbers = [re.match(r"(\d+)\. \S", caption) for caption, _ in expected]
     numbered = [int(match.group(1)) for match in numbers if match]

@@ -95,3 +95,41 @@ def test_the_site_links_this_pdf(pdf):
     assert published.is_file() and published.read_bytes() == pdf.read_bytes()
     assert 'href="../book.pdf"' in (ROOT / "_build" / "html" / "book" / "intro.html").read_text(
         encoding="utf-8")
+
+
+def site_address() -> str:
+    """The site's address as book/_ext/course_book.py derives it from _config.yml."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from course_book import site_url  # noqa: PLC0415
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+
+    class Config:  # the two values site_url reads, as jupyter-book passes them to Sphinx
+        html_baseurl = (config.get("html") or {}).get("baseurl", "")
+        html_theme_options = {"repository_url": config["repository"]["url"]}
+
+    return site_url(Config())
+
+
+def test_title_page_names_the_course_and_the_site_not_a_placeholder(pdf):
+    first = subprocess.run(["pdftotext", "-enc", "UTF-8", "-f", "1", "-l", "1", str(pdf), "-"],
+                           capture_output=True, text=True, check=True).stdout
+    title = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["title"]
+    assert " ".join(title.split()) in " ".join(first.split())
+    assert "Авторы курса" not in first
+    assert site_address() in first, first
+
+
+def test_the_pdf_links_back_to_the_site(pdf, text):
+    assert site_address() in text
+    links = subprocess.run(["pdfinfo", "-url", str(pdf)], capture_output=True, text=True)
+    if links.returncode == 0:  # poppler >= 22 lists the link annotations
+        assert site_address() in links.stdout
+
+
+def test_parts_of_the_toc_are_in_the_pdf(text):
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    for part in toc["parts"]:
+        assert part["caption"] in text, part["caption"]
