@@ -9,17 +9,6 @@ import numpy as np
 from ._check import Case, Exercise
 
 
-def softmax_gradient(X, y, W, b, alpha):
-    """Gradient of Q = -sum_i log P(y_i | x_i) + alpha ||W||_F^2 over W (K, D) and b (K,),
-    scores Z = X W^T + b: ((P - Y)^T X + 2 alpha W, column sums of P - Y), Y one-hot."""
-    Z = X @ W.T + b
-    shifted = Z - Z.max(axis=1, keepdims=True)
-    P = np.exp(shifted)
-    P /= P.sum(axis=1, keepdims=True)
-    Y = np.eye(W.shape[0])[y]
-    return (P - Y).T @ X + 2 * alpha * W, (P - Y).sum(axis=0)
-
-
 def _mean_cross_entropy(Z, y, T):
     """-(1/N) sum_i log softmax(Z_i / T)_{y_i}, with the row maximum subtracted first."""
     S = np.asarray(Z, dtype=float) / T
@@ -57,38 +46,9 @@ def _temperature_cases(rng):
     return cases
 
 
-def _labels(rng, n, K):
-    y = rng.integers(0, K, size=n)
-    y[:K] = np.arange(K)  # every class present
-    return y
-
-
-def _gradient_cases(rng):
-    cases = [
-        Case("нулевые веса", {"X": np.array([[1.0, 2.0], [3.0, -1.0], [0.0, 1.0]]),
-                              "y": np.array([0, 1, 2]), "W": np.zeros((3, 2)), "b": np.zeros(3),
-                              "alpha": 0.5}),
-        Case("огромные оценки", {"X": np.array([[100.0], [-100.0], [1.0]]), "y": np.array([0, 0, 1]),
-                                 "W": np.array([[20.0], [-20.0]]), "b": np.array([1.0, -1.0]),
-                                 "alpha": 0.1}),
-        Case("без регуляризации", {"X": np.array([[1.0, -1.0], [0.5, 2.0]]), "y": np.array([1, 0]),
-                                   "W": np.array([[0.3, -0.2], [0.1, 0.4]]), "b": np.array([0.2, 0.0]),
-                                   "alpha": 0.0}),
-    ]
-    for n, d, k in [(15, 3, 4), (200, 6, 10)]:
-        cases.append(Case("случайные данные", {
-            "X": rng.normal(0, 1, (n, d)), "y": _labels(rng, n, k), "W": rng.normal(0, 1, (k, d)),
-            "b": rng.normal(0, 1, k), "alpha": 0.7}))
-    return cases
-
-
 EXERCISES = [
     Exercise("2.1.12-best-temperature", "2.1.12",
              "температура с наименьшей перекрёстной энтропией: best_temperature(Z, y, "
              "temperatures) -> T из списка",
              best_temperature, _temperature_cases, rtol=1e-9, atol=1e-12, seed=21122),
-    Exercise("2.1.12-softmax-gradient", "2.1.12",
-             "градиент -sum log P + alpha ||W||^2: softmax_gradient(X, y, W, b, alpha) -> "
-             "(grad_W (K, D), grad_b (K,))",
-             softmax_gradient, _gradient_cases, rtol=1e-7, atol=1e-9, seed=21121),
 ]
