@@ -310,3 +310,16 @@ def test_loss_gradcheck_is_per_entry():
     out, target = np.array([[1e-3, 50.0], [-20.0, 10.0]]), np.zeros((2, 2))
     assert check_loss_backward(MSELoss(), out, target) < 1e-7
     assert check_loss_backward(WrongSmallEntry(), out, target) > 0.5
+
+
+@pytest.mark.parametrize("scale", [1e-320, 1e-310, 1e-300])
+@pytest.mark.parametrize("estimator", [MLPRegressor, MLPClassifier])
+def test_tiny_sample_weight_is_refused_naming_the_weights(estimator, scale):
+    # Not a divergence blamed on learning_rate_init: alpha / sum(weights) overflowed.
+    X_small = np.random.default_rng(0).normal(size=(60, 3))
+    y = X_small @ [1.0, 2.0, 3.0]
+    if estimator is MLPClassifier:
+        y = (y > 0).astype(int)
+    with pytest.raises(ValueError, match="sample_weight"):
+        estimator((4,), max_iter=5, random_state=0).fit(X_small, y,
+                                                       sample_weight=np.full(60, scale))
