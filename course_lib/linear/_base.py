@@ -306,7 +306,9 @@ class LinearModel(BaseEstimator):
         smooth = bool(objective.loss.smoothness)
         cap = 1.0 if streaming and smooth else SGD_MAX_LEARNING_RATE
         curvature = scaling.mean_curvature(objective)
-        rate = min(cap, 1 / curvature) if curvature else cap
+        if not smooth:  # the penalty's curvature is in other units (1/y^2 with y): capped below
+            curvature -= objective.penalty_curvature()
+        rate = min(cap, 1 / curvature) if curvature > 0 else cap
         if not smooth:
             start = np.full_like(y, scaling.target_mean)
             typical = float(np.mean(np.abs(objective.loss.gradient(y, start))))
