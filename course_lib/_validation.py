@@ -43,7 +43,7 @@ def check_sample_weight(sample_weight: ArrayLike | None, X: NDArray) -> NDArray 
     >>> check_sample_weight([1e-320, 0.0], np.zeros((2, 1)))
     Traceback (most recent call last):
     ...
-    ValueError: sample_weight are all below 2.23e-308 (subnormal floats, largest 9.99e-321): they have lost their precision; multiply them by a constant (and alpha by the same constant: the same model)
+    ValueError: sample_weight are all below 2.23e-308 (subnormal floats, largest 1e-320): they have lost their precision; multiply them by a constant (and alpha by the same constant: the same model)
     """
     if sample_weight is None:
         return None
