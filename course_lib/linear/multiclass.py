@@ -88,7 +88,7 @@ class _MulticlassMeta(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             # The user knows their labels, not the 0/1 of the sub-problem.
             raise ValueError(
                 f"{type(self).__name__}: the binary classifier of class "
-                f"{self.classes_[positive]!r} (label 1) vs {negative} (label 0) failed: {error}"
+                f"{self.classes_[positive].item()!r} (label 1) vs {negative} (label 0) failed: {error}"
             ) from error
 
     def _check_X(self, X: ArrayLike) -> Array:
@@ -154,7 +154,7 @@ class OneVsRestClassifier(_MulticlassMeta):
     def _problems(self, n_classes: int) -> list[tuple[list[int] | None, int, str]]:
         # (the classes whose rows it sees, None for all; the class of label 1; label 0)
         if n_classes == 2:
-            return [(None, 1, repr(self.classes_[0]))]
+            return [(None, 1, repr(self.classes_[0].item()))]
         return [(None, k, "the rest") for k in range(n_classes)]
 
     def decision_function(self, X: ArrayLike) -> Array:
@@ -214,7 +214,7 @@ class OneVsOneClassifier(_MulticlassMeta):
 
     def _problems(self, n_classes: int) -> list[tuple[list[int] | None, int, str]]:
         self.pairs_ = list(combinations(range(n_classes), 2))
-        return [([i, j], j, repr(self.classes_[i])) for i, j in self.pairs_]
+        return [([i, j], j, repr(self.classes_[i].item())) for i, j in self.pairs_]
 
     def _votes_and_confidences(self, X: ArrayLike) -> tuple[NDArray, Array]:
         X = self._check_X(X)
