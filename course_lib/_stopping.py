@@ -1,4 +1,5 @@
-"""The stopping and divergence rules shared by the solvers of :mod:`course_lib.optim`.
+"""Stopping and divergence rules and step schedules, shared by the solvers of
+:mod:`course_lib.optim`.
 
 See the book: section 2.1.4 (when to stop) and section 2.1.5 (SGD).
 """
@@ -34,6 +35,34 @@ def _as_schedule(learning_rate: float | Callable[[int], float]) -> Callable[[int
             and learning_rate > 0):
         raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
     return lambda t: float(learning_rate)
+
+
+def inverse_sqrt_decay(learning_rate: float) -> Callable[[int], float]:
+    r"""Step schedule :math:`\eta_t = \eta_0 / \sqrt{1 + t}`.
+
+    Steps shrink slowly enough to travel anywhere (:math:`\sum_t \eta_t = \infty`)
+    and fast enough to damp the noise of SGD and the zig-zag of subgradient
+    steps on non-smooth losses.
+
+    Parameters
+    ----------
+    learning_rate : float
+        The first step :math:`\eta_0`.
+
+    Returns
+    -------
+    callable
+        ``t -> eta_t`` for ``t = 0, 1, 2, ...``.
+
+    Examples
+    --------
+    >>> schedule = inverse_sqrt_decay(0.1)
+    >>> schedule(0), schedule(3)
+    (0.1, 0.05)
+
+    See the book: section 2.1.5.
+    """
+    return lambda t: learning_rate / math.sqrt(1.0 + t)
 
 
 class _DivergenceGuard:

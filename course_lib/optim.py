@@ -30,8 +30,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from ._stopping import (DivergenceError, _as_schedule, _DivergenceGuard, _GradientBound,
-                        _small_gradient, _Stopper)
+from ._stopping import (
+    DivergenceError,
+    _as_schedule,
+    _DivergenceGuard,
+    _GradientBound,
+    _small_gradient,
+    _Stopper,
+    inverse_sqrt_decay,
+)
 
 __all__ = [
     "OptimizeResult",
@@ -74,34 +81,6 @@ class OptimizeResult:
     loss_history: Vector
     n_iter: int
     converged: bool
-
-
-def inverse_sqrt_decay(learning_rate: float) -> Callable[[int], float]:
-    r"""Step schedule :math:`\eta_t = \eta_0 / \sqrt{1 + t}`.
-
-    Steps shrink slowly enough to travel anywhere (:math:`\sum_t \eta_t = \infty`)
-    and fast enough to damp the noise of SGD and the zig-zag of subgradient
-    steps on non-smooth losses.
-
-    Parameters
-    ----------
-    learning_rate : float
-        The first step :math:`\eta_0`.
-
-    Returns
-    -------
-    callable
-        ``t -> eta_t`` for ``t = 0, 1, 2, ...``.
-
-    Examples
-    --------
-    >>> schedule = inverse_sqrt_decay(0.1)
-    >>> schedule(0), schedule(3)
-    (0.1, 0.05)
-
-    See the book: section 2.1.5.
-    """
-    return lambda t: learning_rate / math.sqrt(1.0 + t)
 
 
 def gradient_descent(
