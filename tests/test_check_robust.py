@@ -15,21 +15,14 @@ import numpy as np
 import pytest
 
 import course_lib.exercises._check as check_module
-from course_lib.exercises import EXERCISES, Verdict, check, solution
+from course_lib.exercises import EXERCISES, check, solution
+from test_exercises import verdict  # check's return value and its printed text
 
 SCALAR_ID = "2.1.4-max-learning-rate"  # returns one number
 ARRAY_ID = "2.1.9-margins"  # returns an array
 IDS = [SCALAR_ID, ARRAY_ID, "2.1.4-gd-step"]
 
 
-def verdict(exercise_id, function):
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        passed = check(exercise_id, function)
-    assert isinstance(passed, Verdict) and repr(passed) == repr(bool(passed))
-    text = out.getvalue()
-    assert all(len(line) <= 80 for line in text.splitlines()), text  # fits the page
-    return bool(passed), text.replace("\n    ", " ")  # the verdict unwrapped
 
 
 class _BadFloat:
