@@ -40,14 +40,24 @@ def check_sample_weight(sample_weight: ArrayLike | None, X: NDArray) -> NDArray 
     Traceback (most recent call last):
     ...
     ValueError: sample_weight has negative values; weights must be >= 0
+    >>> check_sample_weight([1e-320, 0.0], np.zeros((2, 1)))
+    Traceback (most recent call last):
+    ...
+    ValueError: sample_weight are all below 2.23e-308 (subnormal floats, largest 1e-320): they have lost their precision; multiply them by a constant (and alpha by the same constant: the same model)
     """
     if sample_weight is None:
         return None
     weights = _check_sample_weight(sample_weight, X, dtype=np.float64)
     if np.any(weights < 0):
         raise ValueError("sample_weight has negative values; weights must be >= 0")
-    if not weights.max(initial=0.0) > 0:  # not the sum: it may overflow for huge weights
+    largest = float(weights.max(initial=0.0))  # not the sum: it may overflow for huge weights
+    if not largest > 0:
         raise ValueError("sample_weight sums to zero: there is nothing to fit")
+    if largest < np.finfo(float).tiny:  # 1 / weight and the products with X overflow
+        raise ValueError(
+            f"sample_weight are all below {np.finfo(float).tiny:.3g} (subnormal floats, "
+            f"largest {largest:.3g}): they have lost their precision; multiply them by a "
+            "constant (and alpha by the same constant: the same model)")
     return weights
 
 

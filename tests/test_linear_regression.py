@@ -322,3 +322,18 @@ def test_iterative_solvers_converge_on_features_far_from_zero(loss, solver):
     np.testing.assert_allclose(ours.coef_, best.coef_, atol=0.1)
     residual = lambda model: np.mean(np.abs(y - model.predict(X)))  # noqa: E731
     assert residual(ours) <= 1.02 * residual(best)
+
+
+@pytest.mark.parametrize("c", [1e-8, 1e-4, 1e4, 1e8])
+@pytest.mark.parametrize("solver", ["sgd", "gd"])
+@pytest.mark.parametrize("alpha", [3.0, 30.0])
+def test_absolute_loss_ridge_is_equivariant_in_the_units_of_y(alpha, solver, c):
+    # |r| is of degree 1, w^2 of degree 2: y * c with alpha / c is the same problem times c.
+    # The SGD step once took the penalty's curvature (in units of 1/y) for the loss's.
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(150, 3)) * [1, 5, 0.2]
+    y = X @ [1.5, -0.3, 4.0] + 2 + rng.standard_t(4, size=150)
+    base = Ridge(alpha=alpha, loss="absolute", solver=solver, random_state=0).fit(X, y)
+    scaled = Ridge(alpha=alpha / c, loss="absolute", solver=solver, random_state=0).fit(X, y * c)
+    np.testing.assert_allclose(scaled.coef_, base.coef_ * c, rtol=1e-6)
+    assert scaled.intercept_ == pytest.approx(base.intercept_ * c, rel=1e-6)

@@ -232,6 +232,31 @@ def test_a_sign_error_on_a_small_feature_next_to_a_large_one_is_caught():
     assert errors["input"] > 0.5 and errors["w"] > 0.5
 
 
+class _RowSignBug(Linear):
+    """A Linear layer whose dL/dW has the wrong sign in the row of one feature."""
+
+    bug_row = 2
+
+    def backward(self, grad_out, *, input_grad=True):
+        grad_in = super().backward(grad_out, input_grad=input_grad)
+        self.grads["W"] = self.grads["W"].copy()
+        self.grads["W"][self.bug_row] *= -1
+        return grad_in
+
+
+@pytest.mark.parametrize("scales", [[1e3, 1, 1e-4, 1e6], [1, 1e8, 1e-6, 1], [1e5, 1e-2, 1e-5, 1e5]])
+def test_a_sign_error_on_a_tiny_feature_next_to_a_huge_one_is_caught_or_warned(scales):
+    X_mixed = np.random.default_rng(1).normal(size=(6, 4)) * scales
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        errors = check_backward(_RowSignBug(4, 3, random_state=0), X_mixed)
+    warned = any("could not be checked" in str(w.message) for w in caught)
+    assert errors["W"] > 0.5 or warned, dict(errors)
+    with warnings.catch_warnings():  # a correct layer passes (perhaps with that warning)
+        warnings.simplefilter("ignore")
+        assert max(check_backward(Linear(4, 3, random_state=0), X_mixed).values()) < 1e-6
+
+
 @pytest.mark.parametrize("scales", [[1e-2, 1e4, 1.0], [1e6, 1e-6, 1.0], [1e3, 1e3, 1e3]])
 def test_a_correct_network_on_unscaled_input_passes(scales):
     net = Sequential(Linear(3, 5, random_state=0), Sigmoid(), Linear(5, 2, random_state=1))
@@ -285,3 +310,16 @@ def test_loss_gradcheck_is_per_entry():
     out, target = np.array([[1e-3, 50.0], [-20.0, 10.0]]), np.zeros((2, 2))
     assert check_loss_backward(MSELoss(), out, target) < 1e-7
     assert check_loss_backward(WrongSmallEntry(), out, target) > 0.5
+
+
+@pytest.mark.parametrize("scale", [1e-320, 1e-310, 1e-300])
+@pytest.mark.parametrize("estimator", [MLPRegressor, MLPClassifier])
+def test_tiny_sample_weight_is_refused_naming_the_weights(estimator, scale):
+    # Not a divergence blamed on learning_rate_init: alpha / sum(weights) overflowed.
+    X_small = np.random.default_rng(0).normal(size=(60, 3))
+    y = X_small @ [1.0, 2.0, 3.0]
+    if estimator is MLPClassifier:
+        y = (y > 0).astype(int)
+    with pytest.raises(ValueError, match="sample_weight"):
+        estimator((4,), max_iter=5, random_state=0).fit(X_small, y,
+                                                       sample_weight=np.full(60, scale))

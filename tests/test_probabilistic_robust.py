@@ -225,3 +225,20 @@ def test_samplers_take_every_kind_of_random_state(sampler, kind):
     assert np.shape(first) == (5,)
     if kind != "None":
         np.testing.assert_array_equal(first, second)  # seeded: reproducible
+
+
+@pytest.mark.parametrize("level", [1e-300, 1e-310, 0.0])
+@pytest.mark.parametrize("noise", sorted(NOISE_MODELS))
+def test_log_likelihood_of_a_perfect_fit_is_finite_and_blames_no_weights(noise, level):
+    # The Laplace density at r = 0 with scale ~1e-316 computed inf * 0 = nan, then
+    # blamed a sample_weight that was never passed.
+    X_line, y_flat = np.arange(6.0).reshape(6, 1), np.full(6, level)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # UnboundedLikelihoodWarning of a perfect fit
+        model = MLERegression(noise).fit(X_line, y_flat)
+    residuals = y_flat - model.predict(X_line)
+    value = model.log_likelihood(X_line, y_flat)
+    assert np.isfinite(value)
+    oracle = {"gaussian": st.norm(scale=model.scale_), "laplace": st.laplace(scale=model.scale_)}
+    if noise in oracle:
+        assert value == pytest.approx(oracle[noise].logpdf(residuals).sum(), rel=1e-12)

@@ -167,7 +167,7 @@ def _as_numeric(value: Any) -> tuple[np.ndarray | None, str | None]:
                               "быть вещественным (корень или логарифм отрицательного числа?)")
             return raw.astype(float), None
     except OverflowError:
-        return None, (f"число {_show(value)} не помещается в float (больше 1.8e308): "
+        return None, (f"число {_show(value)} не помещается в float (по модулю больше 1.8e308): "
                       "где-то переполнение")
     except Exception as error:  # noqa: BLE001 -- __float__ of a reader's object may raise anything
         return None, (f"ожидалось число или массив, получено {_show(value)} "
@@ -224,7 +224,10 @@ def compare(expected: Any, got: Any, exercise: Exercise, values: bool = True) ->
     shown_expected, shown_got = _show(expected), _show(array if array.ndim else float(array))
     if shown_expected == shown_got or wanted.dtype.kind not in "biuf":
         return _difference(array, wanted.astype(float), exercise)
-    return f"ожидалось {shown_expected}, получено {_show(got)}"
+    # Rounded prints may look alike (2 and 2.00001, 5-digit arrays): the
+    # largest difference and the tolerance tell how far off the answer is.
+    return (f"ожидалось {shown_expected}, получено {_show(got)}; "
+            f"{_difference(array, wanted.astype(float), exercise)}")
 
 
 def _reader_line(error: BaseException) -> str:

@@ -127,8 +127,11 @@ class LinearModel(BaseEstimator):
 
     def _fit_closed_form(self, X: Array, y: Array, weights: Array | None) -> None:
         self.n_iter_, alpha = 1, self._alpha()
+        if weights is not None:  # the same minimizer; no overflow of the weighted Gram products
+            largest = float(weights.max())
+            weights, alpha = weights / largest, alpha / largest
         if self.solver_ == "lstsq":
-            coef, x_mean, y_mean = self._lstsq(X, y, weights)
+            coef, x_mean, y_mean = self._lstsq(X, y, weights, alpha)
         else:
             gram, Xty, yty, x_mean, y_mean = centered_gram(X, y, self.fit_intercept, weights)
             if self.solver_ == "cd" and alpha > 0:
@@ -144,13 +147,14 @@ class LinearModel(BaseEstimator):
                     if strict:
                         raise
                     self.solver_ = "lstsq"
-                    coef, x_mean, y_mean = self._lstsq(X, y, weights)
+                    coef, x_mean, y_mean = self._lstsq(X, y, weights, alpha)
         self.coef_ = coef
         self.intercept_ = float(y_mean - x_mean @ coef) if self.fit_intercept else 0.0
 
-    def _lstsq(self, X: Array, y: Array, weights: Array | None) -> tuple[Array, Array, float]:
+    def _lstsq(self, X: Array, y: Array, weights: Array | None,
+               alpha: float) -> tuple[Array, Array, float]:
         Xc, yc, x_mean, y_mean = center_data(X, y, self.fit_intercept, weights)
-        return solve_lstsq(Xc, yc, self._alpha()), x_mean, y_mean
+        return solve_lstsq(Xc, yc, alpha), x_mean, y_mean
 
     def _solver_problem(
         self, X: Array, y: Array, weights: Array | None, loss: Loss
@@ -303,7 +307,9 @@ class LinearModel(BaseEstimator):
         smooth = bool(objective.loss.smoothness)
         cap = 1.0 if streaming and smooth else SGD_MAX_LEARNING_RATE
         curvature = scaling.mean_curvature(objective)
-        rate = min(cap, 1 / curvature) if curvature else cap
+        if not smooth:  # the penalty's curvature is in other units (1/y^2 with y): capped below
+            curvature -= objective.penalty_curvature()
+        rate = min(cap, 1 / curvature) if curvature > 0 else cap
         if not smooth:
             start = np.full_like(y, scaling.target_mean)
             typical = float(np.mean(np.abs(objective.loss.gradient(y, start))))

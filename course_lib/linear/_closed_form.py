@@ -191,8 +191,10 @@ def solve_lstsq(X: Array, y: Array, alpha: float = 0.0) -> Array:
     return coef
 
 
-def _duality_gap(w: Array, grad: Array, Xty: Array, yty: float, lam: float) -> float:
-    """Duality gap of 1/2||y - Xw||^2 + lam ||w||_1, from Gram quantities only.
+def _duality_gap(
+    w: Array, grad: Array, Xty: Array, yty: float, lam: float
+) -> tuple[float, float]:
+    """Duality gap and primal value of 1/2||y - Xw||^2 + lam ||w||_1, from Gram quantities only.
 
     ``grad`` is X^T r with r = y - Xw; the dual point is r scaled into the
     feasible set ||X^T nu||_inf <= lam (as in scikit-learn's cd_fast).
@@ -201,7 +203,12 @@ def _duality_gap(w: Array, grad: Array, Xty: Array, yty: float, lam: float) -> f
     y_r = yty - w @ Xty
     dual_norm = float(np.max(np.abs(grad), initial=0.0))
     scale = 1.0 if dual_norm <= lam else lam / dual_norm
-    return 0.5 * residual_sq * (1 + scale**2) - scale * y_r + lam * float(np.abs(w).sum())
+    primal = 0.5 * residual_sq + lam * float(np.abs(w).sum())
+    return 0.5 * residual_sq * scale**2 - scale * y_r + primal, primal
+
+
+#: The relative error of the Gram quantities: a gap below it times ||y||^2 is rounding.
+_ROUNDING = 64 * np.finfo(float).eps
 
 
 def lasso_cd(
@@ -216,7 +223,11 @@ def lasso_cd(
     Working on :math:`X^TX` (computed once, :math:`O(ND^2)`) makes a sweep
     over all coordinates cost :math:`O(D^2)` instead of :math:`O(ND)`.
     Takes the output of :func:`centered_gram`.
-    Stops when the duality gap falls below ``tol * ||y||^2`` (scikit-learn's rule).
+    Stops when the duality gap, a proven bound on the excess objective, falls
+    below ``tol`` times the current objective (or, for a perfect fit, the
+    rounding level of ``||y||^2``); a rule relative to ``||y||^2``
+    (scikit-learn's) is loose when the fit is good: it stopped 17 % above
+    the optimum at :math:`R^2 \approx 1`.
 
     Returns
     -------
@@ -234,7 +245,8 @@ def lasso_cd(
             if new != w[j]:
                 grad -= gram[:, j] * (new - w[j])
                 w[j] = new
-        if _duality_gap(w, grad, Xty, yty, lam) <= tol * yty:
+        gap, primal = _duality_gap(w, grad, Xty, yty, lam)
+        if gap <= max(tol * primal, _ROUNDING * yty):
             return w, sweep
     warnings.warn(
         f"coordinate descent did not converge in max_iter={max_iter} sweeps; "

@@ -98,17 +98,55 @@ def lbfgs(
             units.append(_start_unit(value))
         return value / units[0], gradient / units[0]
 
-    result = minimize(
-        scaled, theta0, jac=True, method="L-BFGS-B",
-        callback=record,
-        # ftol at rounding level: the gradient rule decides, as in scikit-learn.
-        options={"maxiter": max_iter, "gtol": tol, "ftol": ftol,
-                 "maxls": 50},
-    )
-    unit = units[0]
-    gradient = objective(result.x, *data)[1] / unit
-    converged = bool(np.max(np.abs(gradient), initial=0.0) <= tol or result.status == 0)
-    return OptimizeResult(result.x, np.array(history), int(result.nit), converged)
+    theta, gtol, n_iter, previous = np.asarray(theta0, dtype=float), tol, 0, np.inf
+    for _ in range(_REFINEMENTS):
+        result = minimize(
+            scaled, theta, jac=True, method="L-BFGS-B",
+            callback=record,
+            # ftol at rounding level: the gradient rule decides, as in scikit-learn.
+            options={"maxiter": max_iter - n_iter, "gtol": gtol, "ftol": ftol,
+                     "maxls": 50},
+        )
+        theta, n_iter = result.x, n_iter + int(result.nit)
+        value, gradient = objective(theta, *data)
+        converged = bool(np.max(np.abs(gradient), initial=0.0) <= tol * units[0]
+                         or result.status == 0)
+        factor = _uncertified(objective, data, theta, value, gradient, tol)
+        norm = float(np.linalg.norm(gradient))
+        if norm > 0.5 * previous:  # no progress: the gradient is at its rounding level
+            factor = None
+        if not converged or factor is None or n_iter >= max_iter:
+            break
+        gtol, previous = gtol * factor, norm  # certified below a smaller gradient: go on
+    converged = converged and factor is None
+    return OptimizeResult(theta, np.array(history), n_iter, converged)
+
+
+#: How many times L-BFGS is restarted with a smaller gradient tolerance.
+_REFINEMENTS = 8
+
+
+def _uncertified(
+    objective: LinearObjective, data: tuple[Array, ...], theta: Array, value: float,
+    gradient: Array, tol: float,
+) -> float | None:
+    r"""None if the excess objective is proven below ``tol`` times the objective, else a factor.
+
+    A convex objective with curvature at least :math:`\mu` near ``theta``
+    has :math:`f - f^* \le \|\nabla f\|^2 / (2\mu)`. A small gradient alone
+    proves little on a flat objective (nearly separable classes with a
+    small ``alpha``: it stopped 0.34 % above the optimum). Losses without a
+    measured curvature (``curvature_floor``) keep the gradient rule. The
+    factor is how much smaller the gradient has to be.
+    """
+    if not hasattr(objective.loss, "curvature_floor") or value <= 0:
+        return None
+    curvature = objective.min_curvature(theta, *data)
+    needed = np.sqrt(2.0 * curvature * tol * value)
+    norm = float(np.linalg.norm(gradient))
+    if norm <= needed:
+        return None
+    return max(0.5 * needed / norm, 1e-4)
 
 
 def newton(

@@ -49,6 +49,11 @@ def _positive(estimator, X: Array) -> NDArray[np.bool_]:
     return np.asarray(estimator.predict(X)) == 1
 
 
+
+def _label(value: object) -> str:
+    """``'cat'`` or ``0`` as the user wrote it, not ``np.str_('cat')``."""
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
 class _MulticlassMeta(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     """What both schemes share: parameter, validation, the binary fits."""
 
@@ -88,7 +93,7 @@ class _MulticlassMeta(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             # The user knows their labels, not the 0/1 of the sub-problem.
             raise ValueError(
                 f"{type(self).__name__}: the binary classifier of class "
-                f"{self.classes_[positive]!r} (label 1) vs {negative} (label 0) failed: {error}"
+                f"{_label(self.classes_[positive])} (label 1) vs {negative} (label 0) failed: {error}"
             ) from error
 
     def _check_X(self, X: ArrayLike) -> Array:
@@ -156,7 +161,7 @@ class OneVsRestClassifier(_MulticlassMeta):
     def _problems(self, n_classes: int) -> list[tuple[list[int] | None, int, str]]:
         # (the classes whose rows it sees, None for all; the class of label 1; label 0)
         if n_classes == 2:
-            return [(None, 1, repr(self.classes_[0]))]
+            return [(None, 1, _label(self.classes_[0]))]
         return [(None, k, "the rest") for k in range(n_classes)]
 
     def decision_function(self, X: ArrayLike) -> Array:
@@ -216,7 +221,7 @@ class OneVsOneClassifier(_MulticlassMeta):
 
     def _problems(self, n_classes: int) -> list[tuple[list[int] | None, int, str]]:
         self.pairs_ = list(combinations(range(n_classes), 2))
-        return [([i, j], j, repr(self.classes_[i])) for i, j in self.pairs_]
+        return [([i, j], j, _label(self.classes_[i])) for i, j in self.pairs_]
 
     def _votes_and_confidences(self, X: ArrayLike) -> tuple[NDArray, Array]:
         X = self._check_X(X)

@@ -54,8 +54,8 @@ _COMMON_PARAMETERS = r"""
         best constant prediction (for the squared loss: :math:`R^2` within
         ``tol / 4`` of the best) and the mean objective has not improved by
         ``tol`` (relative) for 10 iterations / 5 epochs; with a non-smooth loss
-        only the second rule applies. ``"cd"`` stops when the duality gap is
-        below ``tol * ||y - mean(y)||^2``. Stopping at ``max_iter`` first
+        only the second rule applies. ``"cd"`` stops when the duality gap (a bound on
+        the excess objective) is below ``tol`` times the objective. Stopping at ``max_iter`` first
         raises a ``ConvergenceWarning``.
     random_state : int, Generator, RandomState or None, default=None
         Seeds the shuffling of ``"sgd"``.

@@ -21,13 +21,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import Interval, Options, StrOptions
-from sklearn.utils.validation import (
-    _check_sample_weight,
-    check_is_fitted,
-    validate_data,
-)
+from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._random import RANDOM_STATE_CONSTRAINT, as_generator
+from .._validation import check_sample_weight
 from ..optim import DivergenceError
 from .layers import Linear, ReLU, Sigmoid, Tanh
 from .losses import CrossEntropyLoss, MSELoss
@@ -37,16 +34,31 @@ from .optim import SGD, Adam
 Array = NDArray[np.float64]
 
 
-def _weights(sample_weight: ArrayLike | None, X: Array) -> Array | None:
-    """Validated sample weights: finite, non-negative, not all 0 (scikit-learn's messages)."""
+def _weights(sample_weight: ArrayLike | None, X: Array, alpha: float) -> Array | None:
+    """Validated sample weights (the linear models' rules), whose penalty factor is finite.
+
+    The penalty of a batch is :math:`\alpha/S`, :math:`S` its total weight:
+    weights near 1e-300 make it overflow in training, which the error here
+    names instead of a divergence blamed on the learning rate.
+    """
     if sample_weight is None:
         return None
-    weights = _check_sample_weight(sample_weight, X, ensure_non_negative=True)
+    weights = check_sample_weight(sample_weight, X)
     if not np.all(np.isfinite(weights)):
         raise ValueError("sample_weight contains NaN or infinity")
-    if not weights.sum() > 0:
-        raise ValueError("sample_weight sums to 0: there is nothing to learn from")
+    smallest = float(np.min(weights[weights > 0]))
+    with np.errstate(over="ignore"):
+        factor = alpha / smallest
+    if factor > _PENALTY_LIMIT:
+        raise ValueError(
+            f"sample_weight is too small for alpha={alpha:g}: the penalty alpha / (sum of a "
+            f"batch's weights) reaches {factor:.3g} with weights of {smallest:.3g}; multiply "
+            "sample_weight by a constant (and alpha by the same constant: the same model)")
     return weights
+
+
+#: The largest penalty factor alpha/S whose gradient terms (and their squares, in Adam) fit in float64.
+_PENALTY_LIMIT = 1e100
 
 
 _ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "logistic": Sigmoid}
@@ -190,7 +202,7 @@ class _BaseMLP(BaseEstimator):
                 delattr(self, name)
 
     def _train(self, X: Array, targets: NDArray, sample_weight: ArrayLike | None) -> None:
-        weights = _weights(sample_weight, X)
+        weights = _weights(sample_weight, X, self.alpha)
         rng = as_generator(self.random_state)
         validation = None
         if self.early_stopping:
@@ -219,7 +231,7 @@ class _BaseMLP(BaseEstimator):
 
     def _partial_fit(self, X: Array, targets: NDArray, sample_weight: ArrayLike | None) -> None:
         """One epoch over ``(X, targets)``, continuing from the current weights and optimizer."""
-        weights = _weights(sample_weight, X)
+        weights = _weights(sample_weight, X, self.alpha)
         if not hasattr(self, "network_"):
             rng = as_generator(self.random_state)
             self._build_network(X.shape[1], self._n_network_outputs(targets), rng)

@@ -69,8 +69,11 @@ class ContinuousNoise:
     def logpdf(self, r: ArrayLike) -> Array:
         """Elementwise :math:`\\log p(r)`, an array shaped like ``r``."""
         r = _residuals(r)
-        with np.errstate(over="ignore"):  # far out in the tails: log p = -inf, no warning
-            return -(self.loss_factor * self.loss.value(r, np.zeros_like(r)) + self.loss_offset)
+        value = self.loss.value(r, np.zeros_like(r))
+        with np.errstate(over="ignore", invalid="ignore"):  # far out in the tails: log p = -inf
+            # A zero loss contributes 0 even when the factor 1/scale overflows (scale ~1e-316).
+            term = np.where(value == 0, 0.0, self.loss_factor * value)
+            return -(term + self.loss_offset)
 
     def pdf(self, r: ArrayLike) -> Array:
         """Elementwise density :math:`p(r) = e^{\\log p(r)}`."""

@@ -362,10 +362,19 @@ class MLERegression(RegressorMixin, BaseEstimator):
             raise ValueError("y contains NaN or infinity")
         weights = check_sample_weight(sample_weight, center[:, None])
         weights = np.ones(len(y)) if weights is None else weights
-        largest = float(weights.max())
+        largest, logs = float(weights.max()), self.noise_.logpdf(y - center)
+        if not np.all(np.isfinite(logs[weights > 0])):  # the density, not the weights
+            worst = int(np.argmin(np.where(weights > 0, np.nan_to_num(logs, nan=-np.inf), 0)))
+            raise ValueError(
+                f"the log-density of sample {worst} (residual {y[worst] - center[worst]:.3g}) "
+                f"under {self.noise_!r} is {logs[worst]}: not a finite number; a residual "
+                "that far out in the tail, or a scale near the float limits, has no finite "
+                "log-likelihood")
         with np.errstate(over="ignore"):  # summed in units of the largest weight
-            total = largest * float((weights / largest) @ self.noise_.logpdf(y - center))
+            total = largest * float((weights / largest) @ logs)
         if not np.isfinite(total):
-            raise ValueError(f"the weighted log-likelihood overflows a float: sample_weight up "
-                             f"to {largest:.3g} is too large; divide the weights by a constant")
+            who = (f"sample_weight up to {largest:.3g} is too large; divide the weights by a "
+                   "constant" if sample_weight is not None else
+                   f"{len(y)} samples with log-densities down to {logs.min():.3g}")
+            raise ValueError(f"the weighted log-likelihood overflows a float: {who}")
         return total
