@@ -537,8 +537,10 @@ def test_floors_nn_and_linear_never_import_each_other():
     assert nn and not [name for name in nn if "linear" in name or "exercises" in name]
     linear = [name for path in (root / "linear").glob("*.py") for name in imported(path)]
     assert linear and not [name for name in linear if "nn" in name.split(".")]
-    assert not [name for name in imported(root / "gradcheck.py") if "course_lib" in name
-                or name.startswith(".")]  # gradcheck sits on the bottom floor
+    for module in ("gradcheck.py", "_differences.py"):  # the bottom floor: gradcheck and
+        names = imported(root / module)                  # its finite-difference helpers
+        assert not [name for name in names if "course_lib" in name
+                    or (name.startswith(".") and name != "._differences")]
 
 
 @pytest.mark.parametrize("Model", [MLPClassifier, MLPRegressor])
