@@ -61,7 +61,9 @@ class SoftmaxRegression(_LinearClassifier):
     solver : {"auto", "lbfgs", "gd", "sgd"}, default="auto"
         ``"lbfgs"`` (what ``"auto"`` picks) stops when every entry of the
         gradient of the mean objective, in standardized coordinates, is
-        below ``tol``; ``"gd"`` as in :class:`LogisticRegression`; ``"sgd"``
+        below ``tol`` and the curvature proves the objective within ``tol``
+        (relative) of its minimum, as in :class:`LogisticRegression`; ``"gd"``
+        as there too; ``"sgd"``
         too, but with a longer automatic step (see ``_sgd_learning_rate``).
     fit_intercept : bool, default=True
     learning_rate : "auto" or float, default="auto"
