@@ -156,7 +156,11 @@ def test_extreme_scores_no_overflow_no_warnings():
         warnings.simplefilter("error")
         with np.errstate(over="raise", invalid="raise", divide="raise"):
             for solver in ("lbfgs", "newton"):
-                model = LogisticRegression(alpha=1e-6, solver=solver).fit(X, y)
+                if solver == "lbfgs":  # flat: L-BFGS stalls ~7 % above the optimum and says so
+                    with pytest.warns(ConvergenceWarning, match="could not certify"):
+                        model = LogisticRegression(alpha=1e-6, solver=solver).fit(X, y)
+                else:
+                    model = LogisticRegression(alpha=1e-6, solver=solver).fit(X, y)
                 np.testing.assert_array_equal(model.predict(X), y)
                 far = X * 1e3  # scores of about 1e4 and more
                 z = model.decision_function(far)

@@ -131,6 +131,37 @@ def test_lbfgs_silent_convergence_is_within_tol_of_the_objective_on_flat_problem
     assert warned or excess <= TOL, f"converged silently {excess:.2g} above the optimum"
 
 
+def separated_classes(scale, n=300, seed=0):
+    """Two classes with an empty band between them, features multiplied by ``scale``."""
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 2)) * [3.0, 1.0]
+    side = (X @ [0.6, 0.8] > 0.5).astype(int)
+    return (X + np.outer(2 * side - 1, [1.2, 1.6])) * scale, side
+
+
+@pytest.mark.parametrize("alpha", [1e-6, 1e-4, 1e-2])
+@pytest.mark.parametrize("scale", [1.0, 1e3])
+@pytest.mark.parametrize("solver", ["lbfgs", "newton"])
+def test_second_order_silent_convergence_on_separated_classes(solver, scale, alpha):
+    # Newton's gradient rule alone stopped at 0.023 with the optimum at 2e-10
+    # (alpha=1e-6, scale 1e3); L-BFGS stalled 7 % above it, silently.
+    X, y = separated_classes(scale)
+    warned = fit_recording(model := LogisticRegression(alpha=alpha, solver=solver), X, y)
+    oracle = sk.LogisticRegression(C=1 / (2 * alpha), solver="newton-cg", tol=1e-14,
+                                   max_iter=10_000).fit(X, y)
+    tight = LogisticRegression(alpha=alpha, solver="newton", tol=0.0).fit(X, y)
+    best = min(logistic_objective(m.coef_, m.intercept_, X, y, alpha) for m in (oracle, tight))
+    excess = (logistic_objective(model.coef_, model.intercept_, X, y, alpha) - best) / best
+    assert warned or excess <= TOL, f"converged silently {excess:.2g} above the optimum"
+
+
+@pytest.mark.parametrize("solver", ["lbfgs", "newton"])
+def test_no_minimum_is_never_reported_as_converged(solver):
+    X, y = separated_classes(1.0)
+    with pytest.warns(ConvergenceWarning, match="no minimum"):
+        LogisticRegression(alpha=0.0, solver=solver).fit(X, y)
+
+
 @pytest.mark.parametrize("alpha", [1.0, 1e3])
 @pytest.mark.parametrize("seed", [8, 9])
 def test_lasso_cd_silent_convergence_is_within_tol_of_the_objective(alpha, seed):

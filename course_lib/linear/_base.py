@@ -209,13 +209,21 @@ class LinearModel(BaseEstimator):
             self.n_samples_seen_, self._scaling = len(y), scaling
 
     def _warn_unless_converged(self, result: OptimizeResult) -> None:
-        if not result.converged:
-            warnings.warn(
-                f"solver={self.solver_!r} stopped at max_iter={self.max_iter} before "
-                "converging; increase max_iter or tol, or tune learning_rate",
-                ConvergenceWarning,
-                stacklevel=8,  # the caller of fit (through fit_method)
+        if result.converged:
+            return
+        if self.solver_ in SECOND_ORDER and result.n_iter < self.max_iter:  # stalled
+            message = (
+                f"solver={self.solver_!r} could not certify the objective within "
+                f"tol={self.tol} of its minimum: it stopped improving first (rounding). "
+                "With alpha=0 and separable classes there is no minimum; otherwise "
+                "the objective is very flat: increase alpha, or rescale X"
             )
+        else:
+            message = (
+                f"solver={self.solver_!r} stopped at max_iter={self.max_iter} before "
+                "converging; increase max_iter or tol, or tune learning_rate"
+            )
+        warnings.warn(message, ConvergenceWarning, stacklevel=8)  # the caller of fit
 
     def _gradient_tolerance(
         self, spectrum: Array, objective: LinearObjective, start: float, data: tuple

@@ -113,9 +113,8 @@ def lbfgs(
                          or result.status == 0)
         factor = _uncertified(objective, data, theta, value, gradient, tol)
         norm = float(np.linalg.norm(gradient))
-        if norm > 0.5 * previous:  # no progress: the gradient is at its rounding level
-            factor = None
-        if not converged or factor is None or n_iter >= max_iter:
+        stalled = norm > 0.5 * previous  # the gradient stopped shrinking
+        if not converged or factor is None or stalled or n_iter >= max_iter:
             break
         gtol, previous = gtol * factor, norm  # certified below a smaller gradient: go on
     converged = converged and factor is None
@@ -130,7 +129,7 @@ def _uncertified(
     objective: LinearObjective, data: tuple[Array, ...], theta: Array, value: float,
     gradient: Array, tol: float,
 ) -> float | None:
-    r"""None if the excess objective is proven below ``tol`` times the objective, else a factor.
+    r"""None if the excess objective is bounded by ``tol`` times the objective, else a factor.
 
     A convex objective with curvature at least :math:`\mu` near ``theta``
     has :math:`f - f^* \le \|\nabla f\|^2 / (2\mu)`. A small gradient alone
@@ -153,12 +152,15 @@ def newton(
     objective: LinearObjective, data: tuple[Array, ...], theta0: Array, *, tol: float,
     max_iter: int, unit: float | None = None,
 ) -> OptimizeResult:
-    """Minimize ``objective(theta, *data)`` by damped Newton steps until max |gradient| <= tol * unit.
+    """Minimize ``objective(theta, *data)`` by damped Newton steps until the gap is certified.
 
-    It also stops, converged, when the Newton decrement
-    :math:`\frac12 \nabla^T H^{-1} \nabla` (the decrease the step promises) is
-    below the rounding error of the objective: no step can do better, so
-    ``tol=0`` ends at machine precision instead of running ``max_iter`` idle steps.
+    Converged when max |gradient| <= ``tol * unit`` (scikit-learn's rule) and
+    the Newton decrement :math:`\frac12 \nabla^T H^{-1} \nabla` (the
+    decrease the step promises, the excess objective of the local quadratic
+    model) is at most ``tol`` times the objective, or below its rounding
+    error (no step can do better: ``tol=0`` ends at machine precision). An
+    objective that falls to the rounding level of its start without either
+    (separable classes, no penalty: no minimum) stops unconverged.
     """
     _check_smooth(objective, "newton")
     theta = np.array(theta0, dtype=float)
@@ -166,15 +168,18 @@ def newton(
     unit = _start_unit(value) if unit is None else unit
     history: list[float] = []
     for iteration in range(max_iter):
-        if np.max(np.abs(gradient), initial=0.0) <= tol * unit:
-            return OptimizeResult(theta, np.array(history), iteration, True)
         direction = _newton_direction(objective_hessian(objective, theta, *data), gradient)
-        if -0.5 * float(gradient @ direction) <= _ROUNDING * abs(value):
+        decrement = -0.5 * float(gradient @ direction)
+        small_gradient = np.max(np.abs(gradient), initial=0.0) <= tol * unit
+        if decrement <= _ROUNDING * abs(value) or (
+            small_gradient and decrement <= tol * abs(value)
+        ):
             return OptimizeResult(theta, np.array(history), iteration, True)
+        if abs(value) <= _ROUNDING * unit:
+            return OptimizeResult(theta, np.array(history), iteration, False)
         theta, value, gradient = _backtrack(objective, data, theta, value, gradient, direction)
         history.append(value)
-    converged = bool(np.max(np.abs(gradient), initial=0.0) <= tol * unit)
-    return OptimizeResult(theta, np.array(history), max_iter, converged)
+    return OptimizeResult(theta, np.array(history), max_iter, False)
 
 
 #: The relative change of an objective that rounding alone can cause.

@@ -268,8 +268,8 @@ class LogisticRegression(_LinearClassifier):
         Regularization strength :math:`\alpha \ge 0` (0.5 is scikit-learn's
         default ``C=1``). With ``alpha=0`` and separable classes there is no
         minimum: the weights grow until the solver stops, and where it stops
-        (rounding level for ``"lbfgs"``, the gradient rule for the others)
-        decides the weights.
+        decides the weights; ``"lbfgs"`` and ``"newton"`` then warn
+        (``ConvergenceWarning``: no minimum to certify).
     solver : {"auto", "lbfgs", "newton", "gd", "sgd"}, default="auto"
         ``"lbfgs"`` (what ``"auto"`` picks): quasi-Newton
         (``scipy.optimize.minimize``, L-BFGS-B) on the core's objective and
@@ -277,11 +277,12 @@ class LogisticRegression(_LinearClassifier):
         :math:`X^T \operatorname{diag}(\sigma_i(1 - \sigma_i)) X` (+ the penalty)
         and backtracking. Both stop when every entry of the gradient of the
         mean objective, in standardized coordinates, is below ``tol``
-        (scikit-learn's rule); ``"lbfgs"`` also needs the gradient and the
-        curvature :math:`\mu` to prove the objective within ``tol``
-        (relative) of its minimum, :math:`f - f^* \le \|\nabla f\|^2 / (2\mu)`,
-        and refines until they do or the gradient stops shrinking
-        (rounding). ``"gd"``/``"sgd"``: gradient descent and
+        (scikit-learn's rule) and an estimate of the excess objective is at
+        most ``tol`` times the objective: :math:`\|\nabla f\|^2 / (2\mu)`
+        with the curvature :math:`\mu` measured at the point (``"lbfgs"``,
+        which refines until then), the Newton decrement (``"newton"``). If
+        the objective stops improving first (rounding), they warn.
+        ``"gd"``/``"sgd"``: gradient descent and
         minibatch SGD, stopped as for :class:`course_lib.linear.Ridge`.""",
         r"""
     >>> X = [[0.0], [1.0], [2.0], [3.0]]

@@ -61,8 +61,8 @@ class SoftmaxRegression(_LinearClassifier):
     solver : {"auto", "lbfgs", "gd", "sgd"}, default="auto"
         ``"lbfgs"`` (what ``"auto"`` picks) stops when every entry of the
         gradient of the mean objective, in standardized coordinates, is
-        below ``tol`` and the curvature proves the objective within ``tol``
-        (relative) of its minimum, as in :class:`LogisticRegression`; ``"gd"``
+        below ``tol`` and the curvature bounds the excess objective by ``tol``
+        times the objective, as in :class:`LogisticRegression`; ``"gd"``
         as there too; ``"sgd"``
         too, but with a longer automatic step (see ``_sgd_learning_rate``).
     fit_intercept : bool, default=True
