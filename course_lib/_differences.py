@@ -47,41 +47,35 @@ def _perturbation_gradient(
     flat, flat_grad, flat_kink = point.reshape(-1), grad.reshape(-1), kink.reshape(-1)
     flat_steps = np.broadcast_to(steps, point.shape).reshape(-1)
     for j in range(flat.size):
-        old, h = flat[j], flat_steps[j]
-        flat[j] = old + h
-        plus = f()
-        flat[j] = old - h
-        minus = f()
-        flat[j] = old
-        h_plus, h_minus = (old + h) - old, old - (old - h)  # the steps actually taken
+        plus, minus, h_plus, h_minus = _at(f, flat, j, flat_steps[j])
         flat_grad[j] = (plus - minus) / (h_plus + h_minus)
         if center is not None:
-            forward, backward = (plus - center) / h_plus, (center - minus) / h_minus
-            flat_kink[j] = abs(forward - backward)
+            flat_kink[j] = abs((plus - center) / h_plus - (center - minus) / h_minus)
     return grad, kink
+
+
+def _at(f: Callable[[], float], point: Array, index, h: float) -> tuple[float, float, float, float]:
+    """``f()`` with one entry moved by +h and by -h (then restored), and the steps actually taken."""
+    old = point[index]
+    point[index] = old + h
+    plus = f()
+    point[index] = old - h
+    minus = f()
+    point[index] = old
+    return plus, minus, (old + h) - old, old - (old - h)
 
 
 def _one_sided_gap(f: Callable[[], float], point: Array, index: tuple, h: float,
                    center: float) -> float:
-    """|forward - backward difference| at one entry with step ``h`` (the entry is restored)."""
-    old = point[index]
-    point[index] = old + h
-    plus = f()
-    point[index] = old - h
-    minus = f()
-    point[index] = old
-    return abs((plus - center) / ((old + h) - old) - (center - minus) / (old - (old - h)))
+    """|forward - backward difference| at one entry with step ``h``."""
+    plus, minus, h_plus, h_minus = _at(f, point, index, h)
+    return abs((plus - center) / h_plus - (center - minus) / h_minus)
 
 
 def _central(f: Callable[[], float], point: Array, index: tuple, h: float) -> float:
-    """The central difference at one entry with step ``h`` (the entry is restored)."""
-    old = point[index]
-    point[index] = old + h
-    plus = f()
-    point[index] = old - h
-    minus = f()
-    point[index] = old
-    return (plus - minus) / ((old + h) - (old - h))
+    """The central difference at one entry with step ``h``."""
+    plus, minus, h_plus, h_minus = _at(f, point, index, h)
+    return (plus - minus) / (h_plus + h_minus)
 
 
 def _resolve_small(f: Callable[[], float], point: Array, analytic: Array, numeric: Array,
