@@ -162,6 +162,31 @@ def test_no_minimum_is_never_reported_as_converged(solver):
         LogisticRegression(alpha=0.0, solver=solver).fit(X, y)
 
 
+@pytest.mark.parametrize("seed", [5, 6, 7])
+@pytest.mark.parametrize("estimator", [LinearRegression, Ridge])
+def test_huber_gd_silent_convergence_is_within_its_bound(estimator, seed):
+    # Most residuals beyond delta: the objective is far flatter than the squared
+    # loss's, and a curvature of 1 everywhere stopped 16 times outside the bound.
+    from scipy.optimize import minimize
+
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(400, 3)) * [1, 10, 0.1]
+    y = X @ [3, -0.2, 40] + 5 + rng.standard_t(2, size=400) * 50
+    alpha = 0.0 if estimator is LinearRegression else 1.0
+
+    def objective(theta):
+        r = np.abs(y - X @ theta[:-1] - theta[-1])
+        return float(np.where(r <= 1, 0.5 * r * r, r - 0.5).sum() + alpha * theta[:-1] @ theta[:-1])
+
+    kwargs = {} if estimator is LinearRegression else {"alpha": alpha}
+    warned = fit_recording(model := estimator(loss="huber", solver="gd", **kwargs), X, y)
+    best = minimize(objective, np.r_[0, 0, 0, np.median(y)], method="L-BFGS-B",
+                    options={"gtol": 1e-12, "ftol": 1e-15, "maxiter": 10_000}).fun
+    start = min(objective(np.r_[0, 0, 0, c]) for c in np.linspace(y.min(), y.max(), 4001))
+    excess = (objective(np.r_[model.coef_, model.intercept_]) - best) / start
+    assert warned or excess <= TOL / 4, f"converged silently {excess:.2g} above the optimum"
+
+
 @pytest.mark.parametrize("alpha", [1.0, 1e3])
 @pytest.mark.parametrize("seed", [8, 9])
 def test_lasso_cd_silent_convergence_is_within_tol_of_the_objective(alpha, seed):

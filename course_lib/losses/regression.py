@@ -117,6 +117,17 @@ class HuberLoss(Loss):
         r = np.asarray(z, dtype=float) - np.asarray(y, dtype=float)
         return np.clip(r, -self.delta, self.delta)
 
+    def curvature_floor(
+        self, y: ArrayLike, z: ArrayLike
+    ) -> NDArray[np.float64]:
+        """Per-sample curvature at ``z``: 1 on the quadratic part, 0 on the linear.
+
+        The stopping test of the solvers uses it: with many residuals beyond
+        ``delta`` the objective is much flatter than the squared loss's.
+        """
+        r = np.abs(np.asarray(z, dtype=float) - np.asarray(y, dtype=float))
+        return (r < self.delta).astype(float)
+
     def baseline(
         self, y: ArrayLike, sample_weight: ArrayLike | None = None
     ) -> float:
