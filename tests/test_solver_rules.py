@@ -323,3 +323,15 @@ def test_value_and_gradient_equal_value_and_gradient(loss):
     value, gradient = loss.value_and_gradient(y, z)
     np.testing.assert_allclose(value, expected[0], rtol=1e-13, atol=1e-300)
     np.testing.assert_allclose(gradient, expected[1], rtol=1e-13, atol=1e-300)
+
+
+def test_an_early_unconverged_stop_does_not_blame_max_iter():
+    # MAPE + L1 on diabetes: the subgradient iterates end above the start after
+    # 20 iterations; "stopped at max_iter=1000" sent the reader the wrong way.
+    X, y = load_diabetes(return_X_y=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        model = Lasso(loss="mape").fit(X, y)
+    messages = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
+    assert model.n_iter_ < model.max_iter and len(messages) == 1
+    assert "max_iter" not in messages[0] and "above its starting value" in messages[0]

@@ -218,6 +218,12 @@ class LinearModel(BaseEstimator):
                 "With alpha=0 and separable classes there is no minimum; otherwise "
                 "the objective is very flat: increase alpha, or rescale X"
             )
+        elif result.n_iter < self.max_iter:  # gd/sgd that ended above its start
+            message = (
+                f"solver={self.solver_!r} stopped after {result.n_iter} iterations with "
+                "the objective above its starting value; the best point seen is kept. "
+                "The steps are too long for this data: lower learning_rate"
+            )
         else:
             message = (
                 f"solver={self.solver_!r} stopped at max_iter={self.max_iter} before "
