@@ -214,7 +214,8 @@ class LinearModel(BaseEstimator):
         if self.solver_ in SECOND_ORDER and result.n_iter < self.max_iter:  # stalled
             message = (
                 f"solver={self.solver_!r} could not certify the objective within "
-                f"tol={self.tol} of its minimum: it stopped improving first (rounding). "
+                f"tol={self.tol} of its minimum: it stopped improving first (by less "
+                "than 64 machine epsilons of the starting objective per step). "
                 "With alpha=0 and separable classes there is no minimum; otherwise "
                 "the objective is very flat: increase alpha, or rescale X"
             )

@@ -281,7 +281,8 @@ class LogisticRegression(_LinearClassifier):
         most ``tol`` times the objective: :math:`\|\nabla f\|^2 / (2\mu)`
         with the curvature :math:`\mu` measured at the point (``"lbfgs"``,
         which refines until then), the Newton decrement (``"newton"``). If
-        the objective stops improving first (rounding), they warn.
+        the objective stops improving first (by less than 64 machine epsilons
+        of its start per step), they warn.
         ``"gd"``/``"sgd"``: gradient descent and
         minibatch SGD, stopped as for :class:`course_lib.linear.Ridge`.""",
         r"""
