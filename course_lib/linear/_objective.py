@@ -155,6 +155,19 @@ class LinearObjective:
         curvature = self.loss.smoothness * rows / len(X) + self._step_curvature
         return 1.0 / curvature if curvature > 0 else np.inf
 
+    def smallest_safe_step(self, X: Array, sample_weight: Array | None = None) -> float:
+        """The smallest :meth:`safe_step` of any batch of rows of ``X``: that of its heaviest row.
+
+        A batch's curvature bound is the mean of its rows' (weighted squared
+        norms), at most their largest; one pass over the data, once per fit.
+        """
+        rows = np.einsum("ij,ij->i", X, X) + float(self.fit_intercept)
+        if sample_weight is not None:
+            rows *= sample_weight
+        i = int(np.argmax(rows))
+        weight = None if sample_weight is None else sample_weight[i : i + 1]
+        return self.safe_step(X[i : i + 1], None, weight)
+
     def min_curvature(
         self, theta: Array, X: Array, y: Array, sample_weight: Array | None = None
     ) -> float:
