@@ -85,6 +85,7 @@ class LinearObjective:
         # d/du of (alpha/S) Omega(u / s) is (alpha/S) Omega'(u / s) / s: the factor, once.
         factor = self.penalty_scale / (1.0 if scale is None else scale)
         self._factors = {1: factor, 2: factor if scale is None else factor[:, None]}
+        self._scales = {1: 1.0, 2: 1.0} if scale is None else {1: scale, 2: scale[:, None]}
         self._step_curvature = self.penalty_curvature()
 
     def _penalty_factor(self, w: Array) -> float | Array:
@@ -93,9 +94,7 @@ class LinearObjective:
 
     def _scale_of(self, w: Array) -> float | Array:
         """The feature scales, broadcastable against the weights (a column for a matrix)."""
-        if self.scale is None:
-            return 1.0
-        return self.scale if w.ndim == 1 else self.scale[:, None]
+        return self._scales[w.ndim]
 
     def __call__(
         self, theta: Array, X: Array, y: Array, sample_weight: Array | None = None
