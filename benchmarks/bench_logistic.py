@@ -17,9 +17,10 @@ more than 1 point lower where the two sides minimize different objectives).
   numpy) <= 3 x ``SGDClassifier(loss="log_loss")`` (one sample at a time,
   Cython); accuracy after 5 epochs within 1 point. An epoch is 3 125
   minibatches of some 25 numpy calls each, and their per-call cost, not the
-  arithmetic, sets our time: about 2 x here. On smaller data scikit-learn's
-  loop is cheaper per sample while ours is not, so the ratio grows (about
-  3.5 x at 20 000 x 20).
+  arithmetic, sets our time: about 2-2.5 x here (2 x at 200 000 x 100). On
+  fewer features scikit-learn's loop is cheaper per sample while ours is
+  not, so the ratio grows: about 4 x at 20 000 x 20 and on digits, 5-6 x on
+  breast cancer (``benchmarks/sgd_shapes.py``).
 """
 
 from __future__ import annotations
