@@ -47,12 +47,14 @@ C = 1.0
 ALPHA = 1 / (2 * C)
 
 
-def make_data() -> tuple[np.ndarray, np.ndarray]:
+def make_data(
+    n_samples: int = N_SAMPLES, n_features: int = N_FEATURES, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Features with offsets and scales from 0.1 to 100; labels from a logistic model."""
-    rng = np.random.default_rng(0)
-    Z = rng.normal(size=(N_SAMPLES, N_FEATURES))
-    X = Z * np.logspace(-1, 2, N_FEATURES) + 3 * rng.normal(size=N_FEATURES)
-    y = (rng.random(N_SAMPLES) < expit(Z @ (0.3 * rng.normal(size=N_FEATURES)) + 0.3))
+    rng = np.random.default_rng(seed)
+    Z = rng.normal(size=(n_samples, n_features))
+    X = Z * np.logspace(-1, 2, n_features) + 3 * rng.normal(size=n_features)
+    y = (rng.random(n_samples) < expit(Z @ (0.3 * rng.normal(size=n_features)) + 0.3))
     return X, y.astype(int)
 
 
@@ -84,7 +86,8 @@ def second_order_rows(X, y, data: str) -> list[dict]:
     return rows
 
 
-def sgd_row(X, y, data: str) -> dict:
+def sgd_fits(X, y) -> tuple:
+    """``epochs -> fitted model`` of both sides: the same objective, a fixed number of epochs."""
     def ours(epochs):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a fixed number of epochs: no convergence claimed
@@ -97,6 +100,11 @@ def sgd_row(X, y, data: str) -> dict:
             return sk.SGDClassifier(loss="log_loss", alpha=2 * ALPHA / len(y), max_iter=epochs,
                                     tol=None, random_state=0).fit(X, y)
 
+    return ours, theirs
+
+
+def sgd_row(X, y, data: str) -> dict:
+    ours, theirs = sgd_fits(X, y)
     ours_s, theirs_s = per_epoch_times(ours, theirs, EPOCHS, REPEATS)
     accuracy = ours(EPOCHS).score(X, y), theirs(EPOCHS).score(X, y)
     return {

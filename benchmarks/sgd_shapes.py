@@ -11,12 +11,9 @@ shape. Each case runs raw and standardized, with the timing of ``bench_logistic.
 from __future__ import annotations
 
 import sys
-import warnings
 from pathlib import Path
 
 import numpy as np
-from scipy.special import expit
-from sklearn import linear_model as sk
 from sklearn.datasets import load_breast_cancer, load_digits
 from threadpoolctl import threadpool_limits
 
@@ -24,26 +21,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _timing import per_epoch_times, standardized
-from bench_logistic import ALPHA
-
-from course_lib.linear import LogisticRegression
+from bench_logistic import make_data, sgd_fits
 
 REPEATS = 7
 
 
-def synthetic(n: int, d: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The data of ``bench_logistic.py`` at another shape: offsets, scales 0.1 to 100."""
-    rng = np.random.default_rng(seed)
-    Z = rng.normal(size=(n, d))
-    X = Z * np.logspace(-1, 2, d) + 3 * rng.normal(size=d)
-    y = rng.random(n) < expit(Z @ (0.3 * rng.normal(size=d)) + 0.3)
-    return X, y.astype(int)
-
-
 CASES = {
-    "bench": lambda: synthetic(100_000, 40, 0),  # the data of bench_logistic.py
-    "small": lambda: synthetic(20_000, 20, 1),
-    "big": lambda: synthetic(200_000, 100, 2),
+    "bench": make_data,  # the data of bench_logistic.py
+    "small": lambda: make_data(20_000, 20, seed=1),
+    "big": lambda: make_data(200_000, 100, seed=2),
     "digits": lambda: (load_digits().data, (load_digits().target >= 5).astype(int)),
     "cancer": lambda: (load_breast_cancer().data, load_breast_cancer().target),
 }
@@ -52,19 +38,7 @@ CASES = {
 def compare(X: np.ndarray, y: np.ndarray) -> tuple[float, float, float, float]:
     """Seconds per epoch of ours and scikit-learn's, and both accuracies after the run."""
     epochs = 5 if len(y) >= 100_000 else 10 if len(y) >= 10_000 else 50
-
-    def ours(n_epochs):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # a fixed number of epochs: no convergence claimed
-            return LogisticRegression(alpha=ALPHA, solver="sgd", max_iter=n_epochs, tol=0,
-                                      random_state=0).fit(X, y)
-
-    def theirs(n_epochs):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return sk.SGDClassifier(loss="log_loss", alpha=2 * ALPHA / len(y), max_iter=n_epochs,
-                                    tol=None, random_state=0).fit(X, y)
-
+    ours, theirs = sgd_fits(X, y)
     ours_s, theirs_s = per_epoch_times(ours, theirs, epochs, REPEATS)
     return ours_s, theirs_s, ours(epochs).score(X, y), theirs(epochs).score(X, y)
 
