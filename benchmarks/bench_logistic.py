@@ -19,7 +19,7 @@ more than 1 point lower where the two sides minimize different objectives).
   minibatches of some 25 numpy calls each, and their per-call cost, not the
   arithmetic, sets our time: about 2-2.5 x here (2 x at 200 000 x 100). On
   fewer features scikit-learn's loop is cheaper per sample while ours is
-  not, so the ratio grows: about 4 x at 20 000 x 20 and on digits, 5-6 x on
+  not, so the ratio grows: 4-6 x at 20 000 x 20 and on digits, 5-8 x on
   breast cancer (``benchmarks/sgd_shapes.py``).
 """
 
