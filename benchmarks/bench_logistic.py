@@ -14,11 +14,13 @@ more than 1 point lower where the two sides minimize different objectives).
 * Newton (ours, exact Hessian) vs scikit-learn's ``newton-cholesky``: the same
   algorithm, no target (printed for comparison).
 * SGD, per epoch: ``LogisticRegression(solver="sgd")`` (minibatches of 32,
-  numpy) against ``SGDClassifier(loss="log_loss")`` (one sample at a time,
-  Cython); accuracy after 5 epochs within 1 point. The goal, 3 x, is not
-  reached yet (about 3-4 x: numpy's per-call cost, some 20 calls on each of
-  the 3 125 minibatches of an epoch); the row records the goal and does not
-  fail the run.
+  numpy) <= 3 x ``SGDClassifier(loss="log_loss")`` (one sample at a time,
+  Cython); accuracy after 5 epochs within 1 point. An epoch is 3 125
+  minibatches of some 25 numpy calls each, and their per-call cost, not the
+  arithmetic, sets our time: about 2-2.5 x here (2 x at 200 000 x 100). On
+  fewer features scikit-learn's loop is cheaper per sample while ours is
+  not, so the ratio grows: 4-6 x at 20 000 x 20 and on digits, 5-8 x on
+  breast cancer (``benchmarks/sgd_shapes.py``).
 """
 
 from __future__ import annotations
@@ -45,12 +47,14 @@ C = 1.0
 ALPHA = 1 / (2 * C)
 
 
-def make_data() -> tuple[np.ndarray, np.ndarray]:
+def make_data(
+    n_samples: int = N_SAMPLES, n_features: int = N_FEATURES, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
     """Features with offsets and scales from 0.1 to 100; labels from a logistic model."""
-    rng = np.random.default_rng(0)
-    Z = rng.normal(size=(N_SAMPLES, N_FEATURES))
-    X = Z * np.logspace(-1, 2, N_FEATURES) + 3 * rng.normal(size=N_FEATURES)
-    y = (rng.random(N_SAMPLES) < expit(Z @ (0.3 * rng.normal(size=N_FEATURES)) + 0.3))
+    rng = np.random.default_rng(seed)
+    Z = rng.normal(size=(n_samples, n_features))
+    X = Z * np.logspace(-1, 2, n_features) + 3 * rng.normal(size=n_features)
+    y = (rng.random(n_samples) < expit(Z @ (0.3 * rng.normal(size=n_features)) + 0.3))
     return X, y.astype(int)
 
 
@@ -82,7 +86,8 @@ def second_order_rows(X, y, data: str) -> list[dict]:
     return rows
 
 
-def sgd_row(X, y, data: str) -> dict:
+def sgd_fits(X, y) -> tuple:
+    """``epochs -> fitted model`` of both sides: the same objective, a fixed number of epochs."""
     def ours(epochs):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a fixed number of epochs: no convergence claimed
@@ -95,11 +100,16 @@ def sgd_row(X, y, data: str) -> dict:
             return sk.SGDClassifier(loss="log_loss", alpha=2 * ALPHA / len(y), max_iter=epochs,
                                     tol=None, random_state=0).fit(X, y)
 
+    return ours, theirs
+
+
+def sgd_row(X, y, data: str) -> dict:
+    ours, theirs = sgd_fits(X, y)
     ours_s, theirs_s = per_epoch_times(ours, theirs, EPOCHS, REPEATS)
     accuracy = ours(EPOCHS).score(X, y), theirs(EPOCHS).score(X, y)
     return {
         "name": "LogisticRegression sgd, per epoch", "data": data, "ours": ours_s,
-        "reference": theirs_s, "target": None, "goal": 3.0,
+        "reference": theirs_s, "target": 3.0,
         "algorithm": "minibatch SGD, B = 32 (numpy)",
         "reference_name": "scikit-learn SGDClassifier(log_loss), B = 1 (Cython)",
         "accuracy_gap": accuracy[1] - accuracy[0],

@@ -267,6 +267,7 @@ def sgd(
     gtol: float | Callable[[Vector], float] | None = None,
     schedule_unit: str = "epoch",
     step_limit: Callable[..., float] | None = None,
+    always_safe: float = 0.0,
 ) -> OptimizeResult:
     r"""Minibatch (proximal) stochastic gradient descent.
 
@@ -316,6 +317,9 @@ def sgd(
         safe step on this batch (e.g. one over its curvature); a step of the
         schedule above it is cut to it, so a batch of unusually long rows
         cannot throw the iterate away.
+    always_safe : float, default=0.0
+        A step no batch can cut (e.g. the safe step of the heaviest row):
+        ``step_limit`` is consulted only for larger steps.
 
     Returns
     -------
@@ -360,25 +364,26 @@ def sgd(
     stopper = _Stopper(tol if tol is not None else -math.inf, n_iter_no_change)
     for epoch in range(max_epochs):
         step, total, count = schedule(epoch), 0.0, 0
+        where = f"epoch {epoch + 1}"
         for batch in _epoch_batches(data, batch_size, rng, epoch):
             value, grad = objective(x, *batch)
+            n = len(batch[1])
             # the rows on which the start and the end are compared
             if guard is None:
                 probe = data if _is_arrays(data) else batch
                 start = value if probe is batch else objective(x, *probe)[0]
                 guard = _DivergenceGuard(start, schedule(0))
             # x is checked at the epoch's end
-            guard.check(value, None, f"epoch {epoch + 1}")
+            guard.check(value, None, where)
             # a batch of n rows moves n / B of a full step
             if schedule_unit == "sample":
-                step = schedule(seen) * min(len(batch[1]) / batch_size, 1.0)
-            if step_limit is not None:
+                step = schedule(seen) * min(n / batch_size, 1.0)
+            if step_limit is not None and step > always_safe:
                 step = min(step, step_limit(*batch))
             x = x - step * grad
             if prox is not None:
                 x = prox(x, step)
-            total, count = total + value * len(batch[1]), count + len(batch[1])
-            seen += len(batch[1])
+            total, count, seen = total + value * n, count + n, seen + n
         if count == 0:
             raise ValueError("sgd got no data: the batch iterable is empty")
         history.append(total / count)

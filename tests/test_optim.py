@@ -202,3 +202,23 @@ def test_sgd_iterates_equal_the_per_batch_indexing_loop():
         for Xb, yb in _fancy_index_batches(X, y, 16, shuffler):
             x = x - 0.01 * mse(x, Xb, yb)[1]
     np.testing.assert_array_equal(result.x, x)
+
+
+def test_sgd_consults_step_limit_only_above_always_safe():
+    X, y, _ = _least_squares_problem()  # 300 rows: 10 batches an epoch
+    calls = []
+
+    def limit(X_batch, y_batch):
+        calls.append(len(y_batch))
+        return 0.13
+
+    # steps 0.2, 0.141, 0.115, 0.1: the first two epochs are cut to 0.13
+    kwargs = dict(learning_rate=inverse_sqrt_decay(0.2), max_epochs=4, tol=None,
+                  random_state=0, step_limit=limit)
+    every = sgd(_mse, np.zeros(4), (X, y), **kwargs)
+    assert len(calls) == 40
+    calls.clear()
+    above = sgd(_mse, np.zeros(4), (X, y), always_safe=0.12, **kwargs)
+    assert len(calls) == 20  # epochs 3 and 4 take steps no batch can cut
+    np.testing.assert_array_equal(above.x, every.x)
+    np.testing.assert_array_equal(above.loss_history, every.loss_history)

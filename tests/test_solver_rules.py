@@ -335,3 +335,45 @@ def test_an_early_unconverged_stop_does_not_blame_max_iter():
     messages = [str(w.message) for w in caught if issubclass(w.category, ConvergenceWarning)]
     assert model.n_iter_ < model.max_iter and len(messages) == 1
     assert "max_iter" not in messages[0] and "above its starting value" in messages[0]
+
+
+# -- the step limit of SGD, checked only where it can bind --------------------
+
+def test_smallest_safe_step_is_the_heaviest_rows_and_bounds_every_batch():
+    rng = np.random.default_rng(0)
+    X, weight = rng.standard_t(2, size=(300, 4)), rng.uniform(0.1, 3.0, size=300)
+    objective = LinearObjective(get_loss("logistic"), get_penalty("l2"), alpha=1.0,
+                                n_samples=300, fit_intercept=True)
+    floor = objective.smallest_safe_step(X, weight)
+    heaviest = int(np.argmax(weight * (np.sum(X**2, axis=1) + 1)))
+    curvature = 0.25 * weight[heaviest] * (X[heaviest] @ X[heaviest] + 1) + 2 / 300
+    assert floor == pytest.approx(1 / curvature, rel=1e-12)
+    for size in (1, 2, 7, 32):
+        for _ in range(50):
+            rows = rng.choice(300, size=size, replace=False)
+            assert objective.safe_step(X[rows], None, weight[rows]) >= floor * (1 - 1e-12)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_skipping_the_step_check_where_it_cannot_bind_changes_no_iterate(weighted, monkeypatch):
+    X, y = binary_data("normal", n=1500, d=5)
+    X[0] = 4.5  # a long row: it cuts the first steps, and its safe step is the floor
+    weight = np.random.default_rng(1).uniform(0.2, 2.0, size=len(y)) if weighted else None
+    cuts = []
+    safe_step = LinearObjective.safe_step
+
+    def recording(self, *batch):
+        cuts.append(safe_step(self, *batch))
+        return cuts[-1]
+
+    monkeypatch.setattr(LinearObjective, "safe_step", recording)
+    model = LogisticRegression(solver="sgd", batch_size=1, max_iter=6, tol=0, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        skipping = model.fit(X, y, sample_weight=weight).coef_.copy()
+        n_skipping = len(cuts)
+        monkeypatch.setattr(LinearObjective, "smallest_safe_step", lambda *args: 0.0)
+        checking = model.fit(X, y, sample_weight=weight).coef_
+    assert n_skipping < 0.9 * (len(cuts) - n_skipping)  # steps below the floor: no check
+    assert min(cuts) < 0.08  # the first step of the auto rate: some batches cut it
+    np.testing.assert_array_equal(skipping, checking)

@@ -202,7 +202,7 @@ class LinearModel(BaseEstimator):
                 objective, theta0, data, learning_rate=inverse_sqrt_decay(rate),
                 batch_size=self.batch_size, max_epochs=self.max_iter, tol=self.tol,
                 random_state=as_generator(self.random_state), prox=prox, gtol=gtol,
-                step_limit=self._step_limit(objective),
+                **self._step_limit(objective, data),
             )
         self._set_result(result, scaling, objective)
         if self.solver_ == "sgd":  # partial_fit may continue
@@ -287,16 +287,20 @@ class LinearModel(BaseEstimator):
             rate = spread_y / (np.sqrt(curvature) * grad_norm)
         return inverse_sqrt_decay(_within_penalty(rate, objective))
 
-    def _step_limit(self, objective: LinearObjective) -> Callable[..., float] | None:
+    def _step_limit(self, objective: LinearObjective, data: tuple[Array, ...]) -> dict:
         """With ``learning_rate="auto"`` and a smooth loss, no batch takes more than its safe step.
 
         The auto step suits an average batch; a batch of unusually long rows
         (heavy-tailed features, small batches) would overshoot with it. A step
-        the user gave is taken as given.
+        the user gave is taken as given. Returns the keyword arguments of
+        ``sgd``: the check itself and the step even the heaviest single row of
+        ``data`` allows, below which ``sgd`` skips the check.
         """
-        if self.learning_rate == "auto" and objective.loss.smoothness:
-            return objective.safe_step
-        return None
+        if self.learning_rate != "auto" or not objective.loss.smoothness:
+            return {}
+        weights = data[2] if len(data) == 3 else None
+        return {"step_limit": objective.safe_step,
+                "always_safe": objective.smallest_safe_step(data[0], weights)}
 
     def _sgd_learning_rate(
         self, scaling: FeatureScaling, objective: LinearObjective, y: Array, streaming: bool
@@ -362,12 +366,13 @@ class LinearModel(BaseEstimator):
         smoothness = loss.smoothness or SquaredLoss.smoothness
         horizon = getattr(self, "n_samples_per_pass_", self.batch_size / (rate * smoothness))
         seen = getattr(self, "n_samples_seen_", 0)
+        data = (Xs, y) if weights is None else (Xs, y, weights)
         result = sgd(
-            objective, theta, (Xs, y) if weights is None else (Xs, y, weights),
+            objective, theta, data,
             learning_rate=lambda t: rate / np.sqrt(1.0 + (seen + t) / horizon),
             batch_size=self.batch_size, max_epochs=1, tol=None, shuffle=False,
             schedule_unit="sample", prox=objective.prox if objective.needs_prox else None,
-            step_limit=self._step_limit(objective),
+            **self._step_limit(objective, data),
         )
         continuing = getattr(self, "solver_", None) == "sgd"
         self.coef_, self.intercept_ = scaling.from_solver(objective, result.x)

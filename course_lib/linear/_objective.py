@@ -85,6 +85,7 @@ class LinearObjective:
         # d/du of (alpha/S) Omega(u / s) is (alpha/S) Omega'(u / s) / s: the factor, once.
         factor = self.penalty_scale / (1.0 if scale is None else scale)
         self._factors = {1: factor, 2: factor if scale is None else factor[:, None]}
+        self._scales = {1: 1.0, 2: 1.0} if scale is None else {1: scale, 2: scale[:, None]}
         self._step_curvature = self.penalty_curvature()
 
     def _penalty_factor(self, w: Array) -> float | Array:
@@ -93,9 +94,7 @@ class LinearObjective:
 
     def _scale_of(self, w: Array) -> float | Array:
         """The feature scales, broadcastable against the weights (a column for a matrix)."""
-        if self.scale is None:
-            return 1.0
-        return self.scale if w.ndim == 1 else self.scale[:, None]
+        return self._scales[w.ndim]
 
     def __call__(
         self, theta: Array, X: Array, y: Array, sample_weight: Array | None = None
@@ -154,6 +153,19 @@ class LinearObjective:
             rows += float(self.fit_intercept) * float(sample_weight.sum())
         curvature = self.loss.smoothness * rows / len(X) + self._step_curvature
         return 1.0 / curvature if curvature > 0 else np.inf
+
+    def smallest_safe_step(self, X: Array, sample_weight: Array | None = None) -> float:
+        """The smallest :meth:`safe_step` of any batch of rows of ``X``: that of its heaviest row.
+
+        A batch's curvature bound is the mean of its rows' (weighted squared
+        norms), at most their largest; one pass over the data, once per fit.
+        """
+        rows = np.einsum("ij,ij->i", X, X) + float(self.fit_intercept)
+        if sample_weight is not None:
+            rows *= sample_weight
+        i = int(np.argmax(rows))
+        weight = None if sample_weight is None else sample_weight[i : i + 1]
+        return self.safe_step(X[i : i + 1], None, weight)
 
     def min_curvature(
         self, theta: Array, X: Array, y: Array, sample_weight: Array | None = None

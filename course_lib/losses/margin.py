@@ -241,21 +241,16 @@ class LogisticLoss(MarginLoss):
     def value_and_gradient(
         self, y: ArrayLike, z: ArrayLike
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        r"""Both from one exponential :math:`e = e^{-|M|} \le 1`.
+        """Both from one margin: the same numbers as :meth:`value` and :meth:`gradient`.
 
-        :math:`\ell = \log(1 + e) + \max(-M, 0)`; :math:`\sigma(-M)` is
-        :math:`e/(1 + e)` for :math:`M \ge 0` and :math:`1/(1 + e)` otherwise.
+        Half the numpy calls of the two: on a minibatch of SGD the calls, not
+        the arithmetic, are what costs.
         """
-        y = np.asarray(y, dtype=float)
-        margin = self.margin(y, z)
-        e = np.exp(-np.abs(margin))
-        value = np.log1p(e)
-        value -= np.minimum(margin, 0.0)
-        sigma = np.where(margin >= 0, e, 1.0)
-        e += 1.0
-        sigma /= e
-        sigma *= -y
-        return value, sigma
+        minus_y = -np.asarray(y, dtype=float)
+        minus_margin = self.margin(minus_y, z)
+        sigma = expit(minus_margin)
+        sigma *= minus_y
+        return np.logaddexp(0.0, minus_margin), sigma
 
     def hessian(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
         p = expit(np.asarray(z, dtype=float))
