@@ -337,3 +337,28 @@ def test_absolute_loss_ridge_is_equivariant_in_the_units_of_y(alpha, solver, c):
     scaled = Ridge(alpha=alpha / c, loss="absolute", solver=solver, random_state=0).fit(X, y * c)
     np.testing.assert_allclose(scaled.coef_, base.coef_ * c, rtol=1e-6)
     assert scaled.intercept_ == pytest.approx(base.intercept_ * c, rel=1e-6)
+
+
+@pytest.mark.parametrize("estimator", ["LinearRegression", "Ridge", "Lasso"])
+@pytest.mark.parametrize("c", [1e-8, 1e-3, 1e3, 1e8])
+def test_partial_fit_is_equivariant_in_the_scale_of_the_weights(estimator, c):
+    # Raw weights multiplied each step: weights * 1e-3 left the model barely trained.
+    import course_lib.linear as linear
+
+    rng = np.random.default_rng(11)
+    X = rng.normal(size=(300, 3)) * [2, 0.5, 30]
+    y = X @ [1, -2, 0.1] + 10 + rng.standard_t(3, size=300)
+    w = rng.uniform(0.1, 3, 300)
+    alpha = {} if estimator == "LinearRegression" else {"alpha": 1.0}
+    base = getattr(linear, estimator)(solver="sgd", **alpha)
+    other = getattr(linear, estimator)(solver="sgd", **{k: v * c for k, v in alpha.items()})
+    for rows in (slice(0, 100), slice(100, 200), slice(200, 300)):  # three chunks
+        base.partial_fit(X[rows], y[rows], sample_weight=w[rows])
+        other.partial_fit(X[rows], y[rows], sample_weight=w[rows] * c)
+    np.testing.assert_allclose(other.coef_, base.coef_, rtol=1e-9)
+    np.testing.assert_allclose(other.intercept_, base.intercept_, rtol=1e-9)
+    # and the weights of the first chunk set the unit: it trains as with weights near 1
+    unweighted = getattr(linear, estimator)(solver="sgd", **alpha)
+    for rows in (slice(0, 100), slice(100, 200), slice(200, 300)):
+        unweighted.partial_fit(X[rows], y[rows])
+    np.testing.assert_allclose(base.coef_, unweighted.coef_, rtol=0.2, atol=0.05)

@@ -114,7 +114,8 @@ class LinearModel(BaseEstimator):
     # -- fitting ------------------------------------------------------------
     def _fit_linear(self, X: Array, y: Array, sample_weight: ArrayLike | None = None) -> None:
         """Fit on validated float arrays: coef_, intercept_, solver_, n_iter_ (+ loss_curve_)."""
-        for attribute in ("loss_curve_", "n_samples_seen_", "n_samples_per_pass_", "_scaling"):
+        for attribute in ("loss_curve_", "n_samples_seen_", "n_samples_per_pass_", "_scaling",
+                          "_weight_unit"):
             self.__dict__.pop(attribute, None)  # left from an earlier fit
         loss, self.solver_ = self._resolve()
         weights = check_fit_data(X, y, sample_weight, loss)
@@ -342,15 +343,21 @@ class LinearModel(BaseEstimator):
     ) -> None:
         """One SGD pass over (X, y) in order, continuing from the current weights."""
         loss, _ = self._resolve()
-        # Raw weights: their scale is the user's, the same across chunks.
         weights = check_fit_data(X, y, sample_weight, loss)
+        # Weights in units of the first chunk's mean (the same for every chunk):
+        # the steps do not depend on their scale; alpha is rescaled to match.
+        if not hasattr(self, "_weight_unit"):
+            self._weight_unit = 1.0 if weights is None else float(np.mean(weights))
+        unit = self._weight_unit
+        if weights is not None or unit != 1.0:
+            weights = (np.ones(len(y)) if weights is None else weights) / unit
         if n_samples_per_pass is not None:
             if not (isinstance(n_samples_per_pass, Real) and n_samples_per_pass >= 1):
                 raise ValueError(
                     f"n_samples_per_pass must be a number >= 1, got {n_samples_per_pass!r}"
                 )
             self.n_samples_per_pass_ = float(n_samples_per_pass)
-        objective = self._objective(loss, getattr(self, "n_samples_per_pass_", len(y)))
+        objective = self._objective(loss, getattr(self, "n_samples_per_pass_", len(y)) * unit)
         chunk = FeatureScaling.measure(X, y, weights, self.fit_intercept)
         scaling = self._scaling.merge(chunk) if hasattr(self, "_scaling") else chunk
         scaling.fix_scale(objective)

@@ -146,7 +146,9 @@ class _LinearRegressor(RegressorMixin, LinearModel):
         X : array-like of shape (n_samples, n_features)
         y : array-like of shape (n_samples,)
         sample_weight : array-like of shape (n_samples,), optional
-            Non-negative weights; they multiply each sample's step (keep them near 1).
+            Non-negative weights, taken relative to the mean weight of the first
+            call: multiplying every call's weights by a constant ``c`` (and
+            ``alpha`` by ``c``) gives the same model.
         n_samples_per_pass : float, optional
             Rows in one pass over the whole training set; remembered as
             ``n_samples_per_pass_``.
