@@ -242,3 +242,19 @@ def test_log_likelihood_of_a_perfect_fit_is_finite_and_blames_no_weights(noise, 
     oracle = {"gaussian": st.norm(scale=model.scale_), "laplace": st.laplace(scale=model.scale_)}
     if noise in oracle:
         assert value == pytest.approx(oracle[noise].logpdf(residuals).sum(), rel=1e-12)
+
+
+@pytest.mark.parametrize("df", [1e-300, 1e-30, 1e-3, 1.0, 30.0])
+@pytest.mark.parametrize("r", [0.0, 1e-150, 1.0, 1e10, 1e150])
+@pytest.mark.parametrize("c", [1e-200, 1e100])
+def test_student_t_logpdf_is_finite_and_scale_equivariant_in_extreme_units(df, r, c):
+    # (r / sigma)^2 / nu overflowed before log1p: df=1e-300, r=1e10 gave -inf, not -714.49.
+    if r and not r * c:
+        pytest.skip("r * c underflows to 0")
+    base = StudentTNoise(df=df, scale=1.0).logpdf([r])[0]
+    moved = StudentTNoise(df=df, scale=c).logpdf([r * c])[0] + np.log(c)
+    assert np.isfinite(base) and np.isfinite(moved)
+    np.testing.assert_allclose(moved, base, rtol=1e-12, atol=1e-9)
+    reference = st.t.logpdf(r, df)
+    if np.isfinite(reference) and df >= 1e-3:  # scipy itself overflows for tiny df
+        np.testing.assert_allclose(base, reference, rtol=1e-10)

@@ -107,13 +107,13 @@ class StudentTLoss(Loss):
 
     def value(self, y: ArrayLike, z: ArrayLike) -> Array:
         r = np.asarray(z, dtype=float) - np.asarray(y, dtype=float)
-        # log1p of (r / sigma)^2 / nu: exact for small residuals; for |r| beyond
-        # 1e154 the square overflows, so use log((r/sigma)^2/nu) = 2 log|r/sigma| - log nu.
-        u = np.abs(r) / self.scale
-        with np.errstate(over="ignore", divide="ignore"):
-            big = u > 1e150
-            log_term = np.where(big, 2.0 * np.log(np.where(big, u, 1.0)) - np.log(self.df),
-                                np.log1p(np.where(big, 0.0, u) ** 2 / self.df))
+        # log1p of q = (r / sigma)^2 / nu: exact for small q; for a huge q (|r| or
+        # 1/sigma or 1/nu overflowing its square) log q, computed from logarithms.
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            log_q = 2.0 * (np.log(np.abs(r)) - np.log(self.scale)) - np.log(self.df)
+            big = log_q > 690.0
+            root_q = np.where(big, 0.0, np.abs(r) / self.scale / np.sqrt(self.df))
+            log_term = np.where(big, log_q, np.log1p(root_q**2))
         return 0.5 * (self.df + 1.0) * log_term
 
     def gradient(self, y: ArrayLike, z: ArrayLike) -> Array:
