@@ -74,18 +74,36 @@ def test_a_network_of_in_place_layers_passes_and_a_wrong_one_fails():
     assert check_backward(Wrong(), X)["input"] > 0.1
 
 
-def test_a_loss_writing_into_the_output_passes():
-    class InPlaceHalfSquares:
-        def forward(self, output, target):
-            output -= target  # a new name for the residual, in the caller's array
-            self.diff = output
-            return float(np.sum(output**2) / 2)
+class _InPlaceHalfSquares:
+    """C = sum((output - target)^2) / 2, the residual computed in the output's array."""
 
-        def backward(self):
-            return self.diff
+    factor = 1.0
+
+    def forward(self, output, target):
+        output -= target
+        self.diff = output
+        return float(np.sum(output**2) / 2)
+
+    def backward(self):
+        return self.factor * self.diff
+
+
+def test_a_loss_writing_into_the_output_is_judged_right():
+    class Wrong(_InPlaceHalfSquares):
+        factor = 2.0
 
     output, target = RNG.normal(size=(4, 2)), RNG.normal(size=(4, 2))
-    assert check_loss_backward(InPlaceHalfSquares(), output, target) < 1e-7
+    assert check_loss_backward(_InPlaceHalfSquares(), output, target) < 1e-7
+    assert check_loss_backward(Wrong(), output, target) > 0.3
+
+
+def test_a_wrong_layer_computing_in_place_in_its_input_is_caught():
+    class Wrong(_InPlaceTanh):
+        def backward(self, grad_out):
+            grad_out *= 1 - self.a  # should be 1 - a^2
+            return grad_out
+
+    assert check_backward(Wrong(), X)["input"] > 0.1
 
 
 def test_a_function_writing_into_its_argument_is_differentiated_right():
