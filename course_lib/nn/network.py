@@ -133,14 +133,14 @@ def _claim(network: Sequential) -> None:
     _check_distinct(network.layers)
     for i, layer in enumerate(network.layers):
         owner = _OWNERS.get(id(layer))
-        if owner is not None and owner is not network and any(
-                other is layer for other in owner.layers):
+        if owner is network:
+            continue
+        if owner is not None and any(other is layer for other in owner.layers):
             raise ValueError(
                 f"layer {i} ({layer!r}) already belongs to another Sequential: a layer "
                 "caches its last input, so two networks sharing it would get wrong "
                 "gradients. Weight sharing between networks is not supported; build a new "
                 "layer (copy.deepcopy(layer) has the same weights) or delete the other network")
-    for layer in network.layers:
         _OWNERS[id(layer)] = network
 
 
