@@ -57,14 +57,21 @@ def _assert_same_network(first, second):
         np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12)
 
 
+@pytest.mark.parametrize("early_stopping", [False, True])
 @pytest.mark.parametrize("scale", [1e306, 1e307, 1e-300])
 @pytest.mark.parametrize("estimator", [MLPRegressor, MLPClassifier])
-def test_the_mlp_with_weights_times_c_and_alpha_times_c_is_the_same_model(estimator, scale):
-    # the penalty is alpha / sum(batch weights): c and c cancel; the sum must not overflow
+def test_the_mlp_with_weights_times_c_and_alpha_times_c_is_the_same_model(estimator, scale,
+                                                                         early_stopping):
+    # the penalty is alpha / sum(batch weights): c and c cancel; the sum must not overflow,
+    # nor the weighted validation score
     X, y = _data(estimator)
-    expected = _fit(estimator, X, y, alpha=1e-3)
-    _assert_same_network(_fit(estimator, X, y, alpha=1e-3 * scale,
-                              sample_weight=np.full(N, scale)), expected)
+    expected = _fit(estimator, X, y, alpha=1e-3, early_stopping=early_stopping)
+    scaled = _fit(estimator, X, y, alpha=1e-3 * scale, sample_weight=np.full(N, scale),
+                  early_stopping=early_stopping)
+    _assert_same_network(scaled, expected)
+    if early_stopping:
+        np.testing.assert_allclose(scaled.validation_scores_, expected.validation_scores_,
+                                   rtol=1e-9)
     _assert_same_network(_fit(estimator, X, y, alpha=0.0, sample_weight=np.full(N, scale)),
                          _fit(estimator, X, y, alpha=0.0))
 

@@ -333,6 +333,8 @@ class _BaseMLP(BaseEstimator):
             raise ValueError("the validation set is too small: increase validation_fraction "
                              "or use early_stopping=False")
         w_train, w_val = (None, None) if weights is None else (parts[4], parts[5])
+        if w_val is not None and w_val.max() > 0:  # the scores are weighted means: their
+            w_val = w_val / w_val.max()  # sums of weights of 1e306 overflowed (nan scores)
         return parts[0], parts[2], w_train, (parts[1], parts[3], w_val)
 
     def _restore_params(self, saved: list[dict[str, Array]] | None) -> None:
