@@ -305,8 +305,9 @@ class _BaseMLP(BaseEstimator):
             raise ValueError(
                 f"sample_weight is too small for alpha={self.alpha:g}: a batch of {n_rows} "
                 f"rows has total weight S={largest * relative:.3g}, and the penalty "
-                f"alpha / S reaches {factor:.3g} (it would overflow in training); scale "
-                "sample_weight up (e.g. to a largest weight of 1) or lower alpha")
+                f"alpha / S reaches {factor:.3g} (it would overflow in training); multiply "
+                "sample_weight by a large constant or lower alpha (either weakens the "
+                "penalty, whose factor is alpha / S as in scikit-learn)")
         return factor
 
     def _add_penalty(self, factor: float) -> float:
