@@ -9,7 +9,11 @@ block with its own parameters around inner layers, and nested networks.
 import numpy as np
 import pytest
 
-from course_lib.gradcheck import check_backward, check_loss_backward, numerical_gradient
+from course_lib.gradcheck import (
+    check_backward,
+    check_loss_backward,
+    numerical_gradient,
+)
 from course_lib.nn import Linear, Sequential, Tanh
 
 RNG = np.random.default_rng(0)
