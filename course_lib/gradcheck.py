@@ -62,8 +62,9 @@ def numerical_gradient(
     Parameters
     ----------
     f : callable
-        ``f(x) -> float`` for ``x`` of the shape of ``x`` below. It gets a
-        private float64 copy of ``x``; the caller's array is never written into.
+        ``f(x) -> float`` for ``x`` of the shape of ``x`` below. Every call
+        gets a fresh float64 copy of the point, so ``f`` may write into its
+        argument; the caller's array is never written into.
     x : array-like of any shape
         The point (integers are converted to float64).
     eps : float, default=1e-6
@@ -84,7 +85,7 @@ def numerical_gradient(
     See the book: section 5.1.
     """
     point = np.array(x, dtype=np.float64, order="C")  # a copy: we perturb it in place
-    return _perturbation_gradient(lambda: float(f(point)), point, _steps(point, eps))[0]
+    return _perturbation_gradient(lambda: float(f(point.copy())), point, _steps(point, eps))[0]
 
 
 def relative_error(a: ArrayLike, b: ArrayLike) -> float:
@@ -119,16 +120,17 @@ def relative_error(a: ArrayLike, b: ArrayLike) -> float:
     return 0.0 if scale == 0 else float(np.max(np.abs(a - b)) / scale)
 
 
-def _named_parameters(module: Any) -> Iterator[tuple[str, Any, str]]:
-    """``(name, owner, key)`` of every parameter: a layer's own, or each layer's of a network."""
-    layers = getattr(module, "layers", None)
-    if layers is None:
-        for key in getattr(module, "params", {}):
-            yield key, module, key
-        return
-    for i, layer in enumerate(layers):
-        for key in getattr(layer, "params", {}):
-            yield f"{i}.{key}", layer, key
+def _named_parameters(module: Any, prefix: str = "") -> Iterator[tuple[str, Any, str]]:
+    """``(name, owner, key)`` of every parameter: the module's own, then its layers' (recursively).
+
+    A layer's parameter is named by its key (``"W"``), a network's layer's by
+    ``"<layer index>.<key>"`` (``"0.W"``, ``"1.0.W"`` in a nested network); a
+    block with both ``params`` and ``layers`` has all of them checked.
+    """
+    for key in getattr(module, "params", {}):
+        yield prefix + key, module, key
+    for i, layer in enumerate(getattr(module, "layers", ())):
+        yield from _named_parameters(layer, f"{prefix}{i}.")
 
 
 class GradcheckResult(dict):
@@ -194,6 +196,9 @@ def check_backward(
     * kinks: where the one-sided differences disagree (a ReLU input at
       exactly 0, where no derivative exists) the entry is skipped, listed in
       ``result.kinks`` and named in a warning; move the point to check it;
+    * layers that write into their arguments (``grad_out *= ...`` in
+      ``backward``, an in-place ``forward``): every call gets a fresh copy of
+      :math:`G` and of the input, so the direction and the point stay fixed;
     * float32 layers (the output is float32): the step is :math:`5\cdot 10^{-3}`
       (the cube root of float32's rounding unit) and the noise estimate is
       float32's, so expect errors up to about :math:`10^{-4}`, not :math:`10^{-8}`.
@@ -201,9 +206,10 @@ def check_backward(
     Parameters
     ----------
     module : layer or network
-        Anything with ``forward(X)`` and ``backward(grad_out)``, and either
-        ``params``/``grads`` dicts (a layer) or a list ``layers`` of such
-        layers (a network).
+        Anything with ``forward(X)`` and ``backward(grad_out)``, and
+        ``params``/``grads`` dicts (a layer), a list ``layers`` of such
+        layers (a network, possibly nested) or both (a block with its own
+        parameters around inner layers): every parameter is checked.
     X : array-like of shape (n_samples, n_features)
         The input; not written into.
     eps : float, optional
@@ -215,7 +221,8 @@ def check_backward(
     -------
     GradcheckResult (a dict of str to float)
         Relative error per checked array: ``"input"`` and each parameter,
-        named by its key (``"W"``) or, in a network, ``"<layer index>.<key>"``;
+        named by its key (``"W"``) or, in a network, ``"<layer index>.<key>"``
+        (``"1.0.W"`` in a nested one);
         about 1e-8 or less for a correct float64 backward, 0 when the
         differences agree to their own accuracy. ``.kinks`` lists the skipped entries.
 
@@ -235,23 +242,28 @@ def check_backward(
     """
     X = np.array(X, dtype=np.float64, order="C")  # our copy: perturbed below
     rng = np.random.default_rng(random_state)  # an int, None or a Generator (bottom floor)
-    out = np.asarray(module.forward(X))
+
+    def forward() -> NDArray:  # a fresh copy of X: the module may write into its input
+        return np.asarray(module.forward(X.copy()))
+
+    out = forward()
     dtype = out.dtype if np.issubdtype(out.dtype, np.floating) else np.dtype(np.float64)
     eps, G = _default_eps(dtype) if eps is None else eps, rng.normal(size=out.shape)
-    analytic = {"input": np.array(module.backward(G), dtype=np.float64)}
+    # a copy of G: a correct backward may scale grad_out in place, G must stay fixed
+    analytic = {"input": np.array(module.backward(G.copy()), dtype=np.float64)}
     named = list(_named_parameters(module))
     analytic.update({name: np.array(owner.grads[key], dtype=np.float64)
                      for name, owner, key in named})
 
     def f() -> float:
-        return float(np.sum(G * np.asarray(module.forward(X), dtype=np.float64)))
+        return float(np.sum(G * np.asarray(forward(), dtype=np.float64)))
 
     originals = [(owner, key, owner.params[key]) for _, owner, key in named]
     for owner, key, value in originals:  # perturb float64 contiguous copies, for real
         owner.params[key] = np.array(value, dtype=np.float64, order="C")
     try:
         center = f()
-        magnitude = float(np.sum(np.abs(G * np.asarray(module.forward(X), dtype=np.float64))))
+        magnitude = float(np.sum(np.abs(G * np.asarray(forward(), dtype=np.float64))))
         points = [("input", X)] + [(name, owner.params[key]) for name, owner, key in named]
         result, kinks, unchecked = GradcheckResult(), {}, {}
         for name, point in points:
@@ -312,7 +324,8 @@ def check_loss_backward(
     loss : object
         With ``forward(output, target) -> float`` and ``backward() -> ndarray``.
     output : array-like of shape (n_samples, n_outputs)
-        Where to check; not written into.
+        Where to check; not written into (every ``forward`` gets a fresh copy,
+        of ``target`` too).
     target : array-like
         What ``loss.forward`` takes as the target.
     eps : float, default=1e-6
@@ -337,12 +350,13 @@ def check_loss_backward(
 
     See the book: section 5.1.
     """
-    output = np.array(output, dtype=np.float64, order="C")
-    center = float(loss.forward(output, target))
-    analytic = np.array(loss.backward(), dtype=np.float64)
+    output, target = np.array(output, dtype=np.float64, order="C"), np.array(target)
 
-    def f() -> float:
-        return float(loss.forward(output, target))
+    def f() -> float:  # fresh copies: the loss may write into its arguments
+        return float(loss.forward(output.copy(), target.copy()))
+
+    center = f()
+    analytic = np.array(loss.backward(), dtype=np.float64)
 
     rounding = 8 * _unit_roundoff(np.dtype(np.float64)) * max(abs(center), 1e-300)
     error, _, unchecked = _compare_at(f, output, analytic, eps, center, rounding)

@@ -323,3 +323,72 @@ def test_tiny_sample_weight_is_refused_naming_the_weights(estimator, scale):
     with pytest.raises(ValueError, match="sample_weight"):
         estimator((4,), max_iter=5, random_state=0).fit(X_small, y,
                                                        sample_weight=np.full(60, scale))
+
+
+def _window_view():
+    series = np.arange(7.0)  # lag features: a read-only view of the writable series
+    return np.lib.stride_tricks.sliding_window_view(series, 3), series
+
+
+def _strided_view():
+    series = np.arange(7.0)
+    view = np.lib.stride_tricks.as_strided(series, shape=(5, 3), strides=(8, 8), writeable=False)
+    return view, series
+
+
+def _buffer_view():
+    buffer = bytearray(RNG.normal(size=(5, 3)).tobytes())
+    numbers = np.frombuffer(buffer)
+    numbers.flags.writeable = False
+    return numbers.reshape(5, 3), np.frombuffer(buffer)  # another array over the same bytes
+
+
+def _ndarray_over_a_buffer():
+    buffer = bytearray(RNG.normal(size=(5, 3)).tobytes())
+    view = np.ndarray((5, 3), buffer=buffer)
+    view.flags.writeable = False
+    return view, np.ndarray(15, buffer=buffer)
+
+
+@pytest.mark.parametrize("view", [_window_view, _strided_view, _buffer_view,
+                                  _ndarray_over_a_buffer])
+@pytest.mark.parametrize("make", LAYERS, ids=LAYER_IDS)
+def test_a_read_only_view_of_writable_data_is_copied(make, view):
+    # read-only, but the buffer underneath is the caller's: `series[:] = ...` must not leak
+    X_view, writable = view()
+    layer, G = make(), RNG.normal(size=(5, 3))
+    reference = make()
+    reference.forward(X_view.copy())
+    expected = reference.backward(G)
+    layer.forward(X_view)
+    writable[:] = 100.0
+    np.testing.assert_array_equal(layer.backward(G), expected)
+    for ours, theirs in zip(getattr(layer, "layers", [layer]),
+                            getattr(reference, "layers", [reference])):
+        for key, value in theirs.grads.items():
+            np.testing.assert_array_equal(ours.grads[key], value)
+
+
+@pytest.mark.parametrize("shared", [lambda: Linear(3, 3, random_state=0), Tanh])
+def test_a_layer_of_another_network_is_refused(shared):
+    layer = shared()
+    first = Sequential(layer, ReLU())
+    with pytest.raises(ValueError, match="another Sequential.*not supported"):
+        Sequential(layer, Sigmoid())  # net1.backward would use the input cached by net2
+    with pytest.raises(ValueError, match="another Sequential"):
+        Sequential(Linear(3, 3, random_state=1), Sequential(layer))  # nested, too
+    first.forward(X[:4])  # the first network is unharmed
+    first.layers.append(first.layers[0])  # changed after construction: forward refuses
+    with pytest.raises(ValueError, match="same object"):
+        first.forward(X[:4])
+    del first  # a layer of a deleted network is free again
+    np.testing.assert_array_equal(Sequential(layer).forward(X[:4]), layer.forward(X[:4]))
+
+
+def test_a_copied_layer_can_join_another_network():
+    import copy
+
+    layer = Linear(3, 3, random_state=0)
+    first = Sequential(layer, Tanh())
+    second = Sequential(copy.deepcopy(layer), ReLU())
+    np.testing.assert_array_equal(first[0].forward(X[:4]), second[0].forward(X[:4]))

@@ -34,26 +34,13 @@ from .optim import SGD, Adam
 Array = NDArray[np.float64]
 
 
-def _weights(sample_weight: ArrayLike | None, X: Array, alpha: float) -> Array | None:
-    """Validated sample weights (the linear models' rules), whose penalty factor is finite.
-
-    The penalty of a batch is :math:`\alpha/S`, :math:`S` its total weight:
-    weights near 1e-300 make it overflow in training, which the error here
-    names instead of a divergence blamed on the learning rate.
-    """
+def _weights(sample_weight: ArrayLike | None, X: Array) -> Array | None:
+    """Validated sample weights (the linear models' rules), or None."""
     if sample_weight is None:
         return None
     weights = check_sample_weight(sample_weight, X)
     if not np.all(np.isfinite(weights)):
         raise ValueError("sample_weight contains NaN or infinity")
-    smallest = float(np.min(weights[weights > 0]))
-    with np.errstate(over="ignore"):
-        factor = alpha / smallest
-    if factor > _PENALTY_LIMIT:
-        raise ValueError(
-            f"sample_weight is too small for alpha={alpha:g}: the penalty alpha / (sum of a "
-            f"batch's weights) reaches {factor:.3g} with weights of {smallest:.3g}; multiply "
-            "sample_weight by a constant (and alpha by the same constant: the same model)")
     return weights
 
 
@@ -187,10 +174,10 @@ class _BaseMLP(BaseEstimator):
 
     # -- training -----------------------------------------------------------
     def _fit(self, X: Array, targets: NDArray, sample_weight: ArrayLike | None) -> None:
-        """Train; a DivergenceError leaves the estimator unfitted (no half-trained network)."""
+        """Train; a DivergenceError (or weights that overflow) leaves the estimator unfitted."""
         try:
             self._train(X, targets, sample_weight)
-        except DivergenceError:
+        except (DivergenceError, ValueError):
             self._forget()
             raise
 
@@ -202,7 +189,7 @@ class _BaseMLP(BaseEstimator):
                 delattr(self, name)
 
     def _train(self, X: Array, targets: NDArray, sample_weight: ArrayLike | None) -> None:
-        weights = _weights(sample_weight, X, self.alpha)
+        weights = _weights(sample_weight, X)
         rng = as_generator(self.random_state)
         validation = None
         if self.early_stopping:
@@ -231,7 +218,7 @@ class _BaseMLP(BaseEstimator):
 
     def _partial_fit(self, X: Array, targets: NDArray, sample_weight: ArrayLike | None) -> None:
         """One epoch over ``(X, targets)``, continuing from the current weights and optimizer."""
-        weights = _weights(sample_weight, X, self.alpha)
+        weights = _weights(sample_weight, X)
         if not hasattr(self, "network_"):
             rng = as_generator(self.random_state)
             self._build_network(X.shape[1], self._n_network_outputs(targets), rng)
@@ -240,7 +227,7 @@ class _BaseMLP(BaseEstimator):
             self.validation_scores_ = None
         try:
             self.loss_ = self._train_epoch(X, targets, weights)
-        except DivergenceError:
+        except (DivergenceError, ValueError):
             self._forget()
             raise
         self._improved(self.loss_, None)
@@ -281,8 +268,8 @@ class _BaseMLP(BaseEstimator):
         for start in range(0, len(order), batch_size):
             idx = order[start:start + batch_size]
             batch_weights = None if weights is None else weights[idx]
-            mass = len(idx) if weights is None else batch_weights.sum()
-            if mass <= 0:
+            factor = self._penalty_factor(batch_weights, len(idx))
+            if factor is None:
                 continue  # all-zero weights: nothing to learn from this batch
             batch = X[idx]  # a fresh array: read-only, so Linear caches it without a copy
             batch.flags.writeable = False
@@ -291,19 +278,46 @@ class _BaseMLP(BaseEstimator):
             if self._loss_scale != 1.0:
                 grad *= self._loss_scale  # a fresh array from loss.backward
             self.network_.backward(grad, input_grad=False)
-            value = self._loss_scale * value + self._add_penalty(mass)
+            value = self._loss_scale * value + self._add_penalty(factor)
             optimizer.step()
             total += value * len(idx)
         return total / len(order)
 
-    def _add_penalty(self, mass: float) -> float:
-        r"""Add :math:`\alpha W / S` to each ``grads["W"]``.
+    def _penalty_factor(self, batch_weights: Array | None, n_rows: int) -> float | None:
+        r"""The penalty factor :math:`\alpha/S` of a batch, :math:`S` its total weight.
+
+        Computed as :math:`(\alpha/m) / \sum_i (s_i/m)`, :math:`m` the largest
+        weight of the batch, so that :math:`S` never overflows (weights of
+        :math:`10^{306}`). ``None`` for a batch of zero weight. A factor
+        above 1e100 (weights tiny next to alpha) would overflow the gradient
+        terms: a ValueError naming sample_weight, not a divergence blamed on
+        the learning rate.
+        """
+        if batch_weights is None:
+            return self.alpha / n_rows
+        largest = float(batch_weights.max())
+        if largest <= 0:
+            return None
+        relative = float((batch_weights / largest).sum())
+        with np.errstate(over="ignore"):
+            factor = self.alpha / largest / relative
+        if factor > _PENALTY_LIMIT:
+            raise ValueError(
+                f"sample_weight is too small for alpha={self.alpha:g}: a batch of {n_rows} "
+                f"rows has total weight S={largest * relative:.3g}, and the penalty "
+                f"alpha / S reaches {factor:.3g} (it would overflow in training); multiply "
+                "sample_weight by a large constant or lower alpha (either weakens the "
+                "penalty, whose factor is alpha / S as in scikit-learn)")
+        return factor
+
+    def _add_penalty(self, factor: float) -> float:
+        r"""Add :math:`\alpha W / S` (``factor`` is :math:`\alpha/S`) to each ``grads["W"]``.
 
         Returns the penalty :math:`\frac{\alpha}{2S}\sum\|W\|_F^2`.
         """
         if self.alpha == 0:
             return 0.0
-        penalty, factor = 0.0, self.alpha / mass
+        penalty = 0.0
         for layer in self._linear_layers:
             W = layer.params["W"].ravel()
             penalty += W @ W
@@ -320,6 +334,8 @@ class _BaseMLP(BaseEstimator):
             raise ValueError("the validation set is too small: increase validation_fraction "
                              "or use early_stopping=False")
         w_train, w_val = (None, None) if weights is None else (parts[4], parts[5])
+        if w_val is not None and w_val.max() > 0:  # the scores are weighted means: their
+            w_val = w_val / w_val.max()  # sums of weights of 1e306 overflowed (nan scores)
         return parts[0], parts[2], w_train, (parts[1], parts[3], w_val)
 
     def _restore_params(self, saved: list[dict[str, Array]] | None) -> None:

@@ -86,17 +86,22 @@ class Layer:
 
 
 def _private(X: ArrayLike) -> Array:
-    """A float64 array no caller can change: ``X`` itself when it (and its base) is read-only, else a copy.
+    """A float64 array no caller can change: ``X`` itself when its data are certainly immutable, else a copy.
 
     A layer caches what ``backward`` needs; caching the caller's array would let
-    ``X -= 1`` after ``forward`` silently corrupt the next ``backward``.
-    Activations return read-only outputs, so inside a network nothing is copied.
+    ``X -= 1`` after ``forward`` silently corrupt the next ``backward``. The
+    copy is skipped only for a read-only array whose chain of ``.base`` ends in
+    a read-only array owning its data (an activation's output, a read-only
+    minibatch, views of them): inside a network nothing is copied. Anything
+    over a foreign buffer (``sliding_window_view``/``as_strided`` views,
+    ``np.frombuffer`` of a bytearray, a memory map) is copied, read-only or not:
+    the buffer underneath may still be written.
     """
     array = np.asarray(X, dtype=np.float64)
     root = array
     while isinstance(root.base, np.ndarray):
         root = root.base
-    if array.flags.writeable or root.flags.writeable:
+    if array.flags.writeable or root.flags.writeable or root.base is not None:
         array = array.copy()
     return array
 
@@ -202,8 +207,10 @@ class Linear(Layer):
     def forward(self, X: ArrayLike) -> Array:
         r"""Output :math:`Z = XW + b`, shape ``(n_samples, out_features)``; caches :math:`X`.
 
-        The cache is a private copy unless ``X`` is read-only (an activation's
-        output): changing ``X`` after ``forward`` does not change ``backward``.
+        The cache is a private copy unless ``X`` is certainly immutable (an
+        activation's output: read-only and owning its data, or a view of such
+        an array): changing ``X``, or the buffer under a view, after
+        ``forward`` does not change ``backward``.
         """
         X = _private(X)
         if X.ndim != 2 or X.shape[1] != self.in_features:

@@ -41,16 +41,22 @@ def _check_output(loss: object, output: ArrayLike) -> Array:
 
 
 def _normalized_weights(sample_weight: ArrayLike | None, n_samples: int) -> Array | float:
-    r"""Weights :math:`s_i / \sum_j s_j` of shape ``(n_samples, 1)``, or the number :math:`1/N`."""
+    r"""Weights :math:`s_i / \sum_j s_j` of shape ``(n_samples, 1)``, or the number :math:`1/N`.
+
+    The weights are divided by the largest one first: their sum then lies in
+    :math:`[1, N]` and cannot overflow (weights of :math:`10^{306}` give the
+    unweighted mean, not 0).
+    """
     if sample_weight is None:
         return 1.0 / n_samples
     weights = np.asarray(sample_weight, dtype=np.float64)
     if weights.shape != (n_samples,):
         raise ValueError(f"sample_weight must be of shape ({n_samples},), got {weights.shape}")
-    total = weights.sum()
-    if not np.isfinite(weights).all() or (weights < 0).any() or total <= 0:
+    largest = weights.max(initial=0.0)
+    if not np.isfinite(weights).all() or (weights < 0).any() or largest <= 0:
         raise ValueError("sample_weight must be finite, non-negative and not all zero")
-    return (weights / total)[:, None]
+    relative = weights / largest
+    return (relative / relative.sum())[:, None]
 
 
 class MSELoss:

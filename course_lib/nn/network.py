@@ -11,6 +11,7 @@ and on the way every layer fills the gradients of its own parameters.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator
 
 import numpy as np
@@ -32,9 +33,11 @@ class Sequential:
         Objects with ``forward``, ``backward``, ``params`` and ``grads``
         (see :class:`Layer`). Consecutive linear layers must
         agree: the ``out_features`` of one is the ``in_features`` of the next.
-        Each layer object may appear once: a layer caches its last input, so
-        one object at two places would overwrite its own cache and gradients
-        (a ValueError; build two layers, or share weights explicitly).
+        Each layer object may appear once, in one network: a layer caches its
+        last input, so one object at two places, or in two networks, would
+        overwrite its own cache and gradients (a ValueError, at construction
+        and at ``forward``; build a separate layer, e.g. ``copy.deepcopy(layer)``
+        for the same weights: weight sharing is not supported).
 
     Attributes
     ----------
@@ -60,12 +63,13 @@ class Sequential:
             if not all(hasattr(layer, name) for name in ("forward", "backward", "params", "grads")):
                 raise TypeError(f"layer {i} ({layer!r}) is not a layer: it needs forward, "
                                 "backward, params and grads")
-        _check_distinct(layers)
         self.layers = list(layers)
+        _claim(self)
         _check_widths(self.layers)
 
     def forward(self, X: ArrayLike) -> Array:
         """Output of the last layer, shape (n_samples, n_outputs); every layer caches its input."""
+        _claim(self)  # again: ``layers`` is a list, it may have been changed since
         out = X
         for layer in self.layers:
             out = layer.forward(out)
@@ -116,7 +120,31 @@ class Sequential:
         return f"Sequential(\n{inner}\n)"
 
 
-def _check_distinct(layers: tuple[Layer, ...]) -> None:
+#: The network each layer belongs to, by the layer's id; networks are held weakly.
+_OWNERS: weakref.WeakValueDictionary[int, Sequential] = weakref.WeakValueDictionary()
+
+
+def _claim(network: Sequential) -> None:
+    """Refuse a layer twice in ``network`` or in another live network; then ``network`` owns its layers.
+
+    Two networks sharing a layer would share its cache: ``net1.backward``
+    would use the input of ``net2``'s last ``forward``, silent wrong gradients.
+    """
+    _check_distinct(network.layers)
+    for i, layer in enumerate(network.layers):
+        owner = _OWNERS.get(id(layer))
+        if owner is network:
+            continue
+        if owner is not None and any(other is layer for other in owner.layers):
+            raise ValueError(
+                f"layer {i} ({layer!r}) already belongs to another Sequential: a layer "
+                "caches its last input, so two networks sharing it would get wrong "
+                "gradients. Weight sharing between networks is not supported; build a new "
+                "layer (copy.deepcopy(layer) has the same weights) or delete the other network")
+        _OWNERS[id(layer)] = network
+
+
+def _check_distinct(layers: list[Layer]) -> None:
     """The same layer object twice would overwrite its cache and gradients: refuse it."""
     first: dict[int, int] = {}
     for i, layer in enumerate(layers):
