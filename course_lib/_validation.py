@@ -18,7 +18,8 @@ from sklearn.utils._param_validation import Interval
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight
 
-__all__ = ["Number", "check_sample_weight", "encode_classes", "fit_method", "forget_fit"]
+__all__ = ["Number", "check_sample_weight", "encode_classes", "fit_method", "forget_fit",
+           "label_text", "labels_text"]
 
 
 class Number(Interval):
@@ -61,6 +62,28 @@ def check_sample_weight(sample_weight: ArrayLike | None, X: NDArray) -> NDArray 
     return weights
 
 
+def label_text(value: object) -> str:
+    """A label as the user wrote it: ``'cat'`` or ``7``, not ``np.str_('cat')`` or ``np.int64(7)``.
+
+    Every error message of the package that names a user's label goes through here.
+
+    >>> label_text(np.str_("cat")), label_text(np.int64(7)), label_text(np.array([2.5])[0])
+    ("'cat'", '7', '2.5')
+    """
+    return repr(value.item() if isinstance(value, np.generic) else value)
+
+
+def labels_text(values: ArrayLike, shown: int = 5) -> str:
+    """Labels as a Python list, ``['cat', 'dog']``, the first ``shown`` of them and ``…``.
+
+    >>> labels_text(np.array(["cow"])), labels_text(np.arange(8))
+    ("['cow']", '[0, 1, 2, 3, 4, …]')
+    """
+    values = np.ravel(np.asarray(values, dtype=object))
+    more = ", …" if len(values) > shown else ""
+    return f"[{', '.join(map(label_text, values[:shown]))}{more}]"
+
+
 def encode_classes(
     estimator: object, y: ArrayLike, weights: NDArray | None, max_classes: int | None = None
 ) -> NDArray[np.intp]:
@@ -82,19 +105,19 @@ def encode_classes(
     classes, encoded = np.unique(y, return_inverse=True)
     name = type(estimator).__name__
     if len(classes) < 2:
-        raise ValueError(f"y has only one class ({classes[0]!r}): {name} needs samples of "
-                         "at least two classes")
+        raise ValueError(f"y has only one class ({label_text(classes[0])}): {name} needs "
+                         "samples of at least two classes")
     if max_classes is not None and len(classes) > max_classes:
         raise ValueError(
             f"Only binary classification is supported: {name} is a binary classifier, but y "
-            f"has {len(classes)} classes ({', '.join(map(repr, classes[:5].tolist()))}): wrap "
+            f"has {len(classes)} classes {labels_text(classes)}: wrap "
             "it in a OneVsRestClassifier, or use SoftmaxRegression (sections 2.1.11-2.1.12)")
     if weights is not None:
-        missing = sorted(set(classes.tolist()) - set(np.unique(y[weights > 0]).tolist()))
-        if missing:
+        missing = np.setdiff1d(classes, y[weights > 0])
+        if missing.size:
             raise ValueError(
-                f"classes {missing[:5]!r} have only samples of zero weight: drop them from y "
-                "or give them positive sample_weight")
+                f"classes {labels_text(missing)} have only samples of zero weight: drop them "
+                "from y or give them positive sample_weight")
     estimator.classes_ = classes
     return encoded
 

@@ -20,6 +20,8 @@ from numpy.typing import ArrayLike, NDArray
 from sklearn.utils import check_array, check_consistent_length
 from sklearn.utils.multiclass import type_of_target, unique_labels
 
+from ._validation import label_text, labels_text
+
 __all__ = ["mae", "mse", "rmse", "mape", "r2", "accuracy", "log_loss"]
 
 
@@ -284,17 +286,18 @@ def log_loss(y_true: ArrayLike, y_prob: ArrayLike, *, labels: ArrayLike | None =
     classes = unique_labels(y_true if labels is None else labels)
     if len(classes) < 2:
         raise ValueError(
-            f"y_true has only one label ({classes[0]!r}): pass all classes as labels=[...]"
+            f"y_true has only one label ({label_text(classes[0])}): pass all classes as "
+            "labels=[...]"
         )
     missing = np.setdiff1d(np.unique(y_true), classes)
     if missing.size:
-        raise ValueError(f"y_true has labels {missing.tolist()} that are not in labels")
+        raise ValueError(f"y_true has labels {labels_text(missing)} that are not in labels")
     if y_prob.ndim == 1:
         y_prob = np.column_stack([1.0 - y_prob, y_prob])
     if y_prob.shape[1] != len(classes):
         raise ValueError(
             f"y_prob has {y_prob.shape[1]} columns but there are {len(classes)} classes "
-            f"{classes.tolist()}"
+            f"{labels_text(classes, shown=len(classes))}"
         )
     if np.any((y_prob < 0) | (y_prob > 1)):
         raise ValueError("y_prob must hold probabilities: values between 0 and 1")

@@ -9,6 +9,7 @@ show the largest difference; failing cases show their inputs or how to get them.
 import contextlib
 import io
 import sys
+import threading
 import time
 
 import numpy as np
@@ -170,3 +171,168 @@ def test_an_exception_names_the_readers_line():
 def test_the_reference_still_passes_and_the_thread_sees_a_copy():
     for exercise_id in IDS:
         assert verdict(exercise_id, solution(exercise_id))[0] is True
+
+
+# -- F10: everything done with the reader's objects runs under the time limit ---------------
+
+RELEASE = threading.Event()  # ends the endless methods below once a test is over
+
+
+def _endless(*args, **kwargs):
+    while not RELEASE.is_set():  # busy, as `while True: pass` in a reader's __float__
+        pass
+
+
+@pytest.fixture
+def short_limit(monkeypatch):
+    monkeypatch.setattr(check_module, "TIME_LIMIT", 0.3)
+    RELEASE.clear()
+    yield 0.3
+    RELEASE.set()
+
+
+def _verdict_in_time(exercise_id, function, seconds=8.0):
+    """``verdict`` run in a thread: a hang or an escaping exception fails the test cleanly."""
+    result = {}
+
+    def run():
+        try:
+            result["verdict"] = verdict(exercise_id, function)
+        except BaseException as error:  # noqa: BLE001 -- SystemExit, KeyboardInterrupt too
+            result["error"] = error
+
+    start = time.perf_counter()
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    assert not thread.is_alive(), f"check gave no verdict within {seconds} s"
+    assert "error" not in result, f"check raised {result.get('error')!r}"
+    return (*result["verdict"], time.perf_counter() - start)
+
+
+class _Endlessly:
+    """An answer every method of which that check could call never returns."""
+
+    __float__ = __int__ = __index__ = __complex__ = __array__ = _endless
+    __len__ = __iter__ = __getitem__ = __repr__ = __str__ = __format__ = _endless
+    __eq__ = __ne__ = __lt__ = __gt__ = __bool__ = __abs__ = __hash__ = _endless
+
+
+class _EndlessFloat:
+    __float__ = _endless
+
+
+class _EndlessArray:
+    __array__ = _endless
+
+
+class _EndlessLen:
+    __len__ = _endless
+
+    def __getitem__(self, index):
+        return 0.0
+
+
+class _EndlessRepr(_BadFloat):
+    __repr__ = _endless
+
+
+class _EndlessIter(list):
+    __iter__ = _endless
+
+
+class _EndlessMessage(Exception):
+    __str__ = _endless
+
+
+def _raise_endless_message(*args):
+    raise _EndlessMessage
+
+
+ENDLESS = {  # (exercise, the reader's function)
+    "__float__": (SCALAR_ID, lambda *a: _EndlessFloat()),
+    "__array__": (ARRAY_ID, lambda *a: _EndlessArray()),
+    "__len__": (ARRAY_ID, lambda *a: _EndlessLen()),
+    "__repr__": (SCALAR_ID, lambda *a: _EndlessRepr()),
+    "every method": (ARRAY_ID, lambda *a: _Endlessly()),
+    "__iter__ of a list": ("2.1.4-gd-step", lambda X, y, w, b, eta: _EndlessIter([w, b])),
+    "__float__ in a tuple": ("2.1.4-gd-step", lambda *a: (solution("2.1.4-gd-step")(*a)[0],
+                                                          _EndlessFloat())),
+    "__float__, score-based": ("1.1-best-constant-asymmetric", lambda y: _EndlessFloat()),
+    "an exception's __str__": (SCALAR_ID, _raise_endless_message),
+}
+
+
+@pytest.mark.parametrize("name", ENDLESS)
+def test_an_answer_whose_conversion_never_ends_gets_a_verdict(short_limit, name):
+    exercise_id, function = ENDLESS[name]
+    passed, text, seconds = _verdict_in_time(exercise_id, function)
+    assert passed is False and seconds < 4 * short_limit + 2, (seconds, text)
+    assert text.startswith("Пока неверно.") and "не удалось проверить за 0.3 с" in text, text
+    assert "Kernel → Restart" in text, text
+
+
+class _ExitingFloat:
+    def __float__(self):
+        sys.exit(3)
+
+
+class _InterruptingFloat:
+    def __float__(self):
+        raise KeyboardInterrupt
+
+
+class _EndlessDel:
+    __del__ = _endless
+
+    def __float__(self):
+        return 1.0
+
+
+class _ErrorWithEndlessDel(Exception):
+    __del__ = _endless
+
+
+def _raise_error_with_endless_del(*args):
+    raise _ErrorWithEndlessDel("no answer")
+
+
+@pytest.mark.parametrize("answer", [_ExitingFloat, _InterruptingFloat, _EndlessDel, None])
+def test_an_answer_that_exits_or_blocks_its_deletion_gets_a_verdict(short_limit, answer):
+    function = _raise_error_with_endless_del if answer is None else lambda *a: answer()
+    passed, text, _ = _verdict_in_time(SCALAR_ID, function)
+    assert passed is False and text.startswith("Пока неверно."), text
+    if answer is None:
+        assert "функция упала: _ErrorWithEndlessDel: no answer" in text, text
+    elif answer is not _EndlessDel:
+        assert f"функция вернула объект {answer.__name__}, но его не удалось проверить" in text
+        assert ("SystemExit" if answer is _ExitingFloat else "KeyboardInterrupt") in text, text
+
+
+class _EndlessId(str):
+    __hash__ = __eq__ = _endless  # (not __repr__: pytest prints the arguments of a failure)
+
+
+def test_an_exercise_id_of_a_str_subclass_is_used_as_a_plain_string(short_limit):
+    passed, _, _ = _verdict_in_time(_EndlessId(SCALAR_ID), solution(SCALAR_ID))
+    assert passed is True
+    passed, text, _ = _verdict_in_time(_EndlessId("2.1.4-no-such"), solution(SCALAR_ID))
+    assert passed is False and "Нет упражнения '2.1.4-no-such'" in text, text
+
+
+def test_a_huge_exception_message_is_shortened():
+    def raises(*args):
+        raise ValueError("ab " * 10**6)
+
+    passed, text = verdict(SCALAR_ID, raises)
+    assert passed is False and "ValueError: ab ab" in text and len(text) < 1000, len(text)
+
+
+def test_a_complex_number_inside_an_object_array_is_refused():
+    def answer(*args):
+        out = np.empty(len(solution(ARRAY_ID)(*args)), dtype=object)
+        out[:] = [np.array(v + 1e-3j) for v in solution(ARRAY_ID)(*args)]
+        return out
+
+    passed, text = verdict(ARRAY_ID, answer)
+    assert passed is False and "комплексн" in text, text

@@ -25,6 +25,8 @@ from course_lib.linear import (
     Ridge,
     SoftmaxRegression,
 )
+from course_lib.metrics import log_loss
+from course_lib.nn import MLPClassifier
 from course_lib.optim import DivergenceError
 from course_lib.probabilistic import MLERegression
 
@@ -219,6 +221,50 @@ def test_multiclass_errors_name_the_users_labels(wrapper):
     weights = np.where(y == "dog", 0.0, 1.0)  # no weight left on "dog"
     with pytest.raises(ValueError, match=r"\['dog'\] have only samples of zero weight"):
         wrapper(LogisticRegression()).fit(X, y, sample_weight=weights)
+
+
+LABELS = {"str": ["cat", "dog", "owl", "cow"], "int": [7, 3, 11, 40]}
+EVERY_CLASSIFIER = CLASSIFIERS + [OneVsRestClassifier(Perceptron()),
+                                  OneVsOneClassifier(LinearSVC()), MLPClassifier(max_iter=3)]
+
+
+def _plain(error, *labels):
+    """The message names the labels as the user wrote them: no np.str_, np.int64, array(...)."""
+    message = str(error.value)
+    assert all(label in message for label in labels), message
+    assert not any(form in message for form in ("np.", "array(", "dtype")), message
+
+
+@pytest.mark.parametrize("kind", LABELS)
+@pytest.mark.parametrize("estimator", EVERY_CLASSIFIER, ids=repr)
+def test_errors_name_the_users_labels_as_written(estimator, kind):
+    cat, dog, owl, _ = LABELS[kind]
+    X, _ = data(estimator, n=12)
+    with pytest.raises(ValueError, match="class") as error:
+        clone(estimator).fit(X, [cat] * 12)
+    _plain(error, f"({cat!r})")
+    y = np.repeat([cat, dog, owl], 4)
+    if isinstance(estimator, MLPClassifier):
+        return  # three classes, one of zero weight, are fine for it: see the next test
+    with pytest.raises(ValueError) as error:
+        clone(estimator).fit(X, y, sample_weight=np.where(y == dog, 0.0, 1.0))
+    _plain(error, repr(sorted([cat, dog, owl])) if estimator in BINARY else repr([dog]))
+
+
+@pytest.mark.parametrize("kind", LABELS)
+def test_partial_fit_and_log_loss_name_the_users_labels_as_written(kind):
+    cat, dog, owl, cow = LABELS[kind]
+    X, _ = data(Ridge(), n=4)
+    model = MLPClassifier().partial_fit(X, [cat, dog] * 2, classes=[cat, dog])
+    with pytest.raises(ValueError, match="not in classes") as error:
+        model.partial_fit(X[:2], [cow, cat])
+    _plain(error, repr([cow]), repr(sorted([cat, dog])))
+    with pytest.raises(ValueError, match="not the same") as error:
+        model.partial_fit(X[:2], [cat, cat], classes=[cat, cow])
+    _plain(error, repr(sorted([cat, cow])), repr(sorted([cat, dog])))
+    with pytest.raises(ValueError, match="only one label") as error:
+        log_loss(np.array([owl] * 3), [0.2, 0.3, 0.4])
+    _plain(error, f"({owl!r})")
 
 
 @pytest.mark.parametrize("estimator", REGRESSORS + LINEAR, ids=repr)

@@ -10,8 +10,10 @@ are small (a few numbers); otherwise it names them, and
 ``EXERCISES["2.1.4-gd-step"].cases()[k].args`` (``k`` = the case number minus 1)
 is the dict of the arguments of case ``k + 1``, to call your function on by hand.
 A function that runs longer than ``TIME_LIMIT`` seconds (10) on a case gets the
-verdict «не закончила работу»; one that raises gets the exception and the line
-of your code that raised.
+verdict «не закончила работу», and an answer whose conversion to numbers,
+comparison or printing takes longer than ``TIME_LIMIT`` more gets the verdict «не
+удалось проверить»; a function that raises gets the exception and the line of
+your code that raised.
 
 >>> from course_lib.exercises import check
 >>> import numpy as np
@@ -57,7 +59,10 @@ def check(exercise_id: str, solution: Callable[..., Any]) -> Verdict:
     a wrong shape or type, strings, complex numbers, NaN or a wrong value all become a
     verdict that names the case; a function still running after ``TIME_LIMIT`` = 10
     seconds on one case gets the verdict «не закончила работу» (it runs in a separate
-    thread, so this works in Jupyter on every system).
+    thread, so this works in Jupyter on every system). Everything done with what it
+    returned or raised (conversion to numbers: ``__float__``, ``__array__``, ``__len__``;
+    comparison; printing: ``__repr__``, ``__str__``) runs in that thread too, with
+    another ``TIME_LIMIT`` seconds: a conversion that never ends gets a verdict as well.
 
     To debug a failing case: the verdict prints its inputs in full when they are small
     (a few numbers); otherwise ``EXERCISES[exercise_id].cases()[k].args`` is the dict of
@@ -116,6 +121,7 @@ def _find(exercise_id: Any) -> Exercise | None:
         say(f"Номер упражнения — строка, например {next(iter(EXERCISES))!r}; "
               f"передан {type(exercise_id).__name__}.")
         return None
+    exercise_id = str.__str__(exercise_id)  # a plain str: a subclass's __hash__ is not called
     exercise = EXERCISES.get(exercise_id)
     if exercise is None:
         say(f"Нет упражнения {exercise_id!r}; есть: {', '.join(EXERCISES)}.")

@@ -5,7 +5,11 @@ separate thread with a time limit (``TIME_LIMIT`` seconds per case), every
 exception (``SystemExit`` and ``KeyboardInterrupt`` included) becomes a
 verdict naming the line of the reader's code that raised, and any returned
 object (strings, complex numbers, ``10**400``, objects that cannot be
-converted or printed) gets a verdict in Russian.
+converted or printed) gets a verdict in Russian. Converting, comparing and
+printing what the function returned (or raised) runs in that thread too,
+with another ``TIME_LIMIT`` seconds: a ``__float__``, ``__array__``,
+``__len__``, ``__repr__`` or an exception's ``__str__`` that never ends gets
+a verdict as well.
 """
 
 from __future__ import annotations
@@ -22,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-#: Seconds a reader's function may run on one case before the verdict «не уложилась».
+#: Seconds a reader's function may run on one case before the verdict «не закончила работу»;
+#: checking its answer (conversion to numbers, comparison, printing) gets as many again.
 TIME_LIMIT = 10.0
 
 #: Inputs with at most this many numbers in all are printed in full in a verdict.
@@ -91,46 +96,93 @@ def _call(function: Callable[..., Any], case: Case) -> Any:
 
 
 class _Outcome:
-    """What a reader's function did: returned ``value``, raised ``error``, or ran out of time."""
+    """One case in the worker thread: the reader's function has ``returned`` (or raised),
+    its answer has been ``judged`` into ``problem`` (None: right), ``answer`` says what
+    it gave (for the verdict of a check that does not end)."""
 
     def __init__(self) -> None:
-        self.value: Any = None
-        self.error: BaseException | None = None
-        self.timed_out = False
-        self.interrupted = False
+        self.returned, self.judged = threading.Event(), threading.Event()
+        self.problem: str | None = None
+        self.answer = "ответ"
 
 
-def _run_limited(function: Callable[..., Any], case: Case, limit: float) -> _Outcome:
-    """Run ``function`` on a copy of the case in a daemon thread, wait at most ``limit`` seconds.
+def _work(outcome: _Outcome, exercise: Exercise, case: Case, args: list[Any], expected: Any,
+          solution: Callable[..., Any]) -> None:
+    """Call the reader's function and judge what it gave, all in the worker thread.
 
-    Why a thread: ``signal.alarm`` works only in the main thread and not on
-    Windows, and a subprocess would need to pickle the reader's function,
-    which fails for a function defined in a notebook cell. A thread works in
-    a Jupyter kernel on every system. Its limit: Python cannot stop a thread,
-    so a function that loops forever keeps running in the background (as a
-    daemon it does not keep the interpreter alive); the verdict says so and
-    suggests restarting the kernel.
+    Everything that touches the reader's objects happens here: the call, and then
+    converting, comparing and printing the answer (a ``__float__``, ``__array__``,
+    ``__len__``, ``__repr__`` or an exception's ``__str__`` may loop forever or raise
+    anything). The main thread only reads the finished verdict, a plain string; the
+    reader's objects are also freed here (a ``__del__`` cannot block the main thread).
     """
-    outcome, args = _Outcome(), copy.deepcopy(list(case.args.values()))
-
-    def target() -> None:
+    try:
         try:
             with np.errstate(all="ignore"):
-                outcome.value = function(*args)
+                got = solution(*args)
         except BaseException as error:  # noqa: BLE001 -- SystemExit, KeyboardInterrupt too
-            outcome.error = error
+            outcome.answer = f"функция упала с исключением {type(error).__name__}"
+            outcome.returned.set()
+            outcome.problem = _raised(error)
+            outcome.judged.set()  # before the exception is freed: its __del__ may block
+        else:
+            outcome.answer = f"функция вернула объект {type(got).__name__}"
+            outcome.returned.set()
+            with np.errstate(all="ignore"):
+                outcome.problem = _verdict(exercise, case, expected, got)
+    except BaseException as error:  # noqa: BLE001 -- e.g. SystemExit from a reader's __float__
+        outcome.problem = _unchecked(error, outcome.answer)
+    finally:
+        outcome.returned.set()
+        outcome.judged.set()
 
-    thread = threading.Thread(target=target, name="course_lib.exercises.check", daemon=True)
+
+def _unchecked(error: BaseException, answer: str) -> str:
+    """``SystemExit`` or ``KeyboardInterrupt`` from, e.g., a reader's ``__float__``."""
+    try:
+        return (f"{answer}, но его не удалось проверить: {type(error).__name__}: "
+                f"{_message(error)}{_reader_line(error)}")
+    except BaseException:  # noqa: BLE001
+        return f"{answer}, но его не удалось проверить"
+
+
+def _run_limited(exercise: Exercise, case: Case, expected: Any,
+                 solution: Callable[..., Any], limit: float) -> str | None:
+    """Run and judge ``solution`` on a copy of the case in a daemon thread; the verdict.
+
+    The function gets ``limit`` seconds, and checking its answer (or its
+    exception) another ``limit`` seconds. Why a thread: ``signal.alarm`` works
+    only in the main thread and not on Windows, and a subprocess would need to
+    pickle the reader's function, which fails for a function defined in a
+    notebook cell. A thread works in a Jupyter kernel on every system. Its
+    limit: Python cannot stop a thread, so a function (or a conversion) that
+    loops forever keeps running in the background (as a daemon it does not
+    keep the interpreter alive); the verdict says so and suggests restarting
+    the kernel.
+    """
+    outcome, args = _Outcome(), copy.deepcopy(list(case.args.values()))
+    thread = threading.Thread(target=_work,
+                              args=(outcome, exercise, case, args, expected, solution),
+                              name="course_lib.exercises.check", daemon=True)
+    del args  # the thread owns the copy (the function may have put its objects in it)
+    background = "работать в фоне — если компьютер тормозит, перезапустите ядро (Kernel → Restart)"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         thread.start()
         try:
-            thread.join(limit)
+            returned = outcome.returned.wait(limit)
+            judged = returned and outcome.judged.wait(limit)
         except KeyboardInterrupt:  # the reader pressed «stop» while waiting
-            outcome.interrupted = True
-            return outcome
-    outcome.timed_out = thread.is_alive()
-    return outcome
+            return "проверка прервана (KeyboardInterrupt): функция не успела ответить"
+    if not returned:
+        return (f"функция не закончила работу за {limit:g} с (бесконечный цикл?); она "
+                f"продолжает {background}")
+    if not judged:
+        return (f"{outcome.answer}, но его не удалось проверить за {limit:g} с: превращение в "
+                "число, сравнение или печать не закончились (бесконечный цикл в __float__, "
+                f"__array__, __len__, __iter__, __repr__ или __str__?); проверка продолжает "
+                f"{background}")
+    return outcome.problem
 
 
 def _show(value: Any) -> str:
@@ -143,29 +195,34 @@ def _show(value: Any) -> str:
         if isinstance(value, int) and abs(value) > 10**20:  # 10**400: not 400 digits
             digits = str(abs(value))
             return f"{'-' if value < 0 else ''}{digits[0]}.{digits[1:4]}e{len(digits) - 1}"
-        text = repr(value)
-        return text if len(text) <= 200 else text[:200] + "…"
-    except Exception as error:  # noqa: BLE001 -- a reader's object may break repr
+        return _short(repr(value), 200)
+    except BaseException as error:  # noqa: BLE001 -- a reader's object may break repr
         return f"<объект {type(value).__name__}, который не печатается: {type(error).__name__}>"
 
 
-def _contains(array: np.ndarray, kinds: type | tuple[type, ...]) -> bool:
-    return array.dtype == object and any(isinstance(item, kinds) for item in array.ravel())
+def _short(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _contains(array: np.ndarray, kinds: str) -> bool:
+    """An object array holding items of these dtype kinds: strings ``"USa"``, complex ``"c"``."""
+    return array.dtype == object and any(np.asarray(item).dtype.kind in kinds
+                                         for item in array.ravel())
 
 
 def _as_numeric(value: Any) -> tuple[np.ndarray | None, str | None]:
     """The answer as a float array, or None and the reason in Russian."""
+    # No warnings.catch_warnings here: it is not thread-safe, and this runs in the
+    # worker thread. An imaginary part is refused by dtype, never dropped by astype.
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error")  # ComplexWarning: never drop an imaginary part
-            raw = np.asarray(value)
-            if raw.dtype.kind in "USa" or _contains(raw, (str, bytes)):
-                return None, (f"ожидались числа, а получены строки: {_show(value)} — "
-                              "уберите кавычки или преобразуйте в float")
-            if raw.dtype.kind == "c" or _contains(raw, complex | np.complexfloating):
-                return None, (f"получено комплексное число: {_show(value)} — ответ должен "
-                              "быть вещественным (корень или логарифм отрицательного числа?)")
-            return raw.astype(float), None
+        raw = np.asarray(value)
+        if raw.dtype.kind in "USa" or _contains(raw, "USa"):
+            return None, (f"ожидались числа, а получены строки: {_show(value)} — "
+                          "уберите кавычки или преобразуйте в float")
+        if raw.dtype.kind == "c" or _contains(raw, "c"):
+            return None, (f"получено комплексное число: {_show(value)} — ответ должен "
+                          "быть вещественным (корень или логарифм отрицательного числа?)")
+        return raw.astype(float), None
     except OverflowError:
         return None, (f"число {_show(value)} не помещается в float (по модулю больше 1.8e308): "
                       "где-то переполнение")
@@ -177,8 +234,8 @@ def _as_numeric(value: Any) -> tuple[np.ndarray | None, str | None]:
 
 def _message(error: BaseException) -> str:
     try:
-        return str(error)
-    except Exception:  # noqa: BLE001
+        return _short(str(error), 300)
+    except BaseException:  # noqa: BLE001 -- a reader's exception may break str
         return "<сообщение не печатается>"
 
 
@@ -253,31 +310,27 @@ def _raised(error: BaseException) -> str:
     return f"функция упала: {type(error).__name__}: {_message(error)}{_reader_line(error)}"
 
 
-def judge(exercise: Exercise, case: Case, solution: Callable[..., Any],
-          limit: float | None = None) -> str | None:
-    """None when the solution is right on this case; otherwise what went wrong."""
-    expected = _call(exercise.reference, case)
-    outcome = _run_limited(solution, case, TIME_LIMIT if limit is None else limit)
-    if outcome.interrupted:
-        return "проверка прервана (KeyboardInterrupt): функция не успела ответить"
-    if outcome.timed_out:
-        return (f"функция не закончила работу за {TIME_LIMIT if limit is None else limit:g} с "
-                "(бесконечный цикл?); она продолжает работать в фоне — если компьютер "
-                "тормозит, перезапустите ядро (Kernel → Restart)")
-    if outcome.error is not None:
-        return _raised(outcome.error)
-    got = outcome.value
+def _verdict(exercise: Exercise, case: Case, expected: Any, got: Any) -> str | None:
+    """None when ``got`` is right; otherwise what is wrong. Runs in the worker thread."""
     if exercise.score is None:
         return compare(expected, got, exercise)
     problem = compare(expected, got, exercise, values=False)
     if problem:
         return problem
-    args = list(case.args.values())
+    args = list(case.args.values())  # the pristine inputs: the reader's copy may be changed
     best, mine = exercise.score(*args, expected), exercise.score(*args, _as_numeric(got)[0])
     if mine > best + exercise.rtol * abs(best) + exercise.atol:
         return (f"ответ {_show(got)} не минимизирует цель: её значение {mine:.6g}, "
                 f"а минимум {best:.6g} (например, при {_show(expected)})")
     return None
+
+
+def judge(exercise: Exercise, case: Case, solution: Callable[..., Any],
+          limit: float | None = None) -> str | None:
+    """None when the solution is right on this case; otherwise what went wrong."""
+    expected = _call(exercise.reference, case)
+    return _run_limited(exercise, case, expected, solution,
+                        TIME_LIMIT if limit is None else limit)
 
 
 class Verdict:

@@ -30,7 +30,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.utils._param_validation import HasMethods
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._validation import check_sample_weight, encode_classes, fit_method
+from .._validation import check_sample_weight, encode_classes, fit_method, label_text
 
 __all__ = ["OneVsRestClassifier", "OneVsOneClassifier"]
 
@@ -48,11 +48,6 @@ def _positive(estimator, X: Array) -> NDArray[np.bool_]:
     """Where the fitted binary classifier (trained on labels 0/1) answers 1."""
     return np.asarray(estimator.predict(X)) == 1
 
-
-
-def _label(value: object) -> str:
-    """``'cat'`` or ``0`` as the user wrote it, not ``np.str_('cat')``."""
-    return repr(value.item() if isinstance(value, np.generic) else value)
 
 class _MulticlassMeta(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
     """What both schemes share: parameter, validation, the binary fits."""
@@ -93,7 +88,8 @@ class _MulticlassMeta(ClassifierMixin, MetaEstimatorMixin, BaseEstimator):
             # The user knows their labels, not the 0/1 of the sub-problem.
             raise ValueError(
                 f"{type(self).__name__}: the binary classifier of class "
-                f"{_label(self.classes_[positive])} (label 1) vs {negative} (label 0) failed: {error}"
+                f"{label_text(self.classes_[positive])} (label 1) vs {negative} (label 0) "
+                f"failed: {error}"
             ) from error
 
     def _check_X(self, X: ArrayLike) -> Array:
@@ -161,7 +157,7 @@ class OneVsRestClassifier(_MulticlassMeta):
     def _problems(self, n_classes: int) -> list[tuple[list[int] | None, int, str]]:
         # (the classes whose rows it sees, None for all; the class of label 1; label 0)
         if n_classes == 2:
-            return [(None, 1, _label(self.classes_[0]))]
+            return [(None, 1, label_text(self.classes_[0]))]
         return [(None, k, "the rest") for k in range(n_classes)]
 
     def decision_function(self, X: ArrayLike) -> Array:
@@ -221,7 +217,7 @@ class OneVsOneClassifier(_MulticlassMeta):
 
     def _problems(self, n_classes: int) -> list[tuple[list[int] | None, int, str]]:
         self.pairs_ = list(combinations(range(n_classes), 2))
-        return [([i, j], j, _label(self.classes_[i])) for i, j in self.pairs_]
+        return [([i, j], j, label_text(self.classes_[i])) for i, j in self.pairs_]
 
     def _votes_and_confidences(self, X: ArrayLike) -> tuple[NDArray, Array]:
         X = self._check_X(X)

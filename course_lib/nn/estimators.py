@@ -33,9 +33,11 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import (
     _check_partial_fit_first_call,
     check_classification_targets,
+    unique_labels,
 )
 from sklearn.utils.validation import validate_data
 
+from .._validation import label_text, labels_text
 from ._mlp_base import _BaseMLP
 from .losses import CrossEntropyLoss, MSELoss, log_softmax
 
@@ -172,12 +174,12 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         classes, codes = np.unique(y, return_inverse=True)
         if self._warm() and not np.array_equal(classes, self.classes_):
             raise ValueError("warm_start can only be used where `y` has the same classes as "
-                             f"in the previous call to fit. Previously got {self.classes_}, "
-                             f"`y` has {classes}")
+                             f"in the previous call to fit. Previously got "
+                             f"{labels_text(self.classes_)}, `y` has {labels_text(classes)}")
         self.classes_ = classes
         if len(self.classes_) < 2:
             raise ValueError(f"MLPClassifier needs samples of at least 2 classes, got 1 class "
-                             f"({self.classes_[0]!r})")
+                             f"({label_text(self.classes_[0])})")
         self._fit(X, codes, sample_weight)
         return self
 
@@ -199,15 +201,20 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         -------
         self
         """
+        if (classes is not None and getattr(self, "classes_", None) is not None
+                and not np.array_equal(self.classes_, unique_labels(classes))):
+            raise ValueError(f"classes={labels_text(unique_labels(classes))} is not the same as "
+                             f"on the first call to partial_fit: {labels_text(self.classes_)}")
         first = _check_partial_fit_first_call(self, classes)
         X, y = validate_data(self, X, y, dtype=np.float64, reset=first)
         check_classification_targets(y)
         if len(self.classes_) < 2:
-            raise ValueError("MLPClassifier needs at least 2 classes, got 1 class")
+            raise ValueError("MLPClassifier needs at least 2 classes, got 1 class "
+                             f"({label_text(self.classes_[0])})")
         unknown = np.setdiff1d(y, self.classes_)
         if unknown.size:
-            raise ValueError(f"y has labels {unknown!r} not in classes={self.classes_!r} "
-                             "of the first partial_fit call")
+            raise ValueError(f"y has labels {labels_text(unknown)} not in "
+                             f"classes={labels_text(self.classes_)} of the first partial_fit call")
         self._partial_fit(X, np.searchsorted(self.classes_, y), sample_weight)
         return self
 
