@@ -182,10 +182,11 @@ def gram_spectrum(X: Array, fit_intercept: bool, sample_weight: Array | None = N
     sets how fast it converges. Costs one :math:`D \times D` Gram matrix.
     """
     n_samples = X.shape[0]
-    weighted = X if sample_weight is None else X * sample_weight[:, None]
-    gram = weighted.T @ X
+    # B^T B with B = diag(sqrt(s)) X: BLAS computes one triangle of a symmetric product
+    root = X if sample_weight is None else X * np.sqrt(sample_weight)[:, None]
+    gram = root.T @ root
     if fit_intercept:
-        column = weighted.sum(axis=0)[:, None]
+        column = (X.T @ sample_weight if sample_weight is not None else X.sum(axis=0))[:, None]
         total = n_samples if sample_weight is None else float(sample_weight.sum())
         gram = np.block([[gram, column], [column.T, np.array([[total]])]])
     return np.linalg.eigvalsh(gram / n_samples)

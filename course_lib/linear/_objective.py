@@ -168,7 +168,8 @@ class LinearObjective:
         return self.safe_step(X[i : i + 1], None, weight)
 
     def min_curvature(
-        self, theta: Array, X: Array, y: Array, sample_weight: Array | None = None
+        self, theta: Array, X: Array, y: Array, sample_weight: Array | None = None,
+        rows: int | None = None,
     ) -> float:
         r"""A lower bound on the curvature of the mean objective at ``theta``, flat directions aside.
 
@@ -176,15 +177,22 @@ class LinearObjective:
         :math:`c_i` the loss's ``curvature_floor`` at the sample's score, plus the
         penalty's smallest curvature. Unlike the loss's global bound this is
         the curvature the data have here: a logistic loss of confident
-        predictions is almost flat.
+        predictions is almost flat. With ``rows`` only the first ``rows``
+        samples are summed (every term is positive semidefinite, so the sum
+        over fewer is smaller: a cheaper bound, with no direction set aside).
         """
+        n_samples = len(y)
+        if rows is not None and rows < n_samples:
+            X, y = X[:rows], y[:rows]
+            sample_weight = None if sample_weight is None else sample_weight[:rows]
         w, b = self.split(theta)
         curvature = self.loss.curvature_floor(y, X @ w + b)
         if sample_weight is not None:
             curvature = curvature * sample_weight
-        spectrum = gram_spectrum(X, self.fit_intercept, curvature)
-        spectrum = spectrum[spectrum > 1e-12 * spectrum[-1]]
-        smallest = float(spectrum[0]) if spectrum.size else 0.0
+        spectrum = gram_spectrum(X, self.fit_intercept, curvature) * (len(y) / n_samples)
+        if len(y) == n_samples:
+            spectrum = spectrum[spectrum > 1e-12 * spectrum[-1]]
+        smallest = max(float(spectrum[0]), 0.0) if spectrum.size else 0.0
         return smallest + self.penalty_curvature(largest=False)
 
     def penalty_curvature(self, largest: bool = True) -> float:
