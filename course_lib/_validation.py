@@ -130,6 +130,29 @@ def forget_fit(estimator: object) -> None:
             delattr(estimator, name)
 
 
+def python_scalars(fit: Callable) -> Callable:
+    """Decorate ``fit``: numpy scalar hyperparameters are Python numbers while it runs.
+
+    ``batch_size=np.int8(64)`` passes the parameter check, but arithmetic on
+    it wraps around (``64 * 16`` is out of bounds for int8). The values the
+    user set are restored afterwards (``get_params`` is unchanged).
+    """
+
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        numpy_scalars = {name: value for name, value in self.get_params(deep=False).items()
+                         if isinstance(value, np.generic)}
+        for name, value in numpy_scalars.items():
+            setattr(self, name, value.item())
+        try:
+            return fit(self, *args, **kwargs)
+        finally:
+            for name, value in numpy_scalars.items():
+                setattr(self, name, value)
+
+    return wrapper
+
+
 def fit_method(nested: bool = True) -> Callable[[Callable], Callable]:
     """Decorate ``fit``: scikit-learn checks the hyperparameters, and an error leaves no model.
 
@@ -140,7 +163,7 @@ def fit_method(nested: bool = True) -> Callable[[Callable], Callable]:
     """
 
     def decorate(fit: Callable) -> Callable:
-        checked = _fit_context(prefer_skip_nested_validation=nested)(fit)
+        checked = _fit_context(prefer_skip_nested_validation=nested)(python_scalars(fit))
 
         @functools.wraps(fit)
         def wrapper(self, *args, **kwargs):

@@ -286,3 +286,29 @@ def test_the_plumbing_sits_on_the_bottom_floor():
     modules += [alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
                 for alias in node.names]
     assert modules and not [name for name in modules if name.startswith(("course_lib", "."))]
+
+
+@pytest.mark.parametrize("dtype", [np.int8, np.uint8, np.int16])
+def test_small_numpy_integer_hyperparameters_do_not_wrap_around(dtype):
+    # batch_size=np.int8(64) passed the parameter check, then 64 * 16 overflowed int8.
+    from course_lib.linear import LogisticRegression, Ridge
+    from course_lib.nn import MLPRegressor
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(300, 3))
+    y = X @ [1.0, -2.0, 0.5]
+    for model, target in [
+        (Ridge(solver="sgd", batch_size=dtype(64), max_iter=dtype(100), random_state=0), y),
+        (LogisticRegression(max_iter=dtype(120)), (y > 0).astype(int)),
+        (MLPRegressor((8,), batch_size=dtype(64), max_iter=dtype(20), random_state=0), y),
+    ]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # few iterations: convergence is not the point
+            reference = clone(model).set_params(
+                **{k: int(v) for k, v in model.get_params().items() if isinstance(v, np.generic)}
+            ).fit(X, target)
+            before = model.get_params()
+            model.fit(X, target)
+        assert all(type(model.get_params()[k]) is type(v) for k, v in before.items()), (
+            "the user's values are kept")
+        np.testing.assert_allclose(model.predict(X), reference.predict(X), rtol=1e-12, atol=1e-12)
