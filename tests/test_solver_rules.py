@@ -377,3 +377,15 @@ def test_skipping_the_step_check_where_it_cannot_bind_changes_no_iterate(weighte
     assert n_skipping < 0.9 * (len(cuts) - n_skipping)  # steps below the floor: no check
     assert min(cuts) < 0.08  # the first step of the auto rate: some batches cut it
     np.testing.assert_array_equal(skipping, checking)
+
+
+@pytest.mark.parametrize("n", [8, 256, 257, 5000])
+def test_logistic_value_and_gradient_agree_on_minibatches_and_full_batches(n):
+    # Two spellings (fewest calls for minibatches, exp/log1p for many rows): one answer.
+    rng = np.random.default_rng(n)
+    loss = get_loss("logistic")
+    y = rng.choice([-1.0, 1.0], n)
+    z = np.concatenate([[-800.0, -40.0, 0.0, 40.0, 800.0], rng.normal(size=n - 5) * 30])
+    value, gradient = loss.value_and_gradient(y, z)
+    np.testing.assert_allclose(value, np.logaddexp(0.0, -y * z), rtol=1e-15, atol=0)
+    np.testing.assert_allclose(gradient, -y * expit(-y * z), rtol=1e-15, atol=0)

@@ -141,8 +141,8 @@ def _uncertified(
     if not hasattr(objective.loss, "curvature_floor") or value <= 0:
         return None
     norm = float(np.linalg.norm(gradient))
-    # An eighth of the rows first: a weaker bound at an eighth of the cost often suffices.
-    for rows in (max(len(data[1]) // 8, 64 * len(theta)), None):
+    # A 64th of the rows first: a weaker bound at a 64th of the cost often suffices.
+    for rows in (max(len(data[1]) // 64, 16 * len(theta)), None):
         needed = np.sqrt(2.0 * objective.min_curvature(theta, *data, rows=rows) * tol * value)
         if norm <= needed:
             return None

@@ -205,6 +205,10 @@ class SmoothedHingeLoss(MarginLoss):
         return f"SmoothedHingeLoss(width={self.width!r})"
 
 
+#: Below this many rows a loss is evaluated with the fewest numpy calls.
+_FEW_ROWS = 256
+
+
 class LogisticLoss(MarginLoss):
     r"""Logistic loss :math:`\ell(M) = \log(1 + e^{-M})`, the negative log-likelihood.
 
@@ -243,14 +247,20 @@ class LogisticLoss(MarginLoss):
     ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Both from one margin: the same numbers as :meth:`value` and :meth:`gradient`.
 
-        Half the numpy calls of the two: on a minibatch of SGD the calls, not
-        the arithmetic, are what costs.
+        On a minibatch of SGD the numpy calls, not the arithmetic, are what
+        costs: two fused ufuncs. On many rows ``logaddexp`` is the slow part
+        (3x the time of ``exp`` and ``log1p``, which numpy vectorizes), so the
+        value is spelled out there, with the same operations as ``logaddexp``.
         """
         minus_y = -np.asarray(y, dtype=float)
         minus_margin = self.margin(minus_y, z)
         sigma = expit(minus_margin)
         sigma *= minus_y
-        return np.logaddexp(0.0, minus_margin), sigma
+        if minus_margin.size <= _FEW_ROWS:
+            return np.logaddexp(0.0, minus_margin), sigma
+        value = np.log1p(np.exp(-np.abs(minus_margin)))
+        value += np.maximum(minus_margin, 0.0)
+        return value, sigma
 
     def hessian(self, y: ArrayLike, z: ArrayLike) -> NDArray[np.float64]:
         p = expit(np.asarray(z, dtype=float))
