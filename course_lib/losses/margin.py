@@ -250,7 +250,7 @@ class LogisticLoss(MarginLoss):
         On a minibatch of SGD the numpy calls, not the arithmetic, are what
         costs: two fused ufuncs. On many rows ``logaddexp`` is the slow part
         (3x the time of ``exp`` and ``log1p``, which numpy vectorizes), so the
-        value is spelled out there, with the same operations as ``logaddexp``.
+        value is spelled out there (the formula of ``logaddexp``; equal to rounding).
         """
         minus_y = -np.asarray(y, dtype=float)
         minus_margin = self.margin(minus_y, z)
