@@ -389,3 +389,19 @@ def test_logistic_value_and_gradient_agree_on_minibatches_and_full_batches(n):
     value, gradient = loss.value_and_gradient(y, z)
     np.testing.assert_allclose(value, np.logaddexp(0.0, -y * z), rtol=1e-15, atol=0)
     np.testing.assert_allclose(gradient, -y * expit(-y * z), rtol=1e-15, atol=0)
+
+
+def test_lbfgs_refinement_asks_for_less_than_the_gradient_it_has():
+    # The restart tightened the previous gtol, not the current gradient: scipy
+    # returned at once (nit=0), the unchanged gradient read as "stalled", and a fit
+    # 6e-6 above the optimum warned that it could not certify tol=1e-4.
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    y = (y == 2).astype(int)
+    warned = fit_recording(model := LogisticRegression(alpha=1e-4), X, y)
+    oracle = sk.LogisticRegression(C=1 / 2e-4, solver="newton-cholesky", tol=1e-14,
+                                   max_iter=1000).fit(X, y)
+    best = logistic_objective(oracle.coef_, oracle.intercept_, X, y, 1e-4)
+    excess = (logistic_objective(model.coef_, model.intercept_, X, y, 1e-4) - best) / best
+    assert not warned and excess <= TOL, (warned, excess)

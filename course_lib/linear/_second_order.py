@@ -116,7 +116,9 @@ def lbfgs(
         stalled = norm > 0.5 * previous  # the gradient stopped shrinking
         if not converged or factor is None or stalled or n_iter >= max_iter:
             break
-        gtol, previous = gtol * factor, norm  # certified below a smaller gradient: go on
+        # certified below a smaller gradient: go on, asking for less than the gradient now
+        gtol = factor * float(np.max(np.abs(gradient))) / units[0]
+        previous = norm
     converged = converged and factor is None
     return OptimizeResult(theta, np.array(history), n_iter, converged)
 
