@@ -258,3 +258,19 @@ def test_student_t_logpdf_is_finite_and_scale_equivariant_in_extreme_units(df, r
     reference = st.t.logpdf(r, df)
     if np.isfinite(reference) and df >= 1e-3:  # scipy itself overflows for tiny df
         np.testing.assert_allclose(base, reference, rtol=1e-10)
+
+
+@pytest.mark.parametrize("df", [1e-300, 1e-3, 1.0, 1e6, 1e300])
+@pytest.mark.parametrize("r", [1e-100, 1.0, 1e100])
+@pytest.mark.parametrize("c", [1e-150, 1e150])
+def test_student_t_gradient_is_finite_and_scale_equivariant_in_extreme_units(df, r, c):
+    # The gradient went through 1 / (sigma^2 (nu + u^2)): nan at df = scale = 1e-300,
+    # an OverflowError at scale = 1e300 (a Python float squared).
+    from course_lib.losses import StudentTLoss
+
+    base = StudentTLoss(df=df, scale=1.0).gradient([0.0], [r])[0]
+    moved = StudentTLoss(df=df, scale=c).gradient([0.0], [r * c])[0] * c
+    assert np.isfinite(base) and np.isfinite(moved) and base > 0
+    np.testing.assert_allclose(moved, base, rtol=1e-12)
+    if df <= 1e6:  # moderate: the plain formula is exact
+        np.testing.assert_allclose(base, (df + 1) * r / (df + r * r), rtol=1e-12)

@@ -117,8 +117,16 @@ class StudentTLoss(Loss):
         return 0.5 * (self.df + 1.0) * log_term
 
     def gradient(self, y: ArrayLike, z: ArrayLike) -> Array:
-        return (self.df + 1.0) * self.weight(y, z) * (
-            np.asarray(z, dtype=float) - np.asarray(y, dtype=float))
+        r""":math:`(\nu+1)\,r/(\nu\sigma^2 + r^2)`, :math:`r = z - y`; via logs if it over/underflows."""
+        r = np.asarray(z, dtype=float) - np.asarray(y, dtype=float)
+        with np.errstate(over="ignore", under="ignore", divide="ignore", invalid="ignore"):
+            size = (self.df + 1.0) * np.abs(r) / (np.float64(self.scale) ** 2 * self.df + r * r)
+            if not np.all(np.isfinite(size) & ((size > 0) | (r == 0))):
+                log_r = np.log(np.abs(r))
+                log_floor = 2.0 * np.log(self.scale) + np.log(self.df)  # log(nu sigma^2)
+                log_size = np.log1p(self.df) + log_r - np.logaddexp(log_floor, 2.0 * log_r)
+                size = np.where(r == 0, 0.0, np.exp(log_size))
+        return np.sign(r) * size
 
     def weight(self, y: ArrayLike, z: ArrayLike) -> Array:
         r"""The weights :math:`\frac{\ell'}{(\nu+1)(z - y)} = \frac{1}{\nu\sigma^2 + (z - y)^2}` of reweighted least squares.
@@ -133,7 +141,7 @@ class StudentTLoss(Loss):
         r = np.asarray(z, dtype=float) - np.asarray(y, dtype=float)
         u = np.abs(r) / self.scale
         with np.errstate(over="ignore"):
-            return 1.0 / (self.scale**2 * (self.df + u**2))
+            return 1.0 / (np.float64(self.scale) ** 2 * (self.df + u**2))
 
     def hessian(self, y: ArrayLike, z: ArrayLike) -> Array:
         r = np.asarray(z, dtype=float) - np.asarray(y, dtype=float)
