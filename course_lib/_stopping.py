@@ -32,8 +32,11 @@ def _as_schedule(learning_rate: float | Callable[[int], float]) -> Callable[[int
     if callable(learning_rate):
         return learning_rate
     if not (isinstance(learning_rate, Real) and not isinstance(learning_rate, bool)
-            and learning_rate > 0):
-        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}")
+            and 0 < learning_rate < math.inf):
+        hint = ("; an automatic step of 0 or inf means the loss's curvature is out of float64 "
+                "range in these units: rescale y (and the loss's scale parameter) by a constant"
+                if learning_rate in (0, math.inf) else "")
+        raise ValueError(f"learning_rate must be a positive number, got {learning_rate!r}{hint}")
     return lambda t: float(learning_rate)
 
 

@@ -362,3 +362,15 @@ def test_partial_fit_is_equivariant_in_the_scale_of_the_weights(estimator, c):
     for rows in (slice(0, 100), slice(100, 200), slice(200, 300)):
         unweighted.partial_fit(X[rows], y[rows])
     np.testing.assert_allclose(base.coef_, unweighted.coef_, rtol=0.2, atol=0.05)
+
+
+def test_a_curvature_out_of_range_is_named_not_a_learning_rate_the_user_never_set():
+    # StudentTLoss(scale=3e-161): its curvature overflows, the automatic step is 0,
+    # and the error said only "learning_rate must be a positive number, got 0.0".
+    from course_lib.losses import StudentTLoss
+
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 2))
+    y = X @ [2.0, -1.0] + 0.5 + rng.standard_t(2, size=300) * 0.3
+    with pytest.raises(ValueError, match="rescale y"):
+        LinearRegression(loss=StudentTLoss(df=2, scale=0.3e-160)).fit(X, y * 1e-160)

@@ -224,7 +224,8 @@ class LinearModel(BaseEstimator):
             message = (
                 f"solver={self.solver_!r} stopped after {result.n_iter} iterations with "
                 "the objective above its starting value; the best point seen is kept. "
-                "The steps are too long for this data: lower learning_rate"
+                "Either the start is already optimal (e.g. alpha zeroes every weight) "
+                "or the steps are too long: lower learning_rate"
             )
         else:
             message = (
