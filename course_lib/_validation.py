@@ -8,8 +8,9 @@ the bottom floor (it imports only numpy and scikit-learn), so ``linear/``,
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -130,27 +131,24 @@ def forget_fit(estimator: object) -> None:
             delattr(estimator, name)
 
 
-def python_scalars(fit: Callable) -> Callable:
-    """Decorate ``fit``: numpy scalar hyperparameters are Python numbers while it runs.
+@contextlib.contextmanager
+def python_scalars(estimator) -> Iterator[None]:
+    """Numpy scalar hyperparameters are Python numbers inside the block (restored after).
 
     ``batch_size=np.int8(64)`` passes the parameter check, but arithmetic on
-    it wraps around (``64 * 16`` is out of bounds for int8). The values the
-    user set are restored afterwards (``get_params`` is unchanged).
+    it wraps around (``64 * 16`` is out of bounds for int8). ``get_params``
+    is unchanged afterwards. A context, not a decorator: no extra frame, so
+    warnings keep pointing at the caller of ``fit``.
     """
-
-    @functools.wraps(fit)
-    def wrapper(self, *args, **kwargs):
-        numpy_scalars = {name: value for name, value in self.get_params(deep=False).items()
-                         if isinstance(value, np.generic)}
+    numpy_scalars = {name: value for name, value in estimator.get_params(deep=False).items()
+                     if isinstance(value, np.generic)}
+    for name, value in numpy_scalars.items():
+        setattr(estimator, name, value.item())
+    try:
+        yield
+    finally:
         for name, value in numpy_scalars.items():
-            setattr(self, name, value.item())
-        try:
-            return fit(self, *args, **kwargs)
-        finally:
-            for name, value in numpy_scalars.items():
-                setattr(self, name, value)
-
-    return wrapper
+            setattr(estimator, name, value)
 
 
 def fit_method(nested: bool = True) -> Callable[[Callable], Callable]:
@@ -163,12 +161,13 @@ def fit_method(nested: bool = True) -> Callable[[Callable], Callable]:
     """
 
     def decorate(fit: Callable) -> Callable:
-        checked = _fit_context(prefer_skip_nested_validation=nested)(python_scalars(fit))
+        checked = _fit_context(prefer_skip_nested_validation=nested)(fit)
 
         @functools.wraps(fit)
         def wrapper(self, *args, **kwargs):
             try:
-                return checked(self, *args, **kwargs)
+                with python_scalars(self):
+                    return checked(self, *args, **kwargs)
             except BaseException:
                 forget_fit(self)
                 raise

@@ -312,3 +312,15 @@ def test_small_numpy_integer_hyperparameters_do_not_wrap_around(dtype):
         assert all(type(model.get_params()[k]) is type(v) for k, v in before.items()), (
             "the user's values are kept")
         np.testing.assert_allclose(model.predict(X), reference.predict(X), rtol=1e-12, atol=1e-12)
+
+
+def test_convergence_warnings_point_at_the_callers_line():
+    # The numpy-scalar context adds no frame: the warning still names this file.
+    from course_lib.linear import LogisticRegression
+
+    X = np.random.default_rng(0).normal(size=(100, 3))
+    y = (X[:, 0] > 0).astype(int)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        LogisticRegression(solver="gd", max_iter=np.int8(3)).fit(X, y)
+    assert [w.filename for w in caught if issubclass(w.category, ConvergenceWarning)] == [__file__]

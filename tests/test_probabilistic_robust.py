@@ -274,3 +274,19 @@ def test_student_t_gradient_is_finite_and_scale_equivariant_in_extreme_units(df,
     np.testing.assert_allclose(moved, base, rtol=1e-12)
     if df <= 1e6:  # moderate: the plain formula is exact
         np.testing.assert_allclose(base, (df + 1) * r / (df + r * r), rtol=1e-12)
+
+
+@pytest.mark.parametrize("noise", ["gaussian", "laplace", "student_t"])
+@pytest.mark.parametrize("c", [1e-300, 1e-150, 1e150, 1e300])
+def test_y_in_extreme_units_gives_the_same_fit(noise, c):
+    # Student-t at y * 1e300: squared residuals overflowed, the fit ended 0.05 nats
+    # below the maximum likelihood, silently (stress round 3, N4).
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(300, 2))
+    y = X @ [2.0, -1.0] + 0.5 + rng.standard_t(2, size=300) * 0.3
+    base = MLERegression(noise=noise).fit(X, y)
+    moved = MLERegression(noise=noise).fit(X, y * c)
+    np.testing.assert_allclose(moved.coef_ / c, base.coef_, rtol=1e-9)
+    np.testing.assert_allclose(moved.scale_ / c, base.scale_, rtol=1e-9)
+    np.testing.assert_allclose(moved.log_likelihood(X, y * c) + 300 * np.log(c),
+                               base.log_likelihood(X, y), rtol=1e-9)

@@ -24,7 +24,7 @@ from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._random import RANDOM_STATE_CONSTRAINT, as_generator
-from .._validation import check_sample_weight
+from .._validation import check_sample_weight, python_scalars
 from ..optim import DivergenceError
 from .layers import Linear, ReLU, Sigmoid, Tanh
 from .losses import CrossEntropyLoss, MSELoss
@@ -176,7 +176,8 @@ class _BaseMLP(BaseEstimator):
     def _fit(self, X: Array, targets: NDArray, sample_weight: ArrayLike | None) -> None:
         """Train; a DivergenceError (or weights that overflow) leaves the estimator unfitted."""
         try:
-            self._train(X, targets, sample_weight)
+            with python_scalars(self):  # np.int8(64) batches would wrap around
+                self._train(X, targets, sample_weight)
         except (DivergenceError, ValueError):
             self._forget()
             raise
@@ -226,7 +227,8 @@ class _BaseMLP(BaseEstimator):
             self._optimizer, self._rng = self._make_optimizer(), rng
             self.validation_scores_ = None
         try:
-            self.loss_ = self._train_epoch(X, targets, weights)
+            with python_scalars(self):
+                self.loss_ = self._train_epoch(X, targets, weights)
         except (DivergenceError, ValueError):
             self._forget()
             raise

@@ -37,7 +37,7 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import validate_data
 
-from .._validation import label_text, labels_text, python_scalars
+from .._validation import label_text, labels_text
 from ._mlp_base import _BaseMLP
 from .losses import CrossEntropyLoss, MSELoss, log_softmax
 
@@ -152,7 +152,6 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     _loss_scale = 1.0
 
     @_fit_context(prefer_skip_nested_validation=True)
-    @python_scalars
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
             ) -> MLPClassifier:
         r"""Train the network on labels ``y`` (any hashable labels).
@@ -186,7 +185,6 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     @available_if(_without_early_stopping)
     @_fit_context(prefer_skip_nested_validation=True)
-    @python_scalars
     def partial_fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None,
                     classes: ArrayLike | None = None) -> MLPClassifier:
         """One epoch of training on ``(X, y)``, continuing from the current weights.
@@ -269,7 +267,6 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
     _loss_scale = 0.5
 
     @_fit_context(prefer_skip_nested_validation=True)
-    @python_scalars
     def fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
             ) -> MLPRegressor:
         r"""Train the network on real targets ``y``.
@@ -293,7 +290,6 @@ class MLPRegressor(RegressorMixin, _BaseMLP):
 
     @available_if(_without_early_stopping)
     @_fit_context(prefer_skip_nested_validation=True)
-    @python_scalars
     def partial_fit(self, X: ArrayLike, y: ArrayLike, sample_weight: ArrayLike | None = None
                     ) -> MLPRegressor:
         """One epoch of training on ``(X, y)``, continuing from the current weights.

@@ -45,7 +45,7 @@ from sklearn.utils.validation import (
 
 from .._validation import Number, check_sample_weight, fit_method
 from ..linear import center_data, solve_lstsq
-from ._checks import UnboundedLikelihoodWarning, normalized_weights
+from ._checks import SCALE_FLOOR, UnboundedLikelihoodWarning, normalized_weights
 from ._noise import NOISE_MODELS, StudentTNoise
 
 Array = NDArray[np.float64]
@@ -241,6 +241,9 @@ class MLERegression(RegressorMixin, BaseEstimator):
         X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
         # only their ratios matter
         weights = normalized_weights(sample_weight, len(y))
+        # fit y in units of its largest value (squares of residuals near 1e300 overflow)
+        y_unit = float(_units(y[weights > 0, None])[0])
+        y = y / y_unit
         self.n_iter_ = 1
         if self.noise == "gaussian":
             self.coef_, self.intercept_ = least_squares(
@@ -269,8 +272,11 @@ class MLERegression(RegressorMixin, BaseEstimator):
                 "exactly 0); there "
                 "is no maximum-likelihood scale: scale_ is set to the rounding "
                 "level of y, "
-                f"{self.noise_.scale:.3g} (2.2e-16 times max |y|)",
+                f"{self.noise_.scale:.3g} times max |y|",
                 UnboundedLikelihoodWarning, stacklevel=3)
+        self.coef_, self.intercept_ = self.coef_ * y_unit, self.intercept_ * y_unit
+        scale = self.noise_.scale * y_unit
+        self.noise_.scale = scale if scale > 0 else SCALE_FLOOR  # a perfect fit of subnormal y
         self.scale_ = self.noise_.scale
         return self
 
