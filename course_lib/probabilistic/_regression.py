@@ -241,7 +241,7 @@ class MLERegression(RegressorMixin, BaseEstimator):
         X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
         # only their ratios matter
         weights = normalized_weights(sample_weight, len(y))
-        # fit y in units of its largest value (squares of residuals near 1e300 overflow)
+        # y in units of max|y|: squares of residuals near 1e300 would overflow
         y_unit = float(_units(y[weights > 0, None])[0])
         y = y / y_unit
         self.n_iter_ = 1
@@ -276,7 +276,7 @@ class MLERegression(RegressorMixin, BaseEstimator):
                 UnboundedLikelihoodWarning, stacklevel=3)
         self.coef_, self.intercept_ = self.coef_ * y_unit, self.intercept_ * y_unit
         scale = self.noise_.scale * y_unit
-        self.noise_.scale = scale if scale > 0 else SCALE_FLOOR  # a perfect fit of subnormal y
+        self.noise_.scale = scale if scale > 0 else SCALE_FLOOR  # subnormal y
         self.scale_ = self.noise_.scale
         return self
 
