@@ -16,6 +16,7 @@ from scipy.special import expit
 from sklearn import linear_model as sk
 from sklearn.datasets import load_diabetes
 from sklearn.exceptions import ConvergenceWarning
+from test_linear_classification import separable_data
 
 from course_lib.linear import (
     Lasso,
@@ -27,7 +28,12 @@ from course_lib.linear import (
     SoftmaxRegression,
 )
 from course_lib.linear._perceptron import perceptron_epoch
-from course_lib.losses import LOSSES, PerceptronLoss, SoftmaxCrossEntropyLoss, get_loss
+from course_lib.losses import (
+    LOSSES,
+    PerceptronLoss,
+    SoftmaxCrossEntropyLoss,
+    get_loss,
+)
 from course_lib.optim import DivergenceError
 from course_lib.penalties import get_penalty
 
@@ -131,12 +137,10 @@ def test_lbfgs_silent_convergence_is_within_tol_of_the_objective_on_flat_problem
     assert warned or excess <= TOL, f"converged silently {excess:.2g} above the optimum"
 
 
-def separated_classes(scale, n=300, seed=0):
-    """Two classes with an empty band between them, features multiplied by ``scale``."""
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, 2)) * [3.0, 1.0]
-    side = (X @ [0.6, 0.8] > 0.5).astype(int)
-    return (X + np.outer(2 * side - 1, [1.2, 1.6])) * scale, side
+def separated_classes(scale):
+    """Classes with an empty band between them (as in the classification tests), X * scale."""
+    X, y = separable_data(gap=2.0)
+    return X * scale, y
 
 
 @pytest.mark.parametrize("alpha", [1e-6, 1e-4, 1e-2])
@@ -212,7 +216,8 @@ def test_rare_positives_are_not_left_at_the_start(solver):
     y[rng.choice(50_000, 5, replace=False)] = 1
     X[y == 1] += 2.0
     alpha = 1e-3
-    assert not fit_recording(model := LogisticRegression(alpha=alpha, solver=solver), X, y)
+    model = LogisticRegression(alpha=alpha, solver=solver)
+    assert not fit_recording(model, X, y)
     oracle = sk.LogisticRegression(C=1 / (2 * alpha), tol=1e-12, max_iter=10_000).fit(X, y)
     ours, theirs = model.predict_proba(X)[:, 1], oracle.predict_proba(X)[:, 1]
     np.testing.assert_allclose(ours[y == 1], theirs[y == 1], rtol=0.05)

@@ -144,7 +144,8 @@ def _uncertified(
         return None
     norm = float(np.linalg.norm(gradient))
     # A 64th of the rows first: a weaker bound at a 64th of the cost often suffices.
-    for rows in (max(len(data[1]) // 64, 16 * len(theta)), None):
+    head = max(len(data[1]) // 64, 16 * len(theta))
+    for rows in ([head] if head < len(data[1]) else []) + [None]:
         needed = np.sqrt(2.0 * objective.min_curvature(theta, *data, rows=rows) * tol * value)
         if norm <= needed:
             return None
