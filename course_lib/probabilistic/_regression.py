@@ -241,7 +241,7 @@ class MLERegression(RegressorMixin, BaseEstimator):
         X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
         # only their ratios matter
         weights = normalized_weights(sample_weight, len(y))
-        # y in units of max|y|: squares of residuals near 1e300 would overflow
+        # y in units of max|y|: residuals near 1e300 would overflow when squared
         y_unit = float(_units(y[weights > 0, None])[0])
         y = y / y_unit
         self.n_iter_ = 1
