@@ -251,6 +251,16 @@ def _epoch_batches(data, batch_size: int, rng: np.random.Generator | None, epoch
     return data
 
 
+def _compiled_epoch(objective, data, prox, schedule_unit: str, step_limit):
+    """The objective's compiled epoch (``compiled_epoch``), where it takes the same steps."""
+    compiled = getattr(objective, "compiled_epoch", None)
+    if compiled is None or not _is_arrays(data) or prox is not None:
+        return None
+    safe_step = getattr(objective, "safe_step", None)
+    same_limit = step_limit is None or step_limit == safe_step
+    return compiled if schedule_unit == "epoch" and same_limit else None
+
+
 def sgd(
     objective: BatchObjective,
     x0: ArrayLike,
@@ -354,35 +364,37 @@ def sgd(
         )
     schedule = _as_schedule(learning_rate)
     rng = np.random.default_rng(random_state) if shuffle else None
-    x, history, guard, probe, seen = (
-        np.array(x0, dtype=float),
-        [],
-        None,
-        None,
-        0,
-    )
+    x, history, guard, probe, seen = np.array(x0, dtype=float), [], None, None, 0
+    if _is_arrays(data):  # the start and the end are compared on all rows
+        probe = data
+        guard = _DivergenceGuard(objective(x, *data)[0], schedule(0))
+    compiled = _compiled_epoch(objective, data, prox, schedule_unit, step_limit)
     stopper = _Stopper(tol if tol is not None else -math.inf, n_iter_no_change)
     for epoch in range(max_epochs):
         step, total, count = schedule(epoch), 0.0, 0
         where = f"epoch {epoch + 1}"
-        for batch in _epoch_batches(data, batch_size, rng, epoch):
+        if compiled:  # the loop below in machine code, the same steps
+            order = np.arange(len(data[1])) if rng is None else rng.permutation(len(data[1]))
+            limit = always_safe if step_limit is not None else math.inf
+            x, total, largest = compiled(x, data, order, batch_size, step, limit)
+            guard.check(largest, None, where)
+            count = len(data[1])
+            seen += count
+        for batch in [] if compiled else _epoch_batches(data, batch_size, rng, epoch):
             value, grad = objective(x, *batch)
             n = len(batch[1])
-            # the rows on which the start and the end are compared
-            if guard is None:
-                probe = data if _is_arrays(data) else batch
-                start = value if probe is batch else objective(x, *probe)[0]
-                guard = _DivergenceGuard(start, schedule(0))
+            if guard is None:  # a stream: the start and the end on its first batch
+                probe, guard = batch, _DivergenceGuard(value, schedule(0))
             # x is checked at the epoch's end
             guard.check(value, None, where)
-            # a batch of n rows moves n / B of a full step
-            if schedule_unit == "sample":
-                step = schedule(seen) * min(n / batch_size, 1.0)
-            if step_limit is not None and step > always_safe:
-                step = min(step, step_limit(*batch))
-            x = x - step * grad
+            batch_step = step
+            if schedule_unit == "sample":  # a batch of n rows moves n / B of a full step
+                batch_step = schedule(seen) * min(n / batch_size, 1.0)
+            if step_limit is not None and batch_step > always_safe:
+                batch_step = min(batch_step, step_limit(*batch))  # this batch only
+            x = x - batch_step * grad
             if prox is not None:
-                x = prox(x, step)
+                x = prox(x, batch_step)
             total, count, seen = total + value * n, count + n, seen + n
         if count == 0:
             raise ValueError("sgd got no data: the batch iterable is empty")

@@ -372,6 +372,8 @@ def test_skipping_the_step_check_where_it_cannot_bind_changes_no_iterate(weighte
         return cuts[-1]
 
     monkeypatch.setattr(LinearObjective, "safe_step", recording)
+    # the Python loop (the compiled one is checked against it in test_sgd_compiled.py)
+    monkeypatch.setattr(LinearObjective, "compiled_epoch", None)
     model = LogisticRegression(solver="sgd", batch_size=1, max_iter=6, tol=0, random_state=0)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)

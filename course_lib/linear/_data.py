@@ -181,6 +181,11 @@ def gram_spectrum(X: Array, fit_intercept: bool, sample_weight: Array | None = N
     :math:`1/\lambda_{\max}` never diverges); their ratio is the condition number that
     sets how fast it converges. Costs one :math:`D \times D` Gram matrix.
     """
+    return np.linalg.eigvalsh(weighted_gram(X, fit_intercept, sample_weight))
+
+
+def weighted_gram(X: Array, fit_intercept: bool, sample_weight: Array | None = None) -> Array:
+    r""":math:`\frac1N A^T \operatorname{diag}(s) A`, :math:`A = (X \mid \mathbf 1)` with the bias."""
     n_samples = X.shape[0]
     # B^T B with B = diag(sqrt(s)) X: BLAS computes one triangle of a symmetric product
     root = X if sample_weight is None else X * np.sqrt(sample_weight)[:, None]
@@ -189,4 +194,4 @@ def gram_spectrum(X: Array, fit_intercept: bool, sample_weight: Array | None = N
         column = (X.T @ sample_weight if sample_weight is not None else X.sum(axis=0))[:, None]
         total = n_samples if sample_weight is None else float(sample_weight.sum())
         gram = np.block([[gram, column], [column.T, np.array([[total]])]])
-    return np.linalg.eigvalsh(gram / n_samples)
+    return gram / n_samples

@@ -7,12 +7,15 @@ See the book: section 2.1.4.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 
-from ..losses import Loss
-from ..penalties import Penalty
-from ._data import gram_spectrum
+from ..losses import LogisticLoss, Loss, SquaredLoss
+from ..penalties import L2Penalty, Penalty
+from ._data import weighted_gram
+from ._sgd_epoch import LOGISTIC, SQUARED, linear_sgd_epoch
 
 Array = NDArray[np.float64]
 
@@ -129,6 +132,34 @@ class LinearObjective:
             grad[w.size :] = dz.sum(axis=0)
         return value, grad
 
+    @property
+    def compiled_epoch(self) -> Callable[..., tuple[Array, float, float]] | None:
+        """A whole epoch of ``sgd`` as one compiled loop (:mod:`._sgd_epoch`), or None.
+
+        For the squared and the logistic loss with no penalty or an L2 one;
+        ``sgd`` hands it the epoch's order of rows and gets back the new
+        ``theta``, the sum of the batch objectives and the largest of them.
+        """
+        code = {SquaredLoss: SQUARED, LogisticLoss: LOGISTIC}.get(type(self.loss))
+        l2_or_none = not self.penalty_scale or isinstance(self.penalty, L2Penalty)
+        return self._run_epoch if code is not None and l2_or_none else None
+
+    def _run_epoch(
+        self, theta: Array, data: tuple[Array, ...], order: NDArray[np.intp], batch_size: int,
+        step: float, always_safe: float,
+    ) -> tuple[Array, float, float]:
+        X, y = data[0], np.asarray(data[1], dtype=float)
+        weight = data[2] if len(data) == 3 else np.ones(len(y))
+        scale = np.ones(X.shape[1]) if self.scale is None else self.scale
+        code = LOGISTIC if isinstance(self.loss, LogisticLoss) else SQUARED
+        theta = np.array(theta, dtype=float)
+        total, largest = linear_sgd_epoch(
+            X, y, weight, order, theta, int(batch_size), float(step), float(always_safe), code,
+            float(self.loss.smoothness), float(self._step_curvature), float(self.penalty_scale),
+            1.0 / scale, bool(self.fit_intercept),
+        )
+        return theta, total, largest
+
     def prox(self, theta: Array, step: float) -> Array:
         """Proximal step of the (non-smooth) penalty on the weights only."""
         w, _ = self.split(theta)
@@ -169,7 +200,6 @@ class LinearObjective:
 
     def min_curvature(
         self, theta: Array, X: Array, y: Array, sample_weight: Array | None = None,
-        rows: int | None = None,
     ) -> float:
         r"""A lower bound on the curvature of the mean objective at ``theta``, flat directions aside.
 
@@ -177,23 +207,61 @@ class LinearObjective:
         :math:`c_i` the loss's ``curvature_floor`` at the sample's score, plus the
         penalty's smallest curvature. Unlike the loss's global bound this is
         the curvature the data have here: a logistic loss of confident
-        predictions is almost flat. With ``rows`` only the first ``rows``
-        samples are summed (every term is positive semidefinite, so the sum
-        over fewer is smaller: a cheaper bound, with no direction set aside).
+        predictions is almost flat.
         """
-        n_samples = len(y)
-        if rows is not None and rows < n_samples:
-            X, y = X[:rows], y[:rows]
+        spectrum = np.linalg.eigvalsh(self._curvature_gram(theta, X, y, sample_weight))
+        spectrum = spectrum[spectrum > 1e-12 * spectrum[-1]]
+        smallest = max(float(spectrum[0]), 0.0) if spectrum.size else 0.0
+        return smallest + self.penalty_curvature(largest=False)
+
+    def excess_bound(
+        self, theta: Array, gradient: Array, X: Array, y: Array,
+        sample_weight: Array | None = None, rows: int | None = None,
+    ) -> float:
+        r"""How far above its minimum the objective is at ``theta``, by the local quadratic model.
+
+        :math:`\frac12 \nabla^T L^{-1} \nabla` with :math:`L \preceq H` the curvature
+        of :meth:`min_curvature` as a matrix, the penalty's diagonal added: for a
+        binary loss :math:`L = H` and this is the Newton decrement (the excess
+        the Newton step removes), never more than :math:`\|\nabla\|^2 / (2\mu)`.
+        With K score columns :math:`L = C \otimes P + \mathrm{diag}(\pi) \otimes I`,
+        :math:`P` the projection off :math:`\mathbf 1` (adding one number to every
+        score of a row changes no loss; only the penalty :math:`\pi` curves that way).
+        With ``rows`` only the first ``rows`` samples are summed: a smaller
+        :math:`L`, so a larger, still valid bound at a fraction of the cost
+        (infinite if those rows leave a direction flat).
+        """
+        complete = rows is None or rows >= len(y)
+        if not complete:
+            n_samples, X, y = len(y), X[:rows], y[:rows]
             sample_weight = None if sample_weight is None else sample_weight[:rows]
+        gram = self._curvature_gram(theta, X, y, sample_weight)
+        if not complete:
+            gram *= len(y) / n_samples
+        penalty = np.zeros(len(gram))
+        if self.penalty_scale and self.penalty.smooth:
+            scale = np.ones(len(gram) - self.fit_intercept) if self.scale is None else self.scale
+            penalty[: len(scale)] = self.penalty_scale * self.penalty.smoothness / scale**2
+        G = gradient.reshape(len(gram), -1)  # (D [+1], K): the layout of theta
+        mean = G.mean(axis=1, keepdims=True) if G.shape[1] > 1 else np.zeros((len(G), 1))
+        curved = penalty > 0  # the direction of 1 is curved by the penalty alone
+        excess = 0.5 * float(np.sum(mean[curved] ** 2 / penalty[curved, None])) * G.shape[1]
+        eigenvalues, vectors = np.linalg.eigh(gram + np.diag(penalty))
+        flat = eigenvalues <= 1e-12 * eigenvalues[-1]
+        if not complete and np.any(flat):
+            return np.inf
+        projected = vectors[:, ~flat].T @ (G - mean)
+        return excess + 0.5 * float(np.sum(projected**2 / eigenvalues[~flat, None]))
+
+    def _curvature_gram(
+        self, theta: Array, X: Array, y: Array, sample_weight: Array | None
+    ) -> Array:
+        r""":math:`\frac1N A^T \operatorname{diag}(s_i c_i) A`, :math:`c_i` the loss's ``curvature_floor``."""
         w, b = self.split(theta)
         curvature = self.loss.curvature_floor(y, X @ w + b)
         if sample_weight is not None:
             curvature = curvature * sample_weight
-        spectrum = gram_spectrum(X, self.fit_intercept, curvature) * (len(y) / n_samples)
-        if len(y) == n_samples:
-            spectrum = spectrum[spectrum > 1e-12 * spectrum[-1]]
-        smallest = max(float(spectrum[0]), 0.0) if spectrum.size else 0.0
-        return smallest + self.penalty_curvature(largest=False)
+        return weighted_gram(X, self.fit_intercept, curvature)
 
     def penalty_curvature(self, largest: bool = True) -> float:
         r"""Largest (or smallest) curvature the smooth penalty share adds in solver coordinates.

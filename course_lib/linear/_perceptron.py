@@ -22,11 +22,7 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-try:
-    from numba import njit
-except ImportError:  # pragma: no cover - numba is a dependency; the loop still runs without it
-    def njit(*args, **kwargs):
-        return args[0] if args and callable(args[0]) else (lambda function: function)
+from .._compiled import njit
 
 Array = NDArray[np.float64]
 

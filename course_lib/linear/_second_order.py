@@ -133,23 +133,25 @@ def _uncertified(
 ) -> float | None:
     r"""None if the excess objective is bounded by ``tol`` times the objective, else a factor.
 
-    A convex objective with curvature at least :math:`\mu` near ``theta``
-    has :math:`f - f^* \le \|\nabla f\|^2 / (2\mu)`. A small gradient alone
-    proves little on a flat objective (nearly separable classes with a
-    small ``alpha``: it stopped 0.34 % above the optimum). Losses without a
+    The excess is bounded by the local quadratic model,
+    :math:`\frac12 \nabla^T L^{-1} \nabla` with :math:`L` the curvature measured at
+    ``theta`` (:meth:`LinearObjective.excess_bound`; for a binary loss the Newton
+    decrement, the rule of :func:`newton`). A small gradient alone proves
+    little on a flat objective (nearly separable classes with a small
+    ``alpha``: it stopped 0.34 % above the optimum). Losses without a
     measured curvature (``curvature_floor``) keep the gradient rule. The
     factor is how much smaller the gradient has to be.
     """
     if not hasattr(objective.loss, "curvature_floor") or value <= 0:
         return None
-    norm = float(np.linalg.norm(gradient))
     # A 64th of the rows first: a weaker bound at a 64th of the cost often suffices.
     head = max(len(data[1]) // 64, 16 * len(theta))
     for rows in ([head] if head < len(data[1]) else []) + [None]:
-        needed = np.sqrt(2.0 * objective.min_curvature(theta, *data, rows=rows) * tol * value)
-        if norm <= needed:
+        excess = objective.excess_bound(theta, gradient, *data, rows=rows)
+        if excess <= tol * value:
             return None
-    return max(0.5 * needed / norm, 1e-4)
+    # the bound is quadratic in the gradient
+    return max(0.5 * float(np.sqrt(tol * value / excess)), 1e-4)
 
 
 def newton(

@@ -1,0 +1,17 @@
+"""numba's ``njit``, or, without numba, a stand-in that leaves the function plain Python.
+
+The package's few compiled loops (:mod:`course_lib.linear._perceptron`,
+:mod:`course_lib.linear._sgd_epoch`) are written in plain Python over arrays;
+numba (a dependency) compiles them to machine code, and without it they
+still run, only slower.
+"""
+
+from __future__ import annotations
+
+try:
+    from numba import njit
+except ImportError:  # pragma: no cover - numba is a dependency
+    def njit(*args, **kwargs):
+        return args[0] if args and callable(args[0]) else (lambda function: function)
+
+__all__ = ["njit"]
