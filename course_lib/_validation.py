@@ -131,6 +131,12 @@ def forget_fit(estimator: object) -> None:
             delattr(estimator, name)
 
 
+@functools.cache
+def _param_names(cls: type) -> tuple[str, ...]:
+    """The hyperparameters' names (``get_params`` reads them from ``__init__`` every call)."""
+    return tuple(cls._get_param_names())
+
+
 @contextlib.contextmanager
 def python_scalars(estimator) -> Iterator[None]:
     """Numpy scalar hyperparameters are Python numbers inside the block (restored after).
@@ -140,8 +146,8 @@ def python_scalars(estimator) -> Iterator[None]:
     is unchanged afterwards. A context, not a decorator: no extra frame, so
     warnings keep pointing at the caller of ``fit``.
     """
-    numpy_scalars = {name: value for name, value in estimator.get_params(deep=False).items()
-                     if isinstance(value, np.generic)}
+    values = {name: getattr(estimator, name, None) for name in _param_names(type(estimator))}
+    numpy_scalars = {name: value for name, value in values.items() if isinstance(value, np.generic)}
     for name, value in numpy_scalars.items():
         setattr(estimator, name, value.item())
     try:

@@ -1,4 +1,4 @@
-"""The stopping certificate of L-BFGS: the local quadratic model's excess (LinearObjective.excess_bound).
+"""The stopping certificate of L-BFGS: the local quadratic model's excess (LinearObjective.quadratic_model).
 
 L-BFGS stops when :math:`\\frac12 \\nabla^T L^{-1} \\nabla \\le` tol x objective, with
 :math:`L \\preceq H` the measured curvature (for a binary loss the Newton
@@ -100,8 +100,16 @@ def test_the_bound_is_at_most_the_gradient_bound_and_grows_with_fewer_rows(name,
     for size in (1e-3, 1e-1):
         theta = captured["theta"] + size * rng.normal(size=captured["theta"].shape)
         gradient = objective(theta, *data)[1]
-        bound = objective.excess_bound(theta, gradient, *data)
+        bound, step = objective.quadratic_model(theta, gradient, *data)
         mu = objective.min_curvature(theta, *data)
         assert 0 < bound <= float(gradient @ gradient) / (2 * mu) * (1 + 1e-9)
-        half = objective.excess_bound(theta, gradient, *data, rows=len(data[1]) // 2)
+        half = objective.quadratic_model(theta, gradient, *data, rows=len(data[1]) // 2)[0]
         assert half >= bound * (1 - 1e-9)
+        if objective.n_outputs is None:  # the Newton step of the exact Hessian
+            hessian = _second_order.objective_hessian(objective, theta, *data)
+            np.testing.assert_allclose(hessian @ step, -gradient, rtol=0,
+                                       atol=1e-8 * np.abs(gradient).max())
+            # the decrement: half of -gradient . step
+            assert bound == pytest.approx(-0.5 * float(gradient @ step), rel=1e-8)
+        else:
+            assert step is None

@@ -112,8 +112,10 @@ class FeatureScaling:
             extra = objective.penalty_scale * ratio
         scale = np.sqrt(self.second_moment + extra)
         self.scale = np.where(scale > 0, scale, 1.0)
+        # a column of zeros (StandardScaler's output for a constant one) fits any scale
+        varying = self.second_moment > 0
         if (np.all(np.abs(self.mean) <= _STANDARDIZED * self.scale)
-                and np.all(np.abs(self.scale - 1.0) <= _STANDARDIZED)):
+                and np.all(np.abs(self.scale[varying] - 1.0) <= _STANDARDIZED)):
             self.mean, self.scale = np.zeros_like(self.mean), np.ones_like(self.scale)
         objective.scale = self.scale
 
@@ -189,9 +191,12 @@ def weighted_gram(X: Array, fit_intercept: bool, sample_weight: Array | None = N
     n_samples = X.shape[0]
     # B^T B with B = diag(sqrt(s)) X: BLAS computes one triangle of a symmetric product
     root = X if sample_weight is None else X * np.sqrt(sample_weight)[:, None]
-    gram = root.T @ root
+    n_features = X.shape[1]
+    gram = np.empty((n_features + fit_intercept,) * 2)
+    np.matmul(root.T, root, out=gram[:n_features, :n_features])
     if fit_intercept:
-        column = (X.T @ sample_weight if sample_weight is not None else X.sum(axis=0))[:, None]
-        total = n_samples if sample_weight is None else float(sample_weight.sum())
-        gram = np.block([[gram, column], [column.T, np.array([[total]])]])
-    return gram / n_samples
+        column = X.T @ sample_weight if sample_weight is not None else X.sum(axis=0)
+        gram[:n_features, -1] = gram[-1, :n_features] = column
+        gram[-1, -1] = n_samples if sample_weight is None else float(sample_weight.sum())
+    gram /= n_samples
+    return gram

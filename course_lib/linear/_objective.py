@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import scipy.linalg
 from numpy.typing import NDArray
 
 from ..losses import LogisticLoss, Loss, SquaredLoss
@@ -214,15 +215,15 @@ class LinearObjective:
         smallest = max(float(spectrum[0]), 0.0) if spectrum.size else 0.0
         return smallest + self.penalty_curvature(largest=False)
 
-    def excess_bound(
+    def quadratic_model(
         self, theta: Array, gradient: Array, X: Array, y: Array,
         sample_weight: Array | None = None, rows: int | None = None,
-    ) -> float:
-        r"""How far above its minimum the objective is at ``theta``, by the local quadratic model.
+    ) -> tuple[float, Array | None]:
+        r"""How far above its minimum the objective is at ``theta``, and a Newton step.
 
-        :math:`\frac12 \nabla^T L^{-1} \nabla` with :math:`L \preceq H` the curvature
-        of :meth:`min_curvature` as a matrix, the penalty's diagonal added: for a
-        binary loss :math:`L = H` and this is the Newton decrement (the excess
+        The bound is :math:`\frac12 \nabla^T L^{-1} \nabla` with :math:`L \preceq H` the
+        curvature of :meth:`min_curvature` as a matrix, the penalty's diagonal added:
+        for a binary loss :math:`L = H` and this is the Newton decrement (the excess
         the Newton step removes), never more than :math:`\|\nabla\|^2 / (2\mu)`.
         With K score columns :math:`L = C \otimes P + \mathrm{diag}(\pi) \otimes I`,
         :math:`P` the projection off :math:`\mathbf 1` (adding one number to every
@@ -230,14 +231,17 @@ class LinearObjective:
         With ``rows`` only the first ``rows`` samples are summed: a smaller
         :math:`L`, so a larger, still valid bound at a fraction of the cost
         (infinite if those rows leave a direction flat).
+
+        The step, :math:`-\hat H^{-1} \nabla` with :math:`\hat H` the Hessian estimated
+        on those rows, is returned for one score column (None for K columns, whose
+        :math:`L` is not the Hessian).
         """
-        complete = rows is None or rows >= len(y)
-        if not complete:
-            n_samples, X, y = len(y), X[:rows], y[:rows]
+        n_samples = len(y)
+        if rows is not None and rows < n_samples:
+            X, y = X[:rows], y[:rows]
             sample_weight = None if sample_weight is None else sample_weight[:rows]
+        share = len(y) / n_samples  # the rows' share of the Hessian
         gram = self._curvature_gram(theta, X, y, sample_weight)
-        if not complete:
-            gram *= len(y) / n_samples
         penalty = np.zeros(len(gram))
         if self.penalty_scale and self.penalty.smooth:
             scale = np.ones(len(gram) - self.fit_intercept) if self.scale is None else self.scale
@@ -246,12 +250,16 @@ class LinearObjective:
         mean = G.mean(axis=1, keepdims=True) if G.shape[1] > 1 else np.zeros((len(G), 1))
         curved = penalty > 0  # the direction of 1 is curved by the penalty alone
         excess = 0.5 * float(np.sum(mean[curved] ** 2 / penalty[curved, None])) * G.shape[1]
-        eigenvalues, vectors = np.linalg.eigh(gram + np.diag(penalty))
-        flat = eigenvalues <= 1e-12 * eigenvalues[-1]
-        if not complete and np.any(flat):
-            return np.inf
-        projected = vectors[:, ~flat].T @ (G - mean)
-        return excess + 0.5 * float(np.sum(projected**2 / eigenvalues[~flat, None]))
+        solve = _inverse(share * gram + np.diag(penalty), flat_allowed=share == 1)
+        if solve is None:  # these rows leave a direction flat
+            return np.inf, None
+        direction = solve(G - mean)
+        excess += 0.5 * float(np.sum((G - mean) * direction))
+        if G.shape[1] > 1:
+            return excess, None
+        if share < 1:  # the Hessian estimated on these rows
+            direction = _inverse(gram + np.diag(penalty), flat_allowed=True)(G)
+        return excess, -direction[:, 0]
 
     def _curvature_gram(
         self, theta: Array, X: Array, y: Array, sample_weight: Array | None
@@ -278,3 +286,25 @@ class LinearObjective:
     @property
     def needs_prox(self) -> bool:
         return self.penalty_scale > 0 and not self.penalty.smooth
+
+
+def _inverse(matrix: Array, flat_allowed: bool) -> Callable[[Array], Array] | None:
+    """``B -> matrix^+ B`` for a symmetric positive semidefinite matrix (Cholesky when it is well posed).
+
+    Directions flatter than 1e-12 of the largest curvature are left out
+    (collinear features without a penalty: the gradient has no part there),
+    or, with ``flat_allowed=False``, make it return None.
+    """
+    try:
+        factor = scipy.linalg.cho_factor(matrix, lower=True)
+        diagonal = np.diag(factor[0]) ** 2
+        if diagonal.min() > 1e-12 * diagonal.max():
+            return lambda B: scipy.linalg.cho_solve(factor, B)
+    except np.linalg.LinAlgError:
+        pass
+    eigenvalues, vectors = np.linalg.eigh(matrix)
+    kept = eigenvalues > 1e-12 * eigenvalues[-1]
+    if not flat_allowed and not np.all(kept):
+        return None
+    vectors, eigenvalues = vectors[:, kept], eigenvalues[kept]
+    return lambda B: vectors @ ((vectors.T @ B) / eigenvalues[:, None])
