@@ -142,6 +142,8 @@ def lbfgs(
 
 #: How many times L-BFGS is restarted with a smaller gradient tolerance.
 _REFINEMENTS = 8
+#: A certified excess below this share of ``tol`` gets no Newton step.
+_NEGLIGIBLE = 0.01
 
 
 def _uncertified(
@@ -158,7 +160,8 @@ def _uncertified(
     ``alpha``: it stopped 0.34 % above the optimum). Losses without a
     measured curvature (``curvature_floor``) keep the gradient rule. The
     factor is how much smaller the gradient has to be. Also returns the
-    model's Newton step (or None).
+    model's Newton step where the certified excess is above
+    :data:`_NEGLIGIBLE` of the allowed one (else None).
     """
     if not hasattr(objective.loss, "curvature_floor") or value <= 0:
         return None, None
@@ -166,8 +169,8 @@ def _uncertified(
     head = max(len(data[1]) // 64, 16 * len(theta))
     for rows in ([head] if head < len(data[1]) else []) + [None]:
         excess, step = objective.quadratic_model(theta, gradient, *data, rows=rows)
-        if excess <= tol * value:
-            return None, step
+        if excess <= tol * value:  # the step only where the excess is worth it
+            return None, (step if excess > _NEGLIGIBLE * tol * value else None)
     # the bound is quadratic in the gradient
     return max(0.5 * float(np.sqrt(tol * value / excess)), 1e-4), None
 

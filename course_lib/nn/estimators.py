@@ -18,8 +18,8 @@ scikit-learn's ``MLPClassifier`` / ``MLPRegressor``: the hyperparameters
 have the same names, defaults and meaning, and from the same weights one
 epoch gives the same loss and the same step (tested). Differences: a
 binary problem gets two softmax outputs (scikit-learn: one sigmoid unit;
-the same family of models); the biases start at 0 and ReLU layers use He
-initialization; for several regression targets see :class:`MLPRegressor`.
+the same family of models); the biases start at 0; for several regression
+targets see :class:`MLPRegressor`.
 Not here: ``solver="lbfgs"``, learning-rate schedules, sparse input.
 """
 
@@ -54,12 +54,13 @@ _PARAMETERS = r"""
     activation : {"relu", "tanh", "logistic"}, default="relu"
         Activation after every hidden layer (:class:`~course_lib.nn.ReLU`,
         :class:`~course_lib.nn.Tanh`, :class:`~course_lib.nn.Sigmoid`).
-        Weights start uniform on :math:`[-r, r]`: He, :math:`r = \sqrt{6/d_{in}}`, for
-        ReLU; Glorot, :math:`r = \sqrt{6/(d_{in} + d_{out})}`, otherwise and for the
-        output layer; the biases start at 0. scikit-learn differs: it uses Glorot's
-        :math:`r` for every activation including ReLU, but
-        :math:`r = \sqrt{2/(d_{in} + d_{out})}` (:math:`\sqrt 2` instead of
-        :math:`\sqrt 6`) for ``"logistic"``, and draws the biases from the same range.
+        Weights start uniform on :math:`[-r, r]`, Glorot's
+        :math:`r = \sqrt{6/(d_{in} + d_{out})}`, in every layer (as scikit-learn
+        does; He's wider :math:`r = \sqrt{6/d_{in}}` for ReLU, see
+        :class:`~course_lib.nn.Linear`, pays off in deep stacks, section 5.1, and
+        trained worse here); the biases start at 0. scikit-learn differs: it uses
+        :math:`r = \sqrt{2/(d_{in} + d_{out})}` for ``"logistic"`` and draws the
+        biases from the same range.
     solver : {"sgd", "adam"}, default="adam"
         :class:`~course_lib.nn.SGD` (with ``momentum``) or :class:`~course_lib.nn.Adam`.
     alpha : float, default=0.0001
