@@ -11,7 +11,7 @@ export OPENBLAS_NUM_THREADS ?= 1
 export OMP_NUM_THREADS ?= 1
 NOTEBOOKS := $(shell find book -name '*.ipynb' -not -path '*/.ipynb_checkpoints/*' -not -path '*/_build/*' | sort)
 
-.PHONY: help venv book pdf test unit nbval site notebooks lab bench clean
+.PHONY: help venv book pdf test unit nbval site notebooks lab bench heldout clean
 
 help:
 	@echo "make book       build the site into _build/html"
@@ -20,6 +20,7 @@ help:
 	@echo "make notebooks  re-execute every notebook in place, top to bottom"
 	@echo "make lab        open the notebooks in JupyterLab"
 	@echo "make bench      speed comparisons with scikit-learn (benchmarks/)"
+	@echo "make heldout    the same goals on other sizes and real data"
 
 venv: $(STAMP)
 
@@ -72,6 +73,10 @@ lab: $(STAMP)
 
 bench: $(STAMP)
 	for b in benchmarks/bench_*.py; do $(BIN)/python $$b || exit 1; done
+
+# The goals of `make bench` on other sizes and real data (about ten minutes).
+heldout: $(STAMP)
+	$(BIN)/python benchmarks/heldout.py
 
 clean:
 	rm -rf _build

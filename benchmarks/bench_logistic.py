@@ -11,21 +11,21 @@ more than 1 point lower where the two sides minimize different objectives).
 
 * L-BFGS: ours <= 1 x scikit-learn's lbfgs on standardized data, <= 0.2 x on
   raw data (we precondition internally, scikit-learn does not). Standardized,
-  we measure 0.93-1.01 x over runs: the same L-BFGS-B iterations, and ours
-  then checks that the objective is within ``tol`` of its minimum, which
-  scikit-learn does not (the curvature over a 64th of the rows, O(N D^2 / 64),
-  the full Gram matrix only if that bound is too weak; without the check the
-  solver stopped 0.3-7 % above the optimum on flat problems, silently).
+  the same L-BFGS-B iterations with scikit-learn's gradient rule; then ours
+  proves that the objective is within ``tol`` of its minimum, which
+  scikit-learn does not (the local quadratic model's excess, the Newton
+  decrement, from a Gram matrix over a 64th of the rows, the full one only if
+  that bound is too weak; without it the solver stopped 0.3-7 % above the
+  optimum on flat problems, silently), and takes one Newton step of that model
+  where the proven excess is not negligible.
 * Newton (ours, exact Hessian) vs scikit-learn's ``newton-cholesky``: the same
   algorithm, no target (printed for comparison).
-* SGD, per epoch: ``LogisticRegression(solver="sgd")`` (minibatches of 32,
-  numpy) <= 3 x ``SGDClassifier(loss="log_loss")`` (one sample at a time,
-  Cython); accuracy after 5 epochs within 1 point. An epoch is 3 125
-  minibatches of some 25 numpy calls each, and their per-call cost, not the
-  arithmetic, sets our time: about 2-2.5 x here (2 x at 200 000 x 100). On
-  fewer features scikit-learn's loop is cheaper per sample while ours is
-  not, so the ratio grows: 4-6 x at 20 000 x 20 and on digits, 5-8 x on
-  breast cancer (``benchmarks/sgd_shapes.py``).
+* SGD, per epoch: ``LogisticRegression(solver="sgd")`` (minibatches of 32)
+  <= 3 x ``SGDClassifier(loss="log_loss")`` (one sample at a time, Cython);
+  accuracy after 5 epochs within 1 point. The epoch is one compiled loop
+  (numba, :mod:`course_lib.linear._sgd_epoch`) taking the steps of the Python
+  ``sgd`` of section 2.1.5; in numpy calls it cost 2-8 x, growing as the data
+  shrink. Other shapes: ``benchmarks/heldout.py``.
 """
 
 from __future__ import annotations
@@ -115,7 +115,7 @@ def sgd_row(X, y, data: str) -> dict:
     return {
         "name": "LogisticRegression sgd, per epoch", "data": data, "ours": ours_s,
         "reference": theirs_s, "target": 3.0,
-        "algorithm": "minibatch SGD, B = 32 (numpy)",
+        "algorithm": "minibatch SGD, B = 32 (numba loop)",
         "reference_name": "scikit-learn SGDClassifier(log_loss), B = 1 (Cython)",
         "accuracy_gap": accuracy[1] - accuracy[0],
         "quality": f"точность после {EPOCHS} эпох: {accuracy[0]:.3f} и {accuracy[1]:.3f}",

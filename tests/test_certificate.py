@@ -103,7 +103,7 @@ def test_the_bound_is_at_most_the_gradient_bound_and_grows_with_fewer_rows(name,
         bound, step = objective.quadratic_model(theta, gradient, *data)
         mu = objective.min_curvature(theta, *data)
         assert 0 < bound <= float(gradient @ gradient) / (2 * mu) * (1 + 1e-9)
-        half = objective.quadratic_model(theta, gradient, *data, rows=len(data[1]) // 2)[0]
+        half = objective.quadratic_model(theta, gradient, *data, stride=2)[0]
         assert half >= bound * (1 - 1e-9)
         if objective.n_outputs is None:  # the Newton step of the exact Hessian
             hessian = _second_order.objective_hessian(objective, theta, *data)

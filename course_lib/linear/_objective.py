@@ -217,7 +217,7 @@ class LinearObjective:
 
     def quadratic_model(
         self, theta: Array, gradient: Array, X: Array, y: Array,
-        sample_weight: Array | None = None, rows: int | None = None,
+        sample_weight: Array | None = None, stride: int = 1,
     ) -> tuple[float, Array | None]:
         r"""How far above its minimum the objective is at ``theta``, and a Newton step.
 
@@ -228,7 +228,7 @@ class LinearObjective:
         With K score columns :math:`L = C \otimes P + \mathrm{diag}(\pi) \otimes I`,
         :math:`P` the projection off :math:`\mathbf 1` (adding one number to every
         score of a row changes no loss; only the penalty :math:`\pi` curves that way).
-        With ``rows`` only the first ``rows`` samples are summed: a smaller
+        With ``stride`` only every ``stride``-th sample is summed: a smaller
         :math:`L`, so a larger, still valid bound at a fraction of the cost
         (infinite if those rows leave a direction flat).
 
@@ -237,9 +237,8 @@ class LinearObjective:
         :math:`L` is not the Hessian).
         """
         n_samples = len(y)
-        if rows is not None and rows < n_samples:
-            X, y = X[:rows], y[:rows]
-            sample_weight = None if sample_weight is None else sample_weight[:rows]
+        X, y = X[::stride], y[::stride]
+        sample_weight = None if sample_weight is None else sample_weight[::stride]
         share = len(y) / n_samples  # the rows' share of the Hessian
         gram = self._curvature_gram(theta, X, y, sample_weight)
         penalty = np.zeros(len(gram))
