@@ -251,14 +251,31 @@ def _epoch_batches(data, batch_size: int, rng: np.random.Generator | None, epoch
     return data
 
 
-def _compiled_epoch(objective, data, prox, schedule_unit: str, step_limit):
-    """The objective's compiled epoch (``compiled_epoch``), where it takes the same steps."""
-    compiled = getattr(objective, "compiled_epoch", None)
-    if compiled is None or not _is_arrays(data) or prox is not None:
-        return None
+def _compiled_epoch(objective, data, prox, schedule_unit: str, step_limit,
+                    always_safe: float, guard: _DivergenceGuard | None):
+    """The objective's compiled epoch where it takes the loop's steps, or None.
+
+    ``LinearObjective.compiled_epoch`` (squared and logistic loss) runs a
+    whole epoch over arrays in one compiled loop. The function returned
+    shuffles as ``iterate_minibatches`` does, checks for divergence as the
+    loop does and returns the new ``x``, the sum of the batch objectives
+    times their sizes and the number of rows.
+    """
+    epoch = getattr(objective, "compiled_epoch", None)
     safe_step = getattr(objective, "safe_step", None)
-    same_limit = step_limit is None or step_limit == safe_step
-    return compiled if schedule_unit == "epoch" and same_limit else None
+    if (epoch is None or not _is_arrays(data) or prox is not None
+            or schedule_unit != "epoch" or step_limit not in (None, safe_step)):
+        return None
+    limit = always_safe if step_limit is not None else math.inf
+    n_samples = len(data[1])
+
+    def run(x, rng, batch_size: int, step: float, where: str):
+        order = np.arange(n_samples) if rng is None else rng.permutation(n_samples)
+        x, total, largest = epoch(x, data, order, batch_size, step, limit)
+        guard.check(largest, None, where)
+        return x, total, n_samples
+
+    return run
 
 
 def sgd(
@@ -364,34 +381,35 @@ def sgd(
         )
     schedule = _as_schedule(learning_rate)
     rng = np.random.default_rng(random_state) if shuffle else None
-    x, history, guard, probe, seen = np.array(x0, dtype=float), [], None, None, 0
+    x, history, seen = np.array(x0, dtype=float), [], 0
+    guard = probe = None
     if _is_arrays(data):  # the start and the end are compared on all rows
         probe = data
         guard = _DivergenceGuard(objective(x, *data)[0], schedule(0))
-    compiled = _compiled_epoch(objective, data, prox, schedule_unit, step_limit)
+    compiled = _compiled_epoch(objective, data, prox, schedule_unit,
+                               step_limit, always_safe, guard)
     stopper = _Stopper(tol if tol is not None else -math.inf, n_iter_no_change)
     for epoch in range(max_epochs):
         step, total, count = schedule(epoch), 0.0, 0
         where = f"epoch {epoch + 1}"
-        if compiled:  # the loop below in machine code, the same steps
-            order = np.arange(len(data[1])) if rng is None else rng.permutation(len(data[1]))
-            limit = always_safe if step_limit is not None else math.inf
-            x, total, largest = compiled(x, data, order, batch_size, step, limit)
-            guard.check(largest, None, where)
-            count = len(data[1])
+        if compiled:  # the loop below in machine code: the same steps
+            x, total, count = compiled(x, rng, batch_size, step, where)
             seen += count
-        for batch in [] if compiled else _epoch_batches(data, batch_size, rng, epoch):
+        batches = () if compiled else _epoch_batches(data, batch_size, rng,
+                                                     epoch)
+        for batch in batches:
             value, grad = objective(x, *batch)
             n = len(batch[1])
-            if guard is None:  # a stream: the start and the end on its first batch
+            if guard is None:  # a stream: start and end on its first batch
                 probe, guard = batch, _DivergenceGuard(value, schedule(0))
             # x is checked at the epoch's end
             guard.check(value, None, where)
             batch_step = step
-            if schedule_unit == "sample":  # a batch of n rows moves n / B of a full step
+            if schedule_unit == "sample":  # n rows move n / B of a full step
                 batch_step = schedule(seen) * min(n / batch_size, 1.0)
             if step_limit is not None and batch_step > always_safe:
-                batch_step = min(batch_step, step_limit(*batch))  # this batch only
+                # the step is cut for this batch only
+                batch_step = min(batch_step, step_limit(*batch))
             x = x - batch_step * grad
             if prox is not None:
                 x = prox(x, batch_step)
