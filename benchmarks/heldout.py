@@ -20,7 +20,8 @@ one BLAS thread on both sides, medians of alternating fits, default settings
   both times are printed.
 * SGD, per epoch: ``LogisticRegression(solver="sgd")`` <= 3 x ``SGDClassifier``;
   Perceptron per epoch <= 3 x scikit-learn's; accuracy within 1 point.
-* MLP (adam, 20 epochs): <= 0.7 x scikit-learn's, test accuracy within 1 point.
+* MLP (adam, 20 epochs): <= 0.7 x scikit-learn's, test accuracy within 1 point
+  (the mean over three random starts).
 
 Exits with status 1 if any row misses its goal.
 """
@@ -58,6 +59,7 @@ from course_lib.linear import LogisticRegression, Perceptron, SoftmaxRegression
 from course_lib.nn import MLPClassifier
 
 REPEATS, C = 5, 1.0
+SEEDS = (0, 1, 2)  # of the networks' starts
 ALPHA = 1 / (2 * C)
 
 
@@ -103,8 +105,8 @@ def lbfgs_row(X: np.ndarray, y: np.ndarray, goal: float) -> tuple[float, float, 
         times = paired_median_times(lambda: ours.fit(X, y), lambda: theirs.fit(X, y), REPEATS)
     mine, reference = objective(ours, X, y), objective(theirs, X, y)
     gap = (mine - reference) / abs(reference)  # against scikit-learn's defaults
-    note = f"{times[0] * 1e3:.1f} / {times[1] * 1e3:.1f} ms, iterations {ours.n_iter_} / " \
-           f"{int(np.max(theirs.n_iter_))}"
+    note = (f"{times[0] * 1e3:.1f} / {times[1] * 1e3:.1f} мс, итераций {ours.n_iter_} / "
+            f"{int(np.max(theirs.n_iter_))}")
     tol = 1e-4
     while (reference > mine * (1 + MAX_OBJECTIVE_GAP) and times[0] / times[1] > goal
            and tol > 1e-13):
@@ -115,7 +117,7 @@ def lbfgs_row(X: np.ndarray, y: np.ndarray, goal: float) -> tuple[float, float, 
             times = paired_median_times(lambda: ours.fit(X, y),
                                         lambda tight=tight: tight.fit(X, y), REPEATS)
         reference = objective(tight, X, y)
-        note += f"; equal objective at tol={tol:g}: {times[1] * 1e3:.1f} ms"
+        note += f"; равная цель при tol={tol:g}: {times[1] * 1e3:.1f} мс"
     return times[0] / times[1], gap, note
 
 
@@ -123,7 +125,7 @@ def per_epoch_row(ours, theirs, X: np.ndarray, y: np.ndarray) -> tuple[float, fl
     epochs = 5 if len(y) >= 10_000 else 50  # small data: 50 passes are few updates
     ours_s, theirs_s = per_epoch_times(ours, theirs, epochs, REPEATS)
     gap = theirs(epochs).score(X, y) - ours(epochs).score(X, y)
-    return ours_s / theirs_s, gap, f"{ours_s * 1e3:.2f} / {theirs_s * 1e3:.2f} ms per epoch"
+    return ours_s / theirs_s, gap, f"{ours_s * 1e3:.2f} / {theirs_s * 1e3:.2f} мс за эпоху"
 
 
 def perceptron_fits(X: np.ndarray, y: np.ndarray) -> tuple:
@@ -140,16 +142,29 @@ def perceptron_fits(X: np.ndarray, y: np.ndarray) -> tuple:
 
 
 def mlp_row(X: np.ndarray, y: np.ndarray) -> tuple[float, float, str]:
+    """Time ratio (seed 0) and the test accuracy gap averaged over three seeds.
+
+    Two networks trained from different random starts differ by a point or
+    more on noisy data; the mean over seeds compares the training, not the draws.
+    """
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
     params = {"hidden_layer_sizes": (64, 32), "batch_size": 64, "max_iter": 20,
-              "n_iter_no_change": np.inf, "random_state": 0}
-    ours, theirs = MLPClassifier(**params), sk_nn.MLPClassifier(**params)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        times = paired_median_times(lambda: ours.fit(X_train, y_train),
-                                    lambda: theirs.fit(X_train, y_train), REPEATS)
-    gap = theirs.score(X_test, y_test) - ours.score(X_test, y_test)
-    return times[0] / times[1], gap, f"{times[0] * 1e3:.0f} / {times[1] * 1e3:.0f} ms"
+              "n_iter_no_change": np.inf}
+    gaps = []
+    for seed in SEEDS:
+        ours = MLPClassifier(**params, random_state=seed)
+        theirs = sk_nn.MLPClassifier(**params, random_state=seed)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fits = [lambda model=model: model.fit(X_train, y_train) for model in (ours, theirs)]
+            if seed == SEEDS[0]:  # leaves both fitted
+                times = paired_median_times(*fits, REPEATS)
+            else:
+                fits[0](), fits[1]()
+        gaps.append(theirs.score(X_test, y_test) - ours.score(X_test, y_test))
+    note = f"{times[0] * 1e3:.0f} / {times[1] * 1e3:.0f} мс; разрыв по зёрнам " + \
+        ", ".join(f"{-100 * gap:+.1f}" for gap in gaps)
+    return times[0] / times[1], float(np.mean(gaps)), note
 
 
 def main(names: list[str]) -> int:
@@ -174,9 +189,9 @@ def main(names: list[str]) -> int:
                 failed += not ok
                 table.append({"case": name, "shape": f"{X.shape[0]} × {X.shape[1]}",
                               "comparison": what, "data": data, "ratio": round(ratio, 3),
-                              "goal": goal, "gap": gap, "gap_kind": "objective"
-                              if limit == MAX_OBJECTIVE_GAP else "accuracy",
-                              "ok": bool(ok), "note": note})
+                              "goal": goal, "ok": bool(ok), "note": note,
+                              ("objective_gap" if limit == MAX_OBJECTIVE_GAP
+                               else "accuracy_gap"): gap})
                 print(f"{name:<14}{what:<30}{data:>5}{ratio:>7.2f}{goal:>6}{gap:>+10.1e}  "
                       f"{'ok' if ok else 'MISSED'}  {note}", flush=True)
     print(f"{failed} rows missed their goal" if failed else "every row holds its goal")

@@ -423,7 +423,10 @@ def _copy_weights(source, target):
     (MLPClassifier, sk.MLPClassifier,
      lambda: make_classification(60, 4, n_informative=3, n_redundant=0, n_classes=3,
                                  random_state=0), True),
-], ids=["regressor", "regressor-2-outputs", "classifier"])
+    # two classes: one logit, sigma(z), as scikit-learn's logistic output unit
+    (MLPClassifier, sk.MLPClassifier,
+     lambda: make_classification(60, 4, n_informative=3, n_redundant=0, random_state=1), True),
+], ids=["regressor", "regressor-2-outputs", "classifier", "binary-classifier"])
 def test_objective_and_step_mean_the_same_as_in_scikit_learn(Ours, Theirs, make, same_step):
     """From the same weights, one full-batch GD epoch: same loss (alpha, 1/2) and same step."""
     X, y = make()

@@ -16,10 +16,8 @@ with :math:`\ell` the softmax cross-entropy of the logits (classifier) or
 half the squared error averaged over the outputs (regressor), as in
 scikit-learn's ``MLPClassifier`` / ``MLPRegressor``: the hyperparameters
 have the same names, defaults and meaning, and from the same weights one
-epoch gives the same loss and the same step (tested). Differences: a
-binary problem gets two softmax outputs (scikit-learn: one sigmoid unit;
-the same family of models); the biases start at 0; for several regression
-targets see :class:`MLPRegressor`.
+epoch gives the same loss and the same step (tested). Differences: the
+biases start at 0; for several regression targets see :class:`MLPRegressor`.
 Not here: ``solver="lbfgs"``, learning-rate schedules, sparse input.
 """
 
@@ -133,9 +131,11 @@ def _without_early_stopping(estimator: _BaseMLP) -> bool:
 class MLPClassifier(ClassifierMixin, _BaseMLP):
     __doc__ = r"""Multilayer perceptron classifier: softmax cross-entropy on the logits.
 
-    The last linear layer outputs one logit per class (two for a binary
-    problem); :math:`p = \operatorname{softmax}(z)`. Any labels (strings,
-    integers) are accepted and returned by ``predict``.
+    The last linear layer outputs one logit per class, :math:`p =
+    \operatorname{softmax}(z)`; for two classes one logit :math:`z` of the
+    second, :math:`p = \operatorname{softmax}(0, z) = (1 - \sigma(z), \sigma(z))`,
+    as in scikit-learn. Any labels (strings, integers) are accepted and
+    returned by ``predict``.
 """ + _PARAMETERS + _ATTRIBUTES + r"""    classes_ : ndarray of shape (n_classes,)
 
     Examples
@@ -223,15 +223,20 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         return CrossEntropyLoss()
 
     def _n_network_outputs(self, targets: NDArray) -> int:
-        return len(self.classes_)
+        return 1 if len(self.classes_) == 2 else len(self.classes_)
+
+    @staticmethod
+    def _class_logits(output: Array) -> Array:
+        """One logit per class: ``(0, z)`` for the one column of two classes."""
+        return np.hstack([np.zeros_like(output), output]) if output.shape[1] == 1 else output
 
     def _score_validation(self, X: Array, codes: NDArray, weights: Array | None) -> float:
-        predicted = self.network_.forward(X).argmax(axis=1)
+        predicted = self._class_logits(self.network_.forward(X)).argmax(axis=1)
         return float(accuracy_score(codes, predicted, sample_weight=weights))
 
     def predict_log_proba(self, X: ArrayLike) -> Array:
         """Log-probabilities of the classes, shape (n_samples, n_classes) (stable log-softmax)."""
-        return log_softmax(self._output(X))
+        return log_softmax(self._class_logits(self._output(X)))
 
     def predict_proba(self, X: ArrayLike) -> Array:
         """Class probabilities :math:`\\operatorname{softmax}(z)`, shape (n_samples, n_classes)."""
@@ -239,7 +244,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     def predict(self, X: ArrayLike) -> NDArray:
         """The most probable class of each row, shape (n_samples,)."""
-        logits = self._output(X)  # first: it checks that the model is fitted
+        logits = self._class_logits(self._output(X))  # first: it checks the model is fitted
         return self.classes_[logits.argmax(axis=1)]
 
 

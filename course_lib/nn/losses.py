@@ -135,7 +135,9 @@ class CrossEntropyLoss:
     The gradient follows from :math:`-\log p_{iy} = \log\sum_j e^{z_{ij}} - z_{iy}`:
     the derivative of the log-sum-exp is the softmax itself. Softmax and loss
     are computed together by :func:`log_softmax`, so logits of :math:`\pm 10^4`
-    give a finite loss and no warnings.
+    give a finite loss and no warnings. One column of logits is two classes
+    with logits :math:`(0, z)`: :math:`p_{i1} = \sigma(z_i)`, the logistic loss
+    (scikit-learn's binary output); the gradient is then that of :math:`z` alone.
 
     Examples
     --------
@@ -167,6 +169,9 @@ class CrossEntropyLoss:
         float
         """
         logits = _check_output(self, output)
+        self._binary = logits.shape[1] == 1
+        if self._binary:  # logits (0, z)
+            logits = np.hstack([np.zeros_like(logits), logits])
         labels = self._check_target(target, *logits.shape)
         log_p = log_softmax(logits)
         rows = np.arange(len(labels))
@@ -175,13 +180,13 @@ class CrossEntropyLoss:
         return float(-np.sum(self._weights * log_p[rows, labels, None]))
 
     def backward(self) -> Array:
-        r""":math:`\partial C/\partial z = s_i (p - \mathrm{onehot}(y)) / \sum s`, shape (N, K)."""
+        r""":math:`\partial C/\partial z = s_i (p - \mathrm{onehot}(y)) / \sum s`, shape (N, K) (or (N, 1))."""
         if getattr(self, "_proba", None) is None:
             raise RuntimeError("CrossEntropyLoss: call forward before backward")
         grad = self._proba.copy()
         grad[np.arange(len(self._labels)), self._labels] -= 1.0
         grad *= self._weights
-        return grad
+        return grad[:, 1:] if self._binary else grad
 
     @staticmethod
     def _check_target(target: ArrayLike, n_samples: int, n_classes: int) -> NDArray[np.intp]:
