@@ -59,3 +59,18 @@ def test_notebooks_are_executed_timed_and_the_limit_fails_the_run(tiny_notebook,
     assert list(times["notebooks"]) == ["book/tiny.ipynb"] and times["limit_s"] == 30.0
     monkeypatch.setattr(run_notebooks, "LIMIT_S", 0.0)  # every notebook is now too slow
     assert run_notebooks.main([str(tiny_notebook)]) == 1
+
+
+def test_the_held_out_rows_are_complete_and_judged_by_the_benchmarks_rule():
+    # benchmarks/heldout.py: every case of a whole run, each row's verdict by _timing's limits
+    heldout = importlib.import_module("heldout")
+    results = json.loads((BENCHMARKS / "results.json").read_text(encoding="utf-8"))
+    rows = results["heldout"]["rows"]
+    assert {row["case"] for row in rows} == set(heldout.CASES)
+    for row in rows:
+        if "objective_gap" in row:
+            gap, limit = row["objective_gap"], _timing.MAX_OBJECTIVE_GAP
+        else:
+            gap, limit = row["accuracy_gap"], _timing.MAX_ACCURACY_GAP
+        assert row["ok"] == (row["ratio"] <= row["goal"] and gap <= limit), row
+        assert row["data"] in ("raw", "std") and row["note"], row

@@ -17,8 +17,9 @@ from sklearn.exceptions import ConvergenceWarning
 
 from course_lib.linear import LinearRegression, LogisticRegression, Ridge
 from course_lib.linear._objective import LinearObjective
-from course_lib.linear._sgd_epoch import LOGISTIC, SQUARED, linear_sgd_epoch
+from course_lib.linear._sgd_epoch import linear_sgd_epoch
 from course_lib.losses import SoftmaxCrossEntropyLoss, get_loss
+from course_lib.losses._kernels import LOGISTIC, SQUARED, loss_and_derivative
 from course_lib.optim import DivergenceError, sgd
 from course_lib.penalties import get_penalty
 
@@ -160,3 +161,16 @@ def test_the_loop_is_the_same_without_numba():
             results.append((theta, totals))
         np.testing.assert_allclose(results[0][0], results[1][0], rtol=1e-12, atol=1e-300)
         np.testing.assert_allclose(results[0][1], results[1][1], rtol=1e-12)
+
+
+@pytest.mark.parametrize("code, name", [(LOGISTIC, "logistic"), (SQUARED, "squared")])
+def test_the_compiled_loss_is_the_books_loss(code, name):
+    # every sign and size of score, also where exp would overflow
+    loss = get_loss(name)
+    z = np.concatenate([[-800.0, -40.0, -1e-300, 0.0, 1e-300, 40.0, 800.0],
+                        np.random.default_rng(0).normal(size=200) * 20])
+    for label in (-1.0, 1.0):
+        y = np.full_like(z, label)
+        got = np.array([loss_and_derivative(code, label, score) for score in z])
+        np.testing.assert_allclose(got[:, 0], loss.value(y, z), rtol=1e-13, atol=1e-300)
+        np.testing.assert_allclose(got[:, 1], loss.gradient(y, z), rtol=1e-13, atol=1e-300)

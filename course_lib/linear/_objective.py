@@ -14,9 +14,10 @@ import scipy.linalg
 from numpy.typing import NDArray
 
 from ..losses import LogisticLoss, Loss, SquaredLoss
+from ..losses._kernels import LOGISTIC, SQUARED
 from ..penalties import L2Penalty, Penalty
 from ._data import weighted_gram
-from ._sgd_epoch import LOGISTIC, SQUARED, linear_sgd_epoch
+from ._sgd_epoch import linear_sgd_epoch
 
 Array = NDArray[np.float64]
 
@@ -114,7 +115,6 @@ class LinearObjective:
             losses, dz = losses * sample_weight, dz * weights
         # the mean, without np.mean's overhead
         value = float(losses.sum()) / losses.size
-        dz = dz / len(y)
         # (weights, bias): filled in place, no concatenation
         grad = np.empty_like(theta)
         grad_w = grad[: w.size].reshape(w.shape)
@@ -122,6 +122,7 @@ class LinearObjective:
             np.dot(dz, X, out=grad_w)
         else:
             grad_w[...] = dz.T.dot(X).T  # the faster BLAS call
+        grad_w /= len(y)  # the mean: divided here, on D numbers, not on N
         if self.penalty_scale:
             # one vector (||W||_F for a matrix)
             unscaled = (w / self._scale_of(w)).ravel()
@@ -130,7 +131,7 @@ class LinearObjective:
                 penalty_grad = self.penalty.gradient(unscaled).reshape(w.shape)
                 grad_w += penalty_grad * self._penalty_factor(w)
         if self.fit_intercept:
-            grad[w.size :] = dz.sum(axis=0)
+            grad[w.size :] = dz.sum(axis=0) / len(y)
         return value, grad
 
     @property

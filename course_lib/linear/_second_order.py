@@ -142,7 +142,7 @@ def lbfgs(
 
 #: How many times L-BFGS is restarted with a smaller gradient tolerance.
 _REFINEMENTS = 8
-#: A certified excess below this share of ``tol`` gets no Newton step.
+#: An expected excess below this share of ``tol`` gets no Newton step.
 _NEGLIGIBLE = 0.01
 
 
@@ -160,8 +160,9 @@ def _uncertified(
     ``alpha``: it stopped 0.34 % above the optimum). Losses without a
     measured curvature (``curvature_floor``) keep the gradient rule. The
     factor is how much smaller the gradient has to be. Also returns the
-    model's Newton step where the certified excess is above
-    :data:`_NEGLIGIBLE` of the allowed one (else None).
+    model's Newton step where the excess it expects to remove (the decrement
+    on the estimated Hessian) is above :data:`_NEGLIGIBLE` of the allowed one
+    (else None).
     """
     if not hasattr(objective.loss, "curvature_floor") or value <= 0:
         return None, None
@@ -174,7 +175,9 @@ def _uncertified(
     for stride in [*strides, 1]:
         excess, step = objective.quadratic_model(theta, gradient, *data, stride=stride)
         if excess <= tol * value:  # the step only where the excess is worth it
-            return None, (step if excess > _NEGLIGIBLE * tol * value else None)
+            # the excess the step expects to remove, on the estimated Hessian
+            expected = -0.5 * float(gradient @ step) if step is not None else 0.0
+            return None, (step if expected > _NEGLIGIBLE * tol * value else None)
     # the bound is quadratic in the gradient
     return max(0.5 * float(np.sqrt(tol * value / excess)), 1e-4), None
 

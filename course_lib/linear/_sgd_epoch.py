@@ -21,27 +21,9 @@ import numpy as np
 from numpy.typing import NDArray
 
 from .._compiled import njit
+from ..losses._kernels import loss_and_derivative
 
 Array = NDArray[np.float64]
-
-#: The losses the loop knows, by the code it takes.
-SQUARED, LOGISTIC = 0, 1
-
-
-@njit(cache=True, nogil=True)
-def _loss_and_derivative(loss: int, y: float, z: float) -> tuple[float, float]:
-    r""":math:`\ell(y, z)` and :math:`\partial\ell/\partial z` of one sample."""
-    if loss == SQUARED:
-        residual = z - y
-        return residual * residual, 2.0 * residual
-    minus_margin = -y * z  # logistic: log(1 + e^{-M}) and -y sigma(-M), without overflow
-    value = max(minus_margin, 0.0) + math.log1p(math.exp(-abs(minus_margin)))
-    if minus_margin >= 0.0:
-        sigma = 1.0 / (1.0 + math.exp(-minus_margin))
-    else:
-        sigma = math.exp(minus_margin) / (1.0 + math.exp(minus_margin))
-    return value, -y * sigma
-
 
 @njit(cache=True, nogil=True)
 def linear_sgd_epoch(
@@ -72,7 +54,7 @@ def linear_sgd_epoch(
             for j in range(n_features):
                 score += X[i, j] * theta[j]
                 norm += X[i, j] * X[i, j]
-            sample_loss, derivative = _loss_and_derivative(loss, y[i], score)
+            sample_loss, derivative = loss_and_derivative(loss, y[i], score)
             value += weight[i] * sample_loss
             derivative *= weight[i]
             for j in range(n_features):

@@ -25,29 +25,35 @@ margin :math:`M = y z` for labels :math:`y \in \{-1, +1\}` (subclasses of
 from __future__ import annotations
 
 from ._base import Loss
-from .margin import (HingeLoss, LogisticLoss, MarginLoss, MisclassificationLoss, PerceptronLoss,
-                     SmoothedHingeLoss)
+from .margin import (
+    HingeLoss,
+    LogisticLoss,
+    MarginLoss,
+    MisclassificationLoss,
+    PerceptronLoss,
+    SmoothedHingeLoss,
+)
 from .regression import AbsoluteLoss, HuberLoss, MAPELoss, SquaredLoss
 from .softmax import SoftmaxCrossEntropyLoss, log_softmax
 from .student_t import StudentTLoss
 
 __all__ = [
-    "Loss",
-    "SquaredLoss",
+    "LOSSES",
     "AbsoluteLoss",
+    "HingeLoss",
     "HuberLoss",
+    "LogisticLoss",
+    "Loss",
     "MAPELoss",
     "MarginLoss",
     "MisclassificationLoss",
     "PerceptronLoss",
-    "HingeLoss",
     "SmoothedHingeLoss",
-    "LogisticLoss",
     "SoftmaxCrossEntropyLoss",
-    "log_softmax",
+    "SquaredLoss",
     "StudentTLoss",
-    "LOSSES",
     "get_loss",
+    "log_softmax",
 ]
 
 
