@@ -12,12 +12,13 @@ more than 1 point lower where the two sides minimize different objectives).
 * L-BFGS: ours <= 1 x scikit-learn's lbfgs on standardized data, <= 0.2 x on
   raw data (we precondition internally, scikit-learn does not). Standardized,
   the same L-BFGS-B iterations with scikit-learn's gradient rule; then ours
-  proves that the objective is within ``tol`` of its minimum, which
-  scikit-learn does not (the local quadratic model's excess, the Newton
-  decrement, from a Gram matrix over a 64th of the rows, the full one only if
-  that bound is too weak; without it the solver stopped 0.3-7 % above the
-  optimum on flat problems, silently), and takes one Newton step of that model
-  where the proven excess is not negligible.
+  checks that the objective is within ``tol`` of its minimum, which
+  scikit-learn does not (the excess of the local quadratic model, half the
+  squared Newton decrement, from a Gram matrix over every k-th row, 4, 16,
+  64... rows per parameter, all of them only if that estimate is too large;
+  without the check our solver stopped 0.3-7 % above the optimum on flat
+  problems, silently), and takes one Newton step with the Hessian of those
+  rows where the expected decrease is not negligible.
 * Newton (ours, exact Hessian) vs scikit-learn's ``newton-cholesky``: the same
   algorithm, no target (printed for comparison).
 * SGD, per epoch: ``LogisticRegression(solver="sgd")`` (minibatches of 32)

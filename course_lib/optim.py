@@ -307,7 +307,10 @@ def sgd(
     ----------
     objective : callable
         ``objective(x, X_batch, y_batch) -> (value, gradient)``; with sample
-        weights ``objective(x, X_batch, y_batch, weight_batch)``.
+        weights ``objective(x, X_batch, y_batch, weight_batch)``. An objective
+        with a ``compiled_epoch`` (:class:`~course_lib.linear.LinearObjective`
+        with the squared or logistic loss) runs whole epochs over arrays in
+        that compiled loop, the same steps, without calls per batch.
     x0 : array-like of shape (n_params,)
         Starting point; not modified.
     data : tuple (X, y) or (X, y, sample_weight) of arrays, or iterable of batches
@@ -384,6 +387,8 @@ def sgd(
     x, history, seen = np.array(x0, dtype=float), [], 0
     guard = probe = None
     if _is_arrays(data):  # the start and the end are compared on all rows
+        if len(data[1]) == 0:
+            raise ValueError("sgd got no data: the arrays have no rows")
         probe = data
         guard = _DivergenceGuard(objective(x, *data)[0], schedule(0))
     compiled = _compiled_epoch(objective, data, prox, schedule_unit,

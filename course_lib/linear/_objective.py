@@ -140,7 +140,8 @@ class LinearObjective:
 
         For the squared and the logistic loss with no penalty or an L2 one;
         ``sgd`` hands it the epoch's order of rows and gets back the new
-        ``theta``, the sum of the batch objectives and the largest of them.
+        ``theta``, the sum of the batch objectives times their sizes and the
+        largest batch objective.
         """
         code = {SquaredLoss: SQUARED, LogisticLoss: LOGISTIC}.get(type(self.loss))
         l2_or_none = not self.penalty_scale or isinstance(self.penalty, L2Penalty)
@@ -220,18 +221,21 @@ class LinearObjective:
         self, theta: Array, gradient: Array, X: Array, y: Array,
         sample_weight: Array | None = None, stride: int = 1,
     ) -> tuple[float, Array | None]:
-        r"""How far above its minimum the objective is at ``theta``, and a Newton step.
+        r"""How far above its minimum the objective is at ``theta``, by the local model, and a step.
 
-        The bound is :math:`\frac12 \nabla^T L^{-1} \nabla` with :math:`L \preceq H` the
-        curvature of :meth:`min_curvature` as a matrix, the penalty's diagonal added:
-        for a binary loss :math:`L = H` and this is the Newton decrement (the excess
-        the Newton step removes), never more than :math:`\|\nabla\|^2 / (2\mu)`.
+        The estimate is :math:`\frac12 \nabla^T L^{-1} \nabla` with :math:`L \preceq H(\theta)`
+        the curvature of :meth:`min_curvature` as a matrix, the penalty's diagonal
+        added: at least the excess of the quadratic model at ``theta`` over its
+        minimum (the objective's own excess to higher-order terms near its
+        minimum; exactly for a quadratic objective). For one score column
+        :math:`L = H` and this is half the squared Newton decrement, never more
+        than :math:`\|\nabla\|^2 / (2\mu)` with :math:`\mu` the value of :meth:`min_curvature`.
         With K score columns :math:`L = C \otimes P + \mathrm{diag}(\pi) \otimes I`,
         :math:`P` the projection off :math:`\mathbf 1` (adding one number to every
         score of a row changes no loss; only the penalty :math:`\pi` curves that way).
         With ``stride`` only every ``stride``-th sample is summed: a smaller
-        :math:`L`, so a larger, still valid bound at a fraction of the cost
-        (infinite if those rows leave a direction flat).
+        :math:`L`, so a larger estimate at a fraction of the cost (infinite if
+        those rows leave a direction flat).
 
         The step, :math:`-\hat H^{-1} \nabla` with :math:`\hat H` the Hessian estimated
         on those rows, is returned for one score column (None for K columns, whose
@@ -291,9 +295,10 @@ class LinearObjective:
 def _inverse(matrix: Array, flat_allowed: bool) -> Callable[[Array], Array] | None:
     """``B -> matrix^+ B`` for a symmetric positive semidefinite matrix (Cholesky when it is well posed).
 
-    Directions flatter than 1e-12 of the largest curvature are left out
-    (collinear features without a penalty: the gradient has no part there),
-    or, with ``flat_allowed=False``, make it return None.
+    Where the eigendecomposition is used (Cholesky pivots below 1e-12 of the
+    largest send it there), directions flatter than 1e-12 of the largest
+    curvature are left out (collinear features without a penalty: the gradient
+    has no part there), or, with ``flat_allowed=False``, make it return None.
     """
     try:
         factor = scipy.linalg.cho_factor(matrix, lower=True)

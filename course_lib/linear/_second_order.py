@@ -15,9 +15,12 @@ step size and do not depend on the units of the features:
   objective: quadratic convergence near the optimum for :math:`O(ND^2)` per
   iteration.
 
-Both certify their answer: the excess objective, bounded by the local quadratic
-model (for a binary loss the Newton decrement :math:`\frac12 \nabla^T H^{-1} \nabla`),
-must be at most ``tol`` times the objective. L-BFGS first stops by scikit-learn's
+Where the loss measures its curvature (logistic, Huber, softmax), both check
+their answer: the excess objective estimated by the local quadratic model at
+the point (for one score column :math:`\frac12 \nabla^T H^{-1} \nabla`, half the
+squared Newton decrement; exact for a quadratic objective, accurate to
+higher-order terms near the minimum of a smooth one) must be at most ``tol``
+times the objective. L-BFGS first stops by scikit-learn's
 rule (every entry of the gradient at most ``tol``, here in standardized
 coordinates) and goes on while the bound is too large; Newton's method also
 asks every entry of the gradient to be at most ``tol`` times ``unit``, the
@@ -86,9 +89,9 @@ def lbfgs(
     L-BFGS-B first stops by scikit-learn's rule, max |gradient| <= ``tol``;
     then :func:`_uncertified` bounds the excess objective, and while the bound
     is above ``tol`` times the objective L-BFGS goes on with a smaller gradient
-    tolerance; once certified, one Newton step of the same quadratic model
-    (binary losses) takes the excess well below that, counted as an
-    iteration. A loss without a certificate keeps the gradient rule
+    tolerance; then, for losses with one score column, one Newton step with
+    the Hessian of the rows the check used, kept (and counted as an
+    iteration) if it lowers the objective. A loss without a certificate keeps the gradient rule
     max |gradient| <= ``tol * unit``. ``unit`` is a typical size of the
     objective, by default the objective at ``theta0`` when below 1: L-BFGS-B
     also stops when the objective falls by less than ``ftol`` (relative;
@@ -150,12 +153,12 @@ def _uncertified(
     objective: LinearObjective, data: tuple[Array, ...], theta: Array, value: float,
     gradient: Array, tol: float,
 ) -> tuple[float | None, Array | None]:
-    r"""None if the excess objective is bounded by ``tol`` times the objective, else a factor.
+    r"""None if the estimated excess objective is at most ``tol`` times the objective, else a factor.
 
-    The excess is bounded by the local quadratic model,
-    :math:`\frac12 \nabla^T L^{-1} \nabla` with :math:`L` the curvature measured at
-    ``theta`` (:meth:`LinearObjective.quadratic_model`; for a binary loss the Newton
-    decrement, the rule of :func:`newton`). A small gradient alone proves
+    The excess is estimated by the local quadratic model,
+    :math:`\frac12 \nabla^T L^{-1} \nabla` with :math:`L \preceq H` the curvature
+    measured at ``theta`` (:meth:`LinearObjective.quadratic_model`; for one score
+    column half the squared Newton decrement, the rule of :func:`newton`). A small gradient alone proves
     little on a flat objective (nearly separable classes with a small
     ``alpha``: it stopped 0.34 % above the optimum). Losses without a
     measured curvature (``curvature_floor``) keep the gradient rule. The

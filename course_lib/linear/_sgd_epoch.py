@@ -33,8 +33,10 @@ def linear_sgd_epoch(
 ) -> tuple[float, float]:
     r"""One pass over ``X[order]`` in minibatches, updating ``theta = (u, b)`` in place.
 
-    Per batch: the mean objective :math:`\frac1B\sum_i s_i\ell_i + \frac{\alpha}{S}
-    \|u / s\|^2` and its gradient, then a step of ``step``, cut to the batch's
+    Per batch :math:`\mathcal B` (the last one may be shorter): the mean objective
+    :math:`\frac{1}{|\mathcal B|}\sum_{i \in \mathcal B} v_i\ell_i + \frac{\alpha}{S}
+    \|u \oslash \sigma\|^2` (``weight`` :math:`v`, feature scales :math:`\sigma` =
+    ``1 / inverse_scale``) and its gradient, then a step of ``step``, cut to the batch's
     safe step when ``step > always_safe`` (``inf``: never). Returns the sum of
     the batch objectives times their sizes and the largest batch objective
     (the first one that is not finite, at which the pass stops).

