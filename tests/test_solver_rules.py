@@ -285,8 +285,16 @@ def test_compiled_perceptron_epoch_makes_the_books_updates(batch_size, alpha, fi
     expected = reference_epoch(objective, X, y, weight, order, theta0, batch_size, 0.7)
     theta = np.append(theta0, 0.0) if not fit_intercept else theta0.copy()
     shrink = np.full(3, 2 * alpha / 200) / scale**2
-    perceptron_epoch(X, y, weight, order, theta, batch_size, 0.7, shrink, fit_intercept)
+    errors, loss = perceptron_epoch(X, y, weight, order, theta, batch_size, 0.7, shrink,
+                                    fit_intercept)
     np.testing.assert_allclose(theta[: len(expected)], expected, rtol=1e-12, atol=1e-12)
+    # the pocket's count and the loss of the weights after the pass
+    end = theta[: len(expected)]
+    w, b = objective.split(end)
+    margin = y * (X @ w + b)
+    assert errors == np.count_nonzero((margin <= 0) & (weight > 0))
+    value = loss / len(y) + objective.penalty_share(end)
+    assert value == pytest.approx(objective(end, X, y, weight)[0], rel=1e-12)
 
 
 def test_perceptron_stops_on_overlapping_classes():

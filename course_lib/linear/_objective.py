@@ -126,7 +126,7 @@ class LinearObjective:
         if self.penalty_scale:
             # one vector (||W||_F for a matrix)
             unscaled = (w / self._scale_of(w)).ravel()
-            value += self.penalty_scale * self.penalty.value(unscaled)
+            value += self.penalty_share(theta, unscaled)
             if self.penalty.smooth:
                 penalty_grad = self.penalty.gradient(unscaled).reshape(w.shape)
                 grad_w += penalty_grad * self._penalty_factor(w)
@@ -162,6 +162,18 @@ class LinearObjective:
             1.0 / scale, bool(self.fit_intercept),
         )
         return theta, total, largest
+
+    def penalty_share(self, theta: Array, unscaled: Array | None = None) -> float:
+        r""":math:`\frac{\alpha}{S}\,\Omega(w)`, the penalty's part of the mean objective (0 without one).
+
+        ``unscaled``, the weights :math:`w = u / s` as one vector, if already at hand.
+        """
+        if not self.penalty_scale:
+            return 0.0
+        if unscaled is None:
+            w, _ = self.split(theta)
+            unscaled = (w / self._scale_of(w)).ravel()
+        return self.penalty_scale * self.penalty.value(unscaled)
 
     def prox(self, theta: Array, step: float) -> Array:
         """Proximal step of the (non-smooth) penalty on the weights only."""

@@ -175,10 +175,9 @@ class Perceptron(_LinearClassifier):
             if errors == 0 or (rng is not None and since_best >= self.n_iter_no_change):
                 break
             order = rng.permutation(len(y)) if rng is not None else np.arange(len(y))
-            perceptron_epoch(Xs, y, weight, order, theta, batch, float(self.learning_rate),
-                             shrink, self.fit_intercept)
-            errors = self._errors(objective, theta, data)
-            history.append(objective(theta, *data)[0])
+            errors, loss = perceptron_epoch(Xs, y, weight, order, theta, batch,
+                                            float(self.learning_rate), shrink, self.fit_intercept)
+            history.append(loss / len(y) + objective.penalty_share(theta))
             since_best += 1
             if errors < self.errors_:
                 best, self.errors_, since_best = theta.copy(), errors, 0
