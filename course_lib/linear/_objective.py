@@ -136,7 +136,7 @@ class LinearObjective:
 
     @property
     def compiled_epoch(self) -> Callable[..., tuple[Array, float, float]] | None:
-        """A whole epoch of ``sgd`` as one compiled loop (:mod:`._sgd_epoch`), or None.
+        """A whole epoch of ``sgd`` as one compiled loop (``_sgd_epoch.py``), or None.
 
         For the squared and the logistic loss with no penalty or an L2 one;
         ``sgd`` hands it the epoch's order of rows and gets back the new
