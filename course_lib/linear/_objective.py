@@ -218,8 +218,9 @@ class LinearObjective:
     ) -> float:
         r"""A lower bound on the curvature of the mean objective at ``theta``, flat directions aside.
 
-        The smallest non-zero eigenvalue of :math:`\frac1N A^T \operatorname{diag}(s_i c_i) A`,
-        :math:`c_i` the loss's ``curvature_floor`` at the sample's score, plus the
+        The smallest non-zero eigenvalue of :math:`\frac1N A^T \operatorname{diag}(v_i c_i) A`,
+        :math:`v_i` the sample weights (1 without), :math:`c_i` the loss's
+        ``curvature_floor`` at the sample's score, plus the
         penalty's smallest curvature. Unlike the loss's global bound this is
         the curvature the data have here: a logistic loss of confident
         predictions is almost flat.
@@ -280,7 +281,10 @@ class LinearObjective:
     def _curvature_gram(
         self, theta: Array, X: Array, y: Array, sample_weight: Array | None
     ) -> Array:
-        r""":math:`\frac1N A^T \operatorname{diag}(s_i c_i) A`, :math:`c_i` the loss's ``curvature_floor``."""
+        r""":math:`\frac1N A^T \operatorname{diag}(v_i c_i) A`.
+
+        :math:`v_i` the sample weights, :math:`c_i` the loss's ``curvature_floor``.
+        """
         w, b = self.split(theta)
         curvature = self.loss.curvature_floor(y, X @ w + b)
         if sample_weight is not None:

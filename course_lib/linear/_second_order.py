@@ -10,10 +10,10 @@ step size and do not depend on the units of the features:
   the curvature from the last gradients: each iteration costs one pass over
   the data, like gradient descent, but converges in far fewer of them;
 * Newton's method solves :math:`H \Delta = -\nabla` with the exact Hessian
-  :math:`H = \frac1N A^T \operatorname{diag}(s_i \ell''_i) A` (+ the penalty),
-  :math:`A = (X \mid \mathbf 1)`, and backtracks until the step decreases the
-  objective: quadratic convergence near the optimum for :math:`O(ND^2)` per
-  iteration.
+  :math:`H = \frac1N A^T \operatorname{diag}(v_i \ell''_i) A` (+ the penalty),
+  :math:`v_i` the sample weights, :math:`A = (X \mid \mathbf 1)`, and backtracks
+  until the step decreases the objective: quadratic convergence near the
+  optimum for :math:`O(ND^2)` per iteration.
 
 Where the loss measures its curvature (logistic, Huber, softmax), both check
 their answer: the excess objective estimated by the local quadratic model at
