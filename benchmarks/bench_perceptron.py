@@ -24,9 +24,9 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import finish, per_epoch_times, standardized  # noqa: E402
+from _timing import finish, per_epoch_times, standardized
 
-from course_lib.linear import Perceptron  # noqa: E402
+from course_lib.linear import Perceptron
 
 N_SAMPLES, N_FEATURES, REPEATS, EPOCHS = 100_000, 40, 5, 5
 THREADS = 1
@@ -40,28 +40,29 @@ def make_data() -> tuple[np.ndarray, np.ndarray]:
     return X, (score > 0).astype(int)
 
 
+def perceptron_fits(X: np.ndarray, y: np.ndarray) -> tuple:
+    """``epochs -> fitted model`` of both sides: one sample per step, a fixed number of epochs."""
+    def ours(epochs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # overlapping classes: never separated
+            return Perceptron(solver="sgd", max_iter=epochs, n_iter_no_change=epochs,
+                              random_state=0).fit(X, y)
+
+    def theirs(epochs):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return sk.Perceptron(max_iter=epochs, tol=None, random_state=0).fit(X, y)
+
+    return ours, theirs
+
+
 def main() -> int:
     X_raw, y = make_data()
-
-    def ours(X):
-        def fit(epochs):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")  # overlapping classes: never separated
-                return Perceptron(solver="sgd", max_iter=epochs, n_iter_no_change=epochs,
-                                  random_state=0).fit(X, y)
-        return fit
-
-    def theirs(X):
-        def fit(epochs):
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                return sk.Perceptron(max_iter=epochs, tol=None, random_state=0).fit(X, y)
-        return fit
-
     rows = []
     for data, X in (("raw", X_raw), ("std", standardized(X_raw))):
-        ours_s, theirs_s = per_epoch_times(ours(X), theirs(X), EPOCHS, REPEATS)
-        accuracy = ours(X)(EPOCHS).score(X, y), theirs(X)(EPOCHS).score(X, y)
+        ours, theirs = perceptron_fits(X, y)
+        ours_s, theirs_s = per_epoch_times(ours, theirs, EPOCHS, REPEATS)
+        accuracy = ours(EPOCHS).score(X, y), theirs(EPOCHS).score(X, y)
         rows.append({
             "name": "Perceptron sgd, per epoch", "data": data, "ours": ours_s,
             "reference": theirs_s, "target": 3.0,

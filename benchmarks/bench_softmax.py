@@ -23,9 +23,9 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _timing import finish, paired_median_times, standardized  # noqa: E402
+from _timing import finish, paired_median_times, standardized
 
-from course_lib.linear import SoftmaxRegression  # noqa: E402
+from course_lib.linear import SoftmaxRegression
 
 N_SAMPLES, N_FEATURES, N_CLASSES, REPEATS = 40_000, 40, 8, 7
 THREADS = 1
@@ -33,14 +33,17 @@ C = 1.0
 ALPHA = 1 / (2 * C)
 
 
-def make_data() -> tuple[np.ndarray, np.ndarray]:
+def make_data(
+    n_samples: int = N_SAMPLES, n_features: int = N_FEATURES, n_classes: int = N_CLASSES,
+    seed: int = 0, strength: float = 0.3,
+) -> tuple[np.ndarray, np.ndarray]:
     """Features with offsets and scales from 0.1 to 100; labels from a softmax model."""
-    rng = np.random.default_rng(0)
-    Z = rng.normal(size=(N_SAMPLES, N_FEATURES))
-    X = Z * np.logspace(-1, 2, N_FEATURES) + 3 * rng.normal(size=N_FEATURES)
-    P = softmax(Z @ (0.3 * rng.normal(size=(N_FEATURES, N_CLASSES))), axis=1)
-    y = (P.cumsum(axis=1) < rng.random((N_SAMPLES, 1))).sum(axis=1)  # one draw per row
-    return X, np.minimum(y, N_CLASSES - 1)
+    rng = np.random.default_rng(seed)
+    Z = rng.normal(size=(n_samples, n_features))
+    X = Z * np.logspace(-1, 2, n_features) + 3 * rng.normal(size=n_features)
+    P = softmax(Z @ (strength * rng.normal(size=(n_features, n_classes))), axis=1)
+    y = (P.cumsum(axis=1) < rng.random((n_samples, 1))).sum(axis=1)  # one draw per row
+    return X, np.minimum(y, n_classes - 1)
 
 
 def objective(coef, intercept, X: np.ndarray, y: np.ndarray) -> float:

@@ -35,7 +35,6 @@ import warnings
 from pathlib import Path
 
 import numpy as np
-from scipy.special import logsumexp, softmax
 from sklearn import linear_model as sk
 from sklearn import neural_network as sk_nn
 from sklearn.datasets import load_breast_cancer, load_digits, load_wine
@@ -54,22 +53,17 @@ from _timing import (
     per_epoch_times,
     standardized,
 )
-from bench_logistic import make_data, sgd_fits
+from bench_logistic import ALPHA, make_data, sgd_fits
+from bench_logistic import objective as logistic_objective
+from bench_perceptron import perceptron_fits
+from bench_softmax import make_data as softmax_data
+from bench_softmax import objective as softmax_objective
 
-from course_lib.linear import LogisticRegression, Perceptron, SoftmaxRegression
+from course_lib.linear import LogisticRegression, SoftmaxRegression
 from course_lib.nn import MLPClassifier
 
-REPEATS, C = 5, 1.0
+REPEATS, C = 5, 1.0  # C = 1 / (2 ALPHA), as in the benchmarks
 SEEDS = (0, 1, 2)  # of the networks' starts
-ALPHA = 1 / (2 * C)
-
-
-def softmax_data(n: int, d: int, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    Z = rng.normal(size=(n, d))
-    X = Z * np.logspace(-1, 2, d) + 3 * rng.normal(size=d)
-    P = softmax(Z @ (0.5 * rng.normal(size=(d, k))), axis=1)
-    return X, np.minimum((P.cumsum(axis=1) < rng.random((n, 1))).sum(axis=1), k - 1)
 
 
 CASES = {
@@ -77,20 +71,17 @@ CASES = {
     "wide": lambda: make_data(5_000, 200, seed=3),
     "cancer": lambda: load_breast_cancer(return_X_y=True),
     "digits2": lambda: (load_digits().data, (load_digits().target >= 5).astype(int)),
-    "softmax-small": lambda: softmax_data(10_000, 20, 4, seed=4),
+    "softmax-small": lambda: softmax_data(10_000, 20, 4, seed=4, strength=0.5),
     "digits": lambda: load_digits(return_X_y=True),
     "wine": lambda: load_wine(return_X_y=True),
 }
 
 
 def objective(model, X: np.ndarray, y: np.ndarray) -> float:
-    """Sum of log losses + alpha ||W||^2 (binary or multinomial), the objective of both sides."""
-    W, b = np.atleast_2d(np.asarray(model.coef_)), np.ravel(model.intercept_)
-    if W.shape[0] == 1:
-        margin = (2 * y - 1) * (X @ W[0] + b[0])
-        return float(np.logaddexp(0.0, -margin).sum() + ALPHA * np.sum(W**2))
-    Z = X @ W.T + b
-    return float(np.sum(logsumexp(Z, axis=1) - Z[np.arange(len(y)), y]) + ALPHA * np.sum(W**2))
+    """Sum of log losses + alpha ||W||^2, the objective of both sides (the benchmarks' own)."""
+    if len(np.unique(y)) == 2:
+        return logistic_objective(model, X, y)
+    return softmax_objective(np.asarray(model.coef_), model.intercept_, X, y)
 
 
 def lbfgs_row(X: np.ndarray, y: np.ndarray, goal: float) -> tuple[float, float, str]:
@@ -127,19 +118,6 @@ def per_epoch_row(ours, theirs, X: np.ndarray, y: np.ndarray) -> tuple[float, fl
     ours_s, theirs_s = per_epoch_times(ours, theirs, epochs, REPEATS)
     gap = theirs(epochs).score(X, y) - ours(epochs).score(X, y)
     return ours_s / theirs_s, gap, f"{ours_s * 1e3:.2f} / {theirs_s * 1e3:.2f} мс за эпоху"
-
-
-def perceptron_fits(X: np.ndarray, y: np.ndarray) -> tuple:
-    def ours(epochs):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return Perceptron(solver="sgd", max_iter=epochs, n_iter_no_change=epochs,
-                              random_state=0).fit(X, y)
-
-    def theirs(epochs):
-        return sk.Perceptron(max_iter=epochs, tol=None, random_state=0).fit(X, y)
-
-    return ours, theirs
 
 
 def mlp_row(X: np.ndarray, y: np.ndarray) -> tuple[float, float, str]:

@@ -174,7 +174,7 @@ def check_magnitude(values: Array, name: str, n_terms: int) -> None:
 
 
 def gram_spectrum(X: Array, fit_intercept: bool, sample_weight: Array | None = None) -> Array:
-    r"""Eigenvalues (ascending) of :math:`\frac1N A^T \operatorname{diag}(s) A`.
+    r"""Eigenvalues (ascending) of :math:`\frac1N A^T \operatorname{diag}(v) A` (:math:`v` the weights).
 
     :math:`A = (X \mid \mathbf 1)` with the bias, :math:`X` without.
 
@@ -187,9 +187,12 @@ def gram_spectrum(X: Array, fit_intercept: bool, sample_weight: Array | None = N
 
 
 def weighted_gram(X: Array, fit_intercept: bool, sample_weight: Array | None = None) -> Array:
-    r""":math:`\frac1N A^T \operatorname{diag}(s) A`, :math:`A = (X \mid \mathbf 1)` with the bias."""
+    r""":math:`\frac1N A^T \operatorname{diag}(v) A` (:math:`v` the weights).
+
+    :math:`A = (X \mid \mathbf 1)` with the bias, :math:`X` without.
+    """
     n_samples = X.shape[0]
-    # B^T B with B = diag(sqrt(s)) X: BLAS computes one triangle of a symmetric product
+    # B^T B with B = diag(sqrt(v)) X: BLAS computes one triangle of a symmetric product
     root = X if sample_weight is None else X * np.sqrt(sample_weight)[:, None]
     n_features = X.shape[1]
     gram = np.empty((n_features + fit_intercept,) * 2)

@@ -21,6 +21,9 @@ from ._sgd_epoch import linear_sgd_epoch
 
 Array = NDArray[np.float64]
 
+#: The losses whose per-sample formula the compiled SGD epoch knows, by its code.
+_COMPILED_LOSSES = {SquaredLoss: SQUARED, LogisticLoss: LOGISTIC}
+
 
 class LinearObjective:
     r"""Mean objective :math:`Q/S` of a linear model and its gradient on a batch.
@@ -143,9 +146,9 @@ class LinearObjective:
         ``theta``, the sum of the batch objectives times their sizes and the
         largest batch objective.
         """
-        code = {SquaredLoss: SQUARED, LogisticLoss: LOGISTIC}.get(type(self.loss))
+        known = type(self.loss) in _COMPILED_LOSSES
         l2_or_none = not self.penalty_scale or isinstance(self.penalty, L2Penalty)
-        return self._run_epoch if code is not None and l2_or_none else None
+        return self._run_epoch if known and l2_or_none else None
 
     def _run_epoch(
         self, theta: Array, data: tuple[Array, ...], order: NDArray[np.intp], batch_size: int,
@@ -154,10 +157,10 @@ class LinearObjective:
         X, y = data[0], np.asarray(data[1], dtype=float)
         weight = data[2] if len(data) == 3 else np.ones(len(y))
         scale = np.ones(X.shape[1]) if self.scale is None else self.scale
-        code = LOGISTIC if isinstance(self.loss, LogisticLoss) else SQUARED
         theta = np.array(theta, dtype=float)
         total, largest = linear_sgd_epoch(
-            X, y, weight, order, theta, int(batch_size), float(step), float(always_safe), code,
+            X, y, weight, order, theta, int(batch_size), float(step), float(always_safe),
+            _COMPILED_LOSSES[type(self.loss)],
             float(self.loss.smoothness), float(self._step_curvature), float(self.penalty_scale),
             1.0 / scale, bool(self.fit_intercept),
         )
@@ -259,10 +262,9 @@ class LinearObjective:
         sample_weight = None if sample_weight is None else sample_weight[::stride]
         share = len(y) / n_samples  # the rows' share of the Hessian
         gram = self._curvature_gram(theta, X, y, sample_weight)
-        penalty = np.zeros(len(gram))
-        if self.penalty_scale and self.penalty.smooth:
-            scale = np.ones(len(gram) - self.fit_intercept) if self.scale is None else self.scale
-            penalty[: len(scale)] = self.penalty_scale * self.penalty.smoothness / scale**2
+        n_features = len(gram) - self.fit_intercept
+        penalty = np.zeros(len(gram))  # the bias is not penalized
+        penalty[:n_features] = self.penalty_diagonal(n_features)
         G = gradient.reshape(len(gram), -1)  # (D [+1], K): the layout of theta
         mean = G.mean(axis=1, keepdims=True) if G.shape[1] > 1 else np.zeros((len(G), 1))
         curved = penalty > 0  # the direction of 1 is curved by the penalty alone
@@ -291,17 +293,22 @@ class LinearObjective:
             curvature = curvature * sample_weight
         return weighted_gram(X, self.fit_intercept, curvature)
 
-    def penalty_curvature(self, largest: bool = True) -> float:
-        r"""Largest (or smallest) curvature the smooth penalty share adds in solver coordinates.
+    def penalty_diagonal(self, n_features: int) -> Array:
+        r"""The curvature the smooth penalty share adds to each weight in solver coordinates.
 
         The penalty is on :math:`w = u / s`, so coordinate :math:`j` gets
-        :math:`\alpha/S \cdot \Omega'' / s_j^2`; 0 without a smooth penalty.
+        :math:`\alpha/S \cdot \Omega'' / s_j^2`; zeros without a smooth penalty.
+        Shape ``(n_features,)`` (the same for every score column).
         """
         if not (self.penalty_scale and self.penalty.smooth):
-            return 0.0
-        scale = 1.0 if self.scale is None else float(
-            self.scale.min() if largest else self.scale.max())
+            return np.zeros(n_features)
+        scale = np.ones(n_features) if self.scale is None else self.scale
         return self.penalty_scale * self.penalty.smoothness / scale**2
+
+    def penalty_curvature(self, largest: bool = True) -> float:
+        """Largest (or smallest) entry of :meth:`penalty_diagonal`; 0 without a smooth penalty."""
+        diagonal = self.penalty_diagonal(1 if self.scale is None else len(self.scale))
+        return float(diagonal.max() if largest else diagonal.min())
 
     @property
     def needs_prox(self) -> bool:

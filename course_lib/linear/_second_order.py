@@ -22,7 +22,7 @@ squared Newton decrement; exact for a quadratic objective, accurate to
 higher-order terms near the minimum of a smooth one) must be at most ``tol``
 times the objective. L-BFGS first stops by scikit-learn's
 rule (every entry of the gradient at most ``tol``, here in standardized
-coordinates) and goes on while the bound is too large; Newton's method also
+coordinates) and goes on while the estimate is too large; Newton's method also
 asks every entry of the gradient to be at most ``tol`` times ``unit``, the
 objective of the best constant model when it is below 1. A small gradient
 alone proves little: an objective that small (say 5 positives in 50 000
@@ -57,10 +57,7 @@ def objective_hessian(
         curvature = curvature * sample_weight
     weighted = X * curvature[:, None]
     hessian = X.T @ weighted
-    if objective.penalty_scale:
-        scale = 1.0 if objective.scale is None else objective.scale
-        penalty = objective.penalty_scale * objective.penalty.smoothness / scale**2
-        hessian[np.diag_indices_from(hessian)] += penalty
+    hessian[np.diag_indices_from(hessian)] += objective.penalty_diagonal(X.shape[1])
     if not objective.fit_intercept:
         return hessian
     column = weighted.sum(axis=0)[:, None]
@@ -84,15 +81,15 @@ def lbfgs(
     objective: LinearObjective, data: tuple[Array, ...], theta0: Array, *, tol: float,
     max_iter: int, unit: float | None = None, ftol: float = 64 * np.finfo(float).eps,
 ) -> OptimizeResult:
-    """Minimize ``objective(theta, *data)`` by L-BFGS until its excess is certified.
+    """Minimize ``objective(theta, *data)`` by L-BFGS until its estimated excess is within ``tol``.
 
     L-BFGS-B first stops by scikit-learn's rule, max |gradient| <= ``tol``;
-    then :func:`_uncertified` bounds the excess objective, and while the bound
-    is above ``tol`` times the objective L-BFGS goes on with a smaller gradient
-    tolerance; then, for losses with one score column, one Newton step with
-    the Hessian of the rows the check used, kept (and counted as an
-    iteration) if it lowers the objective. A loss without a certificate keeps the gradient rule
-    max |gradient| <= ``tol * unit``. ``unit`` is a typical size of the
+    then :func:`_uncertified` estimates the excess objective, and while the
+    estimate is above ``tol`` times the objective L-BFGS goes on with a smaller
+    gradient tolerance; then, for losses with one score column, one Newton
+    step with the Hessian of the rows the check used, kept (and counted as an
+    iteration) if it lowers the objective. A loss without this check keeps the
+    gradient rule max |gradient| <= ``tol * unit``. ``unit`` is a typical size of the
     objective, by default the objective at ``theta0`` when below 1: L-BFGS-B
     also stops when the objective falls by less than ``ftol`` (relative;
     absolute for objectives below 1), so a tiny objective is handed to it
@@ -135,7 +132,7 @@ def lbfgs(
         gtol = factor * float(np.max(np.abs(gradient))) / units[0]
         previous = norm
     converged = converged and factor is None
-    if converged and step is not None:  # one Newton step: the excess falls well below tol
+    if converged and step is not None:  # one Newton step, kept if it lowers the objective
         theta, polished, _ = _backtrack(objective, data, theta, value, gradient, step, halvings=4)
         if polished < value:
             history.append(polished)
@@ -158,8 +155,8 @@ def _uncertified(
     The excess is estimated by the local quadratic model,
     :math:`\frac12 \nabla^T L^{-1} \nabla` with :math:`L \preceq H` the curvature
     measured at ``theta`` (:meth:`LinearObjective.quadratic_model`; for one score
-    column half the squared Newton decrement, the rule of :func:`newton`). A small gradient alone proves
-    little on a flat objective (nearly separable classes with a small
+    column half the squared Newton decrement, the rule of :func:`newton`). A
+    small gradient alone proves little on a flat objective (nearly separable classes with a small
     ``alpha``: it stopped 0.34 % above the optimum). Losses without a
     measured curvature (``curvature_floor``) keep the gradient rule. The
     factor is how much smaller the gradient has to be. Also returns the
@@ -169,8 +166,8 @@ def _uncertified(
     """
     if not hasattr(objective.loss, "curvature_floor") or value <= 0:
         return None, None
-    # Every k-th row first, 4, 16, 64... rows per parameter: a weaker bound at a
-    # fraction of the cost often suffices (the Gram matrix costs O(N D^2)).
+    # Every k-th row first, 4, 16, 64... rows per parameter: a larger estimate at
+    # a fraction of the cost often suffices (the Gram matrix costs O(N D^2)).
     n_samples, rows, strides = len(data[1]), 4 * len(theta), []
     while rows < n_samples // 2:
         strides.append(n_samples // rows)
@@ -181,7 +178,7 @@ def _uncertified(
             # the excess the step expects to remove, on the estimated Hessian
             expected = -0.5 * float(gradient @ step) if step is not None else 0.0
             return None, (step if expected > _NEGLIGIBLE * tol * value else None)
-    # the bound is quadratic in the gradient
+    # the estimate is quadratic in the gradient
     return max(0.5 * float(np.sqrt(tol * value / excess)), 1e-4), None
 
 
@@ -189,11 +186,11 @@ def newton(
     objective: LinearObjective, data: tuple[Array, ...], theta0: Array, *, tol: float,
     max_iter: int, unit: float | None = None,
 ) -> OptimizeResult:
-    """Minimize ``objective(theta, *data)`` by damped Newton steps until the gap is certified.
+    """Minimize ``objective(theta, *data)`` by damped Newton steps until the excess is within ``tol``.
 
     Converged when max |gradient| <= ``tol * unit`` (scikit-learn's rule) and
-    the Newton decrement :math:`\frac12 \nabla^T H^{-1} \nabla` (the
-    decrease the step promises, the excess objective of the local quadratic
+    :math:`\frac12 \nabla^T H^{-1} \nabla` (half the squared Newton decrement:
+    the decrease the step promises, the excess objective of the local quadratic
     model) is at most ``tol`` times the objective, or below its rounding
     error (no step can do better: ``tol=0`` ends at machine precision). An
     objective that falls to the rounding level of its start without either

@@ -25,6 +25,7 @@ from ..losses._kernels import loss_and_derivative
 
 Array = NDArray[np.float64]
 
+
 @njit(cache=True, nogil=True)
 def linear_sgd_epoch(
     X: Array, y: Array, weight: Array, order: NDArray[np.intp], theta: Array,

@@ -166,9 +166,7 @@ class Perceptron(_LinearClassifier):
         rng = as_generator(self.random_state) if self.solver_ == "sgd" else None
         batch = self.batch_size if self.solver_ == "sgd" else len(y)
         Xs, weight = data[0], data[2] if len(data) == 3 else np.ones(len(y))
-        shrink = np.zeros(X.shape[1])
-        if objective.penalty_scale:  # the L2 penalty's gradient on u = s * w is shrink * u
-            shrink += objective.penalty_scale * objective.penalty.smoothness / scaling.scale**2
+        shrink = objective.penalty_diagonal(X.shape[1])  # the L2 penalty's gradient: shrink * u
         errors = self._errors(objective, theta, data)
         best, self.errors_, history, since_best = theta.copy(), errors, [], 0
         for _ in range(self.max_iter):
@@ -276,10 +274,10 @@ class LogisticRegression(_LinearClassifier):
         :math:`X^T \operatorname{diag}(\sigma_i(1 - \sigma_i)) X` (+ the penalty)
         and backtracking. Both stop when every entry of the gradient of the
         mean objective, in standardized coordinates, is below ``tol``
-        (scikit-learn's rule) and an estimate of the excess objective is at
-        most ``tol`` times the objective: :math:`\|\nabla f\|^2 / (2\mu)`
-        with the curvature :math:`\mu` measured at the point (``"lbfgs"``,
-        which refines until then), the Newton decrement (``"newton"``). If
+        (scikit-learn's rule) and the excess objective estimated by the local
+        quadratic model, :math:`\frac12 \nabla^T H^{-1} \nabla` with the
+        Hessian at the point, is at most ``tol`` times the objective (``"lbfgs"``
+        refines until then). If
         the objective stops improving first (by less than 64 machine epsilons
         of its start per step), they warn.
         ``"gd"``/``"sgd"``: gradient descent and
