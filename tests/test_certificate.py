@@ -20,12 +20,14 @@ from sklearn.datasets import (
     load_digits,
     load_iris,
     load_wine,
+    make_classification,
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
 from test_solver_rules import logistic_objective, softmax_objective
 
 from course_lib.linear import (
+    LinearObjective,
     LogisticRegression,
     SoftmaxRegression,
     _second_order,
@@ -38,6 +40,8 @@ DATASETS = {
     "digits": lambda: load_digits(return_X_y=True),
     "wine": lambda: load_wine(return_X_y=True),
     "iris": lambda: load_iris(return_X_y=True),
+    # many features per sample: the check runs conjugate gradients first
+    "wide": lambda: make_classification(2000, 150, n_informative=30, random_state=0),
 }
 
 
@@ -113,3 +117,70 @@ def test_the_bound_is_at_most_the_gradient_bound_and_grows_with_fewer_rows(name,
             assert bound == pytest.approx(-0.5 * float(gradient @ step), rel=1e-8)
         else:
             assert step is None
+
+
+
+def captured_point(model, X, y, sample_weight=None):
+    """The objective, data and a point on the way of ``model``'s L-BFGS."""
+    captured = {}
+    original = _second_order._uncertified
+
+    def capture(objective, data, theta, value, gradient, tol):
+        captured.setdefault("point", (objective, data, theta))
+        return original(objective, data, theta, value, gradient, tol)
+
+    _second_order._uncertified = capture
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            # a point on the way, not the optimum
+            model.set_params(max_iter=5).fit(X, y, sample_weight=sample_weight)
+    finally:
+        _second_order._uncertified = original
+    return captured["point"]
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_conjugate_gradients_bound_the_decrement_and_reach_it(fit_intercept, weighted):
+    X, y = DATASETS["wide"]()
+    X, y = X[:400] * np.linspace(0.5, 3.0, X.shape[1]), y[:400]  # unequal scales
+    weights = np.random.default_rng(1).uniform(0.2, 3.0, len(y)) if weighted else None
+    model = LogisticRegression(alpha=0.3, fit_intercept=fit_intercept)
+    objective, data, theta = captured_point(model, X, y, weights)
+    assert len(data) == (3 if weighted else 2)
+    gradient = objective(theta, *data)[1]
+    hessian = _second_order.objective_hessian(objective, theta, *data)
+    newton_step = np.linalg.solve(hessian, -gradient)
+    decrement = -0.5 * float(gradient @ newton_step)  # the exact model's excess
+    steps = objective.krylov_model(theta, gradient, *data)
+    estimates = [item for _, item in zip(range(len(theta)), steps)]
+    assert len(estimates) > 3
+    assert min(excess for excess, _ in estimates) >= decrement * (1 - 1e-9)
+    excess, step = estimates[-1]
+    assert excess == pytest.approx(decrement, rel=1e-6)
+    np.testing.assert_allclose(step, newton_step, rtol=0, atol=1e-6 * np.abs(newton_step).max())
+    assert objective.quadratic_model(theta, gradient, *data)[0] == pytest.approx(decrement, rel=1e-8)
+
+
+def test_conjugate_gradients_need_a_penalty_and_one_score_column():
+    X, y = DATASETS["wide"]()
+    for model in (LogisticRegression(alpha=0.0), SoftmaxRegression(alpha=1.0)):
+        objective, data, theta = captured_point(model, X, y)
+        gradient = objective(theta, *data)[1]
+        assert list(objective.krylov_model(theta, gradient, *data)) == []
+
+
+def test_wide_data_are_checked_by_conjugate_gradients(monkeypatch):
+    X, y = DATASETS["wide"]()
+    krylov, used = LinearObjective.krylov_model, []
+
+    def counting(self, *args):
+        for item in krylov(self, *args):
+            used.append(item[0])
+            yield item
+
+    monkeypatch.setattr(LinearObjective, "krylov_model", counting)
+    model = LogisticRegression(alpha=0.5).fit(StandardScaler().fit_transform(X), y)
+    assert used, "a Gram matrix was computed where conjugate gradients are cheaper"
+    assert model.n_iter_ < 50

@@ -7,7 +7,7 @@ See the book: section 2.1.4.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 import scipy.linalg
@@ -279,6 +279,63 @@ class LinearObjective:
         if share < 1:  # the Hessian estimated on these rows
             direction = _inverse(gram + np.diag(penalty), flat_allowed=True)(G)
         return excess, -direction[:, 0]
+
+    def krylov_model(
+        self, theta: Array, gradient: Array, X: Array, y: Array,
+        sample_weight: Array | None = None,
+    ) -> Iterator[tuple[float, Array]]:
+        r"""The model of :meth:`quadratic_model` by conjugate gradients: an estimate and a step per step.
+
+        For one score column with a penalty that curves every weight, by at least
+        :math:`\mu > 0` (the smallest entry of :meth:`penalty_diagonal`); else it yields
+        nothing. A step costs two products with ``X`` instead of a Gram matrix: the
+        cheaper check where ``X`` has many features per sample.
+
+        The bias is eliminated exactly: with the curvatures :math:`c_i` of
+        :meth:`quadratic_model` on every row, :math:`h = X^T c` and
+        :math:`\bar c = \sum_i c_i`, :math:`\nabla^T L^{-1} \nabla = \nabla_b^2 / \bar c +
+        \tilde g^T S^{-1} \tilde g` with :math:`\tilde g = \nabla_w - h \nabla_b / \bar c` and
+        :math:`S = X^T \operatorname{diag}(c) X - h h^T / \bar c + \operatorname{diag}(\pi)
+        \succeq \mu I` (:math:`\pi` the penalty's curvatures). After :math:`k` steps of
+        conjugate gradients on :math:`S x = \tilde g`, with residual :math:`r_k`,
+
+        .. math:: \tilde g^T S^{-1} \tilde g = \tilde g^T x_k + x_k^T r_k + r_k^T S^{-1} r_k
+                  \le \tilde g^T x_k + x_k^T r_k + \|r_k\|^2 / \mu,
+
+        so each estimate is at least the one of :meth:`quadratic_model` on every row
+        and reaches it as :math:`r_k \to 0`. The step is :math:`\Delta_w = -x_k`,
+        :math:`\Delta_b = -(\nabla_b - h^T x_k) / \bar c`: Newton's step as
+        :math:`r_k \to 0`.
+        """
+        mu = self.penalty_curvature(largest=False)
+        if self.n_outputs is not None or mu <= 0:
+            return
+        w, b = self.split(theta)
+        curvature = self.loss.curvature_floor(y, X @ w + b) / len(y)
+        if sample_weight is not None:
+            curvature = curvature * sample_weight
+        penalty = self.penalty_diagonal(len(w))
+        g, bias_part, h, total = gradient[: len(w)], 0.0, np.zeros(len(w)), 1.0
+        if self.fit_intercept:
+            h, total = X.T @ curvature, float(curvature.sum())
+            g, bias_part = g - h * (gradient[-1] / total), gradient[-1] ** 2 / total
+        x, residual = np.zeros_like(g), g.copy()
+        direction, squared = residual.copy(), float(residual @ residual)
+        while squared > 0:
+            product = X.T @ (curvature * (X @ direction)) + penalty * direction
+            product -= h * (float(h @ direction) / total)
+            along = float(direction @ product)
+            if along <= 0:  # rounding: S is positive definite
+                return
+            length = squared / along
+            x += length * direction
+            residual -= length * product
+            previous, squared = squared, float(residual @ residual)
+            excess = 0.5 * (bias_part + float(g @ x + x @ residual) + squared / mu)
+            step = -x if not self.fit_intercept else np.append(
+                -x, -(gradient[-1] - float(h @ x)) / total)
+            yield excess, step
+            direction = residual + (squared / previous) * direction
 
     def _curvature_gram(
         self, theta: Array, X: Array, y: Array, sample_weight: Array | None

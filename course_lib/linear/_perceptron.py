@@ -32,7 +32,7 @@ def perceptron_epoch(
     X: Array, y: Array, weight: Array, order: NDArray[np.intp], theta: Array,
     batch_size: int, learning_rate: float, shrink: Array, fit_intercept: bool,
 ) -> tuple[int, float]:
-    """One pass over ``X[order]`` in minibatches, updating ``theta = (u, b)`` in place.
+    r"""One pass over ``X[order]`` in minibatches, updating ``theta = (u, b)`` in place.
 
     ``shrink`` is the penalty's gradient factor per weight (zeros without a
     penalty): the penalty's gradient is ``shrink * u``. Returns, for the

@@ -31,7 +31,7 @@ samples) has gradients that small too, and so does a flat one.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -160,26 +160,49 @@ def _uncertified(
     ``alpha``: it stopped 0.34 % above the optimum). Losses without a
     measured curvature (``curvature_floor``) keep the gradient rule. The
     factor is how much smaller the gradient has to be. Also returns the
-    model's Newton step where the excess it expects to remove (the decrement
-    on the estimated Hessian) is above :data:`_NEGLIGIBLE` of the allowed one
-    (else None).
+    model's Newton step where the excess it expects to remove is above
+    :data:`_NEGLIGIBLE` of the allowed one (else None).
     """
     if not hasattr(objective.loss, "curvature_floor") or value <= 0:
         return None, None
-    # Every k-th row first, 4, 16, 64... rows per parameter: a larger estimate at
-    # a fraction of the cost often suffices (the Gram matrix costs O(N D^2)).
-    n_samples, rows, strides = len(data[1]), 4 * len(theta), []
+    allowed = tol * value
+    for excess, step in _estimates(objective, data, theta, gradient, allowed):
+        if excess <= allowed:  # the step only where the excess it removes is worth it
+            expected = -0.5 * float(gradient @ step) if step is not None else 0.0
+            return None, (step if expected > _NEGLIGIBLE * allowed else None)
+    # the estimate is quadratic in the gradient
+    return max(0.5 * float(np.sqrt(allowed / excess)), 1e-4), None
+
+
+def _estimates(
+    objective: LinearObjective, data: tuple[Array, ...], theta: Array, gradient: Array,
+    allowed: float,
+) -> Iterator[tuple[float, Array | None]]:
+    """Estimates of the excess and steps, cheapest first; the last one sums every row.
+
+    Conjugate gradients (:meth:`LinearObjective.krylov_model`) while their
+    products with ``X``, :math:`O(ND)` each, cost less than the first Gram matrix;
+    they stop once the estimate is within ``allowed`` and a further step would
+    add less than :data:`_NEGLIGIBLE` of it to the step's gain. Then Gram matrices
+    of every k-th row, 4, 16, 64... rows per parameter, and of all rows: a larger
+    estimate at a fraction of the cost (:math:`O(N D^2)`) often suffices.
+    """
+    n_samples, n_params = len(data[1]), len(theta)
+    first_gram = min(4 * n_params, n_samples) * n_params**2 / 2 + n_params**3 / 3
+    budget, last, gain = int(first_gram // (2 * n_samples * n_params)), None, 0.0
+    if budget:
+        for steps, (excess, step) in enumerate(objective.krylov_model(theta, gradient, *data), 1):
+            gain, previous, last = -0.5 * float(gradient @ step), gain, (excess, step)
+            if steps == budget or (excess <= allowed and gain - previous <= _NEGLIGIBLE * allowed):
+                break
+    if last is not None:
+        yield last
+    rows, strides = 4 * n_params, []
     while rows < n_samples // 2:
         strides.append(n_samples // rows)
         rows *= 4
     for stride in [*strides, 1]:
-        excess, step = objective.quadratic_model(theta, gradient, *data, stride=stride)
-        if excess <= tol * value:  # the step only where the excess is worth it
-            # the excess the step expects to remove, on the estimated Hessian
-            expected = -0.5 * float(gradient @ step) if step is not None else 0.0
-            return None, (step if expected > _NEGLIGIBLE * tol * value else None)
-    # the estimate is quadratic in the gradient
-    return max(0.5 * float(np.sqrt(tol * value / excess)), 1e-4), None
+        yield objective.quadratic_model(theta, gradient, *data, stride=stride)
 
 
 def newton(
