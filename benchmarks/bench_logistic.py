@@ -14,11 +14,12 @@ more than 1 point lower where the two sides minimize different objectives).
   the same L-BFGS-B iterations with scikit-learn's gradient rule; then ours
   checks that the objective is within ``tol`` of its minimum, which
   scikit-learn does not (the excess of the local quadratic model, half the
-  squared Newton decrement, from a Gram matrix over every k-th row, 4, 16,
-  64... rows per parameter, all of them only if that estimate is too large;
-  without the check our solver stopped 0.3-7 % above the optimum on flat
-  problems, silently), and takes one Newton step with the Hessian of those
-  rows where the expected decrease is not negligible.
+  squared Newton decrement: by conjugate gradients where X has many features
+  per sample, else from a Gram matrix over every k-th row, 4, 16, 64... rows
+  per parameter, all of them only if that estimate is too large; without the
+  check our solver stopped 0.3-7 % above the optimum on flat problems,
+  silently), and takes one Newton step from that estimate where the expected
+  decrease is not negligible.
 * Newton (ours, exact Hessian) vs scikit-learn's ``newton-cholesky``: the same
   algorithm, no target (printed for comparison).
 * SGD, per epoch: ``LogisticRegression(solver="sgd")`` (minibatches of 32)

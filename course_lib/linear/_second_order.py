@@ -22,7 +22,9 @@ squared Newton decrement; exact for a quadratic objective, accurate to
 higher-order terms near the minimum of a smooth one) must be at most ``tol``
 times the objective. L-BFGS first stops by scikit-learn's
 rule (every entry of the gradient at most ``tol``, here in standardized
-coordinates) and goes on while the estimate is too large; Newton's method also
+coordinates) and goes on while the estimate is too large; it estimates by
+conjugate gradients where ``X`` has many features per sample, by Gram
+matrices of some or all rows where it has few. Newton's method also
 asks every entry of the gradient to be at most ``tol`` times ``unit``, the
 objective of the best constant model when it is below 1. A small gradient
 alone proves little: an objective that small (say 5 positives in 50 000
@@ -87,8 +89,8 @@ def lbfgs(
     then :func:`_uncertified` estimates the excess objective, and while the
     estimate is above ``tol`` times the objective L-BFGS goes on with a smaller
     gradient tolerance; then, for losses with one score column, one Newton
-    step with the Hessian of the rows the check used, kept (and counted as an
-    iteration) if it lowers the objective. A loss without this check keeps the
+    step from the same estimate, kept (and counted as an iteration) if it
+    lowers the objective. A loss without this check keeps the
     gradient rule max |gradient| <= ``tol * unit``. ``unit`` is a typical size of the
     objective, by default the objective at ``theta0`` when below 1: L-BFGS-B
     also stops when the objective falls by less than ``ftol`` (relative;
