@@ -88,9 +88,9 @@ def test_the_bound_is_at_most_the_gradient_bound_and_grows_with_fewer_rows(name,
     captured = {}
     original = _second_order._uncertified
 
-    def capture(objective, data, theta, value, gradient, tol):
+    def capture(objective, data, theta, value, gradient, tol, spent=0):
         captured.update(objective=objective, data=data, theta=theta, gradient=gradient)
-        return original(objective, data, theta, value, gradient, tol)
+        return original(objective, data, theta, value, gradient, tol, spent)
 
     _second_order._uncertified = capture
     try:
@@ -125,9 +125,9 @@ def captured_point(model, X, y, sample_weight=None):
     captured = {}
     original = _second_order._uncertified
 
-    def capture(objective, data, theta, value, gradient, tol):
+    def capture(objective, data, theta, value, gradient, tol, spent=0):
         captured.setdefault("point", (objective, data, theta))
-        return original(objective, data, theta, value, gradient, tol)
+        return original(objective, data, theta, value, gradient, tol, spent)
 
     _second_order._uncertified = capture
     try:
@@ -163,12 +163,37 @@ def test_conjugate_gradients_bound_the_decrement_and_reach_it(fit_intercept, wei
     assert objective.quadratic_model(theta, gradient, *data)[0] == pytest.approx(decrement, rel=1e-8)
 
 
-def test_conjugate_gradients_need_a_penalty_and_one_score_column():
+def test_conjugate_gradients_need_a_penalty():
     X, y = DATASETS["wide"]()
-    for model in (LogisticRegression(alpha=0.0), SoftmaxRegression(alpha=1.0)):
-        objective, data, theta = captured_point(model, X, y)
-        gradient = objective(theta, *data)[1]
-        assert list(objective.krylov_model(theta, gradient, *data)) == []
+    objective, data, theta = captured_point(LogisticRegression(alpha=0.0), X, y)
+    gradient = objective(theta, *data)[1]
+    assert list(objective.krylov_model(theta, gradient, *data)) == []
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_conjugate_gradients_reach_the_softmax_decrement(fit_intercept):
+    X, y = DATASETS["wine"]()
+    objective, data, theta = captured_point(
+        SoftmaxRegression(alpha=0.3, fit_intercept=fit_intercept), X, y)
+    gradient = objective(theta, *data)[1]
+    # the Hessian by central differences of the gradient (exact for a quadratic)
+    h = 1e-5
+    columns = [(objective(theta + h * e, *data)[1] - objective(theta - h * e, *data)[1]) / (2 * h)
+               for e in np.eye(len(theta))]
+    hessian = np.array(columns)
+    hessian = (hessian + hessian.T) / 2
+    # adding one number to every bias changes nothing: a flat direction
+    newton_step = -np.linalg.pinv(hessian, rcond=1e-10) @ gradient
+    decrement = -0.5 * float(gradient @ newton_step)
+    steps = objective.krylov_model(theta, gradient, *data)
+    estimates = [item for _, item in zip(range(3 * len(theta)), steps)]
+    assert min(excess for excess, _ in estimates) >= decrement * (1 - 1e-6)
+    excess, step = estimates[-1]
+    assert excess == pytest.approx(decrement, rel=1e-5)
+    np.testing.assert_allclose(hessian @ step, -gradient, rtol=0,
+                               atol=1e-5 * np.abs(gradient).max())
+    # the cautious Gram estimate of several columns is never below it
+    assert objective.quadratic_model(theta, gradient, *data)[0] >= decrement * (1 - 1e-6)
 
 
 def test_wide_data_are_checked_by_conjugate_gradients(monkeypatch):

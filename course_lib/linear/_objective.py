@@ -284,58 +284,86 @@ class LinearObjective:
         self, theta: Array, gradient: Array, X: Array, y: Array,
         sample_weight: Array | None = None,
     ) -> Iterator[tuple[float, Array]]:
-        r"""The model of :meth:`quadratic_model` by conjugate gradients: an estimate and a step per step.
+        r"""The local quadratic model by conjugate gradients: an excess estimate and a step per step.
 
-        For one score column with a penalty that curves every weight, by at least
-        :math:`\mu > 0` (the smallest entry of :meth:`penalty_diagonal`); else it yields
-        nothing. A step costs two products with ``X`` instead of a Gram matrix: the
-        cheaper check where ``X`` has many features per sample.
+        Needs a penalty that curves every weight, by at least :math:`\mu > 0` (the
+        smallest entry of :meth:`penalty_diagonal`); else it yields nothing. A step
+        costs two products with ``X`` (a Hessian-vector product), not a Gram matrix.
 
-        The bias is eliminated exactly: with the curvatures :math:`c_i` of
-        :meth:`quadratic_model` on every row, :math:`h = X^T c` and
-        :math:`\bar c = \sum_i c_i`, :math:`\nabla^T L^{-1} \nabla = \nabla_b^2 / \bar c +
-        \tilde g^T S^{-1} \tilde g` with :math:`\tilde g = \nabla_w - h \nabla_b / \bar c` and
-        :math:`S = X^T \operatorname{diag}(c) X - h h^T / \bar c + \operatorname{diag}(\pi)
-        \succeq \mu I` (:math:`\pi` the penalty's curvatures). After :math:`k` steps of
-        conjugate gradients on :math:`S x = \tilde g`, with residual :math:`r_k`,
+        :math:`H` is the Hessian of the mean objective with the loss's curvature
+        :math:`A_i` in the scores of row :math:`i` (the ``curvature_floor`` for one
+        score column, :math:`\operatorname{diag}(p_i) - p_i p_i^T` for softmax), times
+        :math:`v_i / N` (:math:`v_i` the sample weights). The bias is eliminated
+        exactly: with :math:`B = \sum_i A_i` and :math:`C = \sum_i x_i \otimes A_i`,
+        :math:`\nabla^T H^{+} \nabla = \nabla_b^T B^{+} \nabla_b +
+        \tilde g^T R^{-1} \tilde g` with :math:`\tilde g = \nabla_W - C B^{+} \nabla_b` and the
+        Schur complement :math:`R = H_{WW} - C B^{+} C^T + \operatorname{diag}(\pi) \succeq
+        \mu I` (:math:`\pi` the penalty's curvatures). After :math:`k` steps of
+        conjugate gradients on :math:`R x = \tilde g`, with residual :math:`r_k`,
 
-        .. math:: \tilde g^T S^{-1} \tilde g = \tilde g^T x_k + x_k^T r_k + r_k^T S^{-1} r_k
+        .. math:: \tilde g^T R^{-1} \tilde g = \tilde g^T x_k + x_k^T r_k + r_k^T R^{-1} r_k
                   \le \tilde g^T x_k + x_k^T r_k + \|r_k\|^2 / \mu,
 
-        so each estimate is at least the one of :meth:`quadratic_model` on every row
-        and reaches it as :math:`r_k \to 0`. The step is :math:`\Delta_w = -x_k`,
-        :math:`\Delta_b = -(\nabla_b - h^T x_k) / \bar c`: Newton's step as
-        :math:`r_k \to 0`.
+        so each estimate is at least the model's excess :math:`\frac12 \nabla^T H^{+}
+        \nabla` and reaches it as :math:`r_k \to 0`. The step is :math:`\Delta_W = -x_k`,
+        :math:`\Delta_b = -B^{+}(\nabla_b + C^T \Delta_W)`: an approximate Newton step,
+        Newton's own as :math:`r_k \to 0`.
         """
         mu = self.penalty_curvature(largest=False)
-        if self.n_outputs is not None or mu <= 0:
+        if mu <= 0:
             return
-        w, b = self.split(theta)
-        curvature = self.loss.curvature_floor(y, X @ w + b) / len(y)
-        if sample_weight is not None:
-            curvature = curvature * sample_weight
-        penalty = self.penalty_diagonal(len(w))
-        g, bias_part, h, total = gradient[: len(w)], 0.0, np.zeros(len(w)), 1.0
-        if self.fit_intercept:
-            h, total = X.T @ curvature, float(curvature.sum())
-            g, bias_part = g - h * (gradient[-1] / total), gradient[-1] ** 2 / total
-        x, residual = np.zeros_like(g), g.copy()
-        direction, squared = residual.copy(), float(residual @ residual)
+        W, b = self.split(theta)
+        columns, n_weights = (self.n_outputs or 1), X.shape[1] * (self.n_outputs or 1)
+        curve = self._curvature_rows(y, X @ W + b, sample_weight)
+        penalty = self.penalty_diagonal(X.shape[1])[:, None]
+        g = gradient[:n_weights].reshape(-1, columns)
+        bias_part, to_bias = 0.0, None
+        if self.fit_intercept:  # B^+ and the bias's share of the model
+            g_b = gradient[n_weights:]
+            rows = np.ones((len(y), 1))
+            solve = _inverse(np.column_stack(
+                [curve(rows * unit).sum(axis=0) for unit in np.eye(columns)]), flat_allowed=True)
+
+            def to_bias(v: Array) -> Array:  # B^+ v
+                return solve(v[:, None])[:, 0]
+
+            shift = to_bias(g_b)
+            g, bias_part = g - X.T @ curve(rows * shift), float(g_b @ shift)
+
+        def product(V: Array) -> tuple[Array, Array]:  # R V, and X V
+            XV = X @ V
+            centred = XV - to_bias(curve(XV).sum(axis=0)) if to_bias else XV
+            return X.T @ curve(centred) + penalty * V, XV
+
+        x, residual, scores = np.zeros_like(g), g.copy(), np.zeros((len(y), columns))
+        direction, squared = residual.copy(), float(np.sum(residual**2))
         while squared > 0:
-            product = X.T @ (curvature * (X @ direction)) + penalty * direction
-            product -= h * (float(h @ direction) / total)
-            along = float(direction @ product)
-            if along <= 0:  # rounding: S is positive definite
+            RV, XV = product(direction)
+            along = float(np.sum(direction * RV))
+            if along <= 0:  # rounding: R is positive definite
                 return
             length = squared / along
             x += length * direction
-            residual -= length * product
-            previous, squared = squared, float(residual @ residual)
-            excess = 0.5 * (bias_part + float(g @ x + x @ residual) + squared / mu)
-            step = -x if not self.fit_intercept else np.append(
-                -x, -(gradient[-1] - float(h @ x)) / total)
+            residual -= length * RV
+            scores += length * XV  # X x, for the bias step
+            previous, squared = squared, float(np.sum(residual**2))
+            excess = 0.5 * (bias_part + float(np.sum(g * x) + np.sum(x * residual)) + squared / mu)
+            step = -x.ravel()
+            if to_bias:
+                step = np.append(step, -to_bias(g_b - curve(scores).sum(axis=0)))
             yield excess, step
             direction = residual + (squared / previous) * direction
+
+    def _curvature_rows(
+        self, y: Array, scores: Array, sample_weight: Array | None
+    ) -> Callable[[Array], Array]:
+        """``M -> rows A_i m_i v_i / N``: the loss's curvature in the scores of each row."""
+        weight = (np.ones(len(y)) if sample_weight is None else sample_weight) / len(y)
+        if self.n_outputs is None:
+            curvature = (self.loss.curvature_floor(y, scores) * weight)[:, None]
+            return lambda M: curvature * M
+        hessian = self.loss.hessian_operator(y, scores)
+        return lambda M: weight[:, None] * hessian(M)
 
     def _curvature_gram(
         self, theta: Array, X: Array, y: Array, sample_weight: Array | None

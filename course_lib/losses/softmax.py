@@ -18,6 +18,8 @@ It has the interface of :class:`course_lib.losses.Loss` with a score *matrix*
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
@@ -143,6 +145,16 @@ class SoftmaxCrossEntropyLoss:
         P = _max_shifted(z)
         np.exp(P, out=P)
         return np.min(P, axis=1) / np.sum(P, axis=1)
+
+    def hessian_operator(self, y: ArrayLike, z: ArrayLike) -> Callable[[Array], Array]:
+        r"""The Hessian in the scores as a map on rows: :math:`M \mapsto (\operatorname{diag}(p_i) - p_i p_i^T)\, m_i`.
+
+        The probabilities are computed once, here; the map costs :math:`O(NK)` per call.
+        """
+        P = _max_shifted(z)
+        np.exp(P, out=P)
+        P /= np.sum(P, axis=1, keepdims=True)
+        return lambda M: P * (M - np.sum(P * M, axis=1, keepdims=True))
 
     def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Array:
         """The best constant scores: log shares of the classes, centred, shape ``(K,)``."""
