@@ -125,7 +125,7 @@ def lbfgs(
         theta, n_iter = result.x, n_iter + int(result.nit)
         value, gradient = result.fun * units[0], result.jac * units[0]  # at result.x
         converged = bool(np.max(np.abs(result.jac), initial=0.0) <= gtol or result.status == 0)
-        factor, step = _uncertified(objective, data, theta, value, gradient, tol, n_iter)
+        factor, step = _uncertified(objective, data, theta, value, gradient, tol)
         norm = float(np.linalg.norm(gradient))
         stalled = norm > 0.5 * previous  # the gradient stopped shrinking
         if not converged or factor is None or stalled or n_iter >= max_iter:
@@ -151,7 +151,7 @@ _NEGLIGIBLE = 0.01
 
 def _uncertified(
     objective: LinearObjective, data: tuple[Array, ...], theta: Array, value: float,
-    gradient: Array, tol: float, spent: int = 0,
+    gradient: Array, tol: float,
 ) -> tuple[float | None, Array | None]:
     r"""None if the estimated excess objective is at most ``tol`` times the objective, else a factor.
 
@@ -164,34 +164,29 @@ def _uncertified(
     measured curvature (``curvature_floor``) keep the gradient rule. The
     factor is how much smaller the gradient has to be. Also returns the
     model's Newton step where the excess it expects to remove is above
-    :data:`_NEGLIGIBLE` of the allowed one (else None). ``spent``: the
-    iterations so far, which set how many conjugate-gradient steps the check may take.
+    :data:`_NEGLIGIBLE` of the allowed one (else None).
     """
     if not hasattr(objective.loss, "curvature_floor") or value <= 0:
         return None, None
-    allowed, smallest, removable = tol * value, np.inf, 0.0
-    for excess, step in _estimates(objective, data, theta, gradient, allowed, spent):
-        # the excess the step expects to remove: at most the model's own
-        expected = -0.5 * float(gradient @ step) if step is not None else 0.0
-        if excess <= allowed:  # the step only where that is worth it
+    allowed, smallest = tol * value, np.inf
+    for excess, step in _estimates(objective, data, theta, gradient, allowed):
+        if excess <= allowed:  # the step only where the excess it removes is worth it
+            expected = -0.5 * float(gradient @ step) if step is not None else 0.0
             return None, (step if expected > _NEGLIGIBLE * allowed else None)
-        smallest, removable = min(smallest, excess), max(removable, expected)
-    # the excess is quadratic in the gradient; the model's, where a step measured
-    # it beyond allowed, is nearer to it than the upper estimates
-    excess = removable if removable > allowed else smallest
-    return max(0.5 * float(np.sqrt(allowed / excess)), 1e-4), None
+        smallest = min(smallest, excess)  # each estimate is an upper one
+    # the estimate is quadratic in the gradient
+    return max(0.5 * float(np.sqrt(allowed / smallest)), 1e-4), None
 
 
 def _estimates(
     objective: LinearObjective, data: tuple[Array, ...], theta: Array, gradient: Array,
-    allowed: float, spent: int,
+    allowed: float,
 ) -> Iterator[tuple[float, Array | None]]:
     """Estimates of the excess and steps, conjugate gradients first; the last one sums every row.
 
     Conjugate gradients (:meth:`LinearObjective.krylov_model`, a step costs
     about one evaluation of the objective) take as many steps as the first
-    Gram matrix costs in products with ``X``, or an eighth of the iterations
-    so far if that is more; they stop once the estimate is within ``allowed``
+    Gram matrix costs in products with ``X``; they stop once the estimate is within ``allowed``
     and the last step added less than :data:`_NEGLIGIBLE` of it to the step's
     gain. Then Gram matrices of every k-th row, 4, 16, 64... rows per parameter,
     and of all rows: a larger estimate at a fraction of the cost
@@ -199,7 +194,7 @@ def _estimates(
     """
     n_samples, n_params, columns = len(data[1]), len(theta), data[0].shape[1] + 1
     first_gram = min(4 * n_params, n_samples) * columns**2 / 2 + columns**3 / 3
-    budget = max(int(first_gram // (2 * n_samples * n_params)), spent // 8)
+    budget = int(first_gram // (2 * n_samples * n_params))
     last, gain = None, 0.0
     if budget:
         for steps, (excess, step) in enumerate(objective.krylov_model(theta, gradient, *data), 1):
