@@ -157,10 +157,12 @@ def test_conjugate_gradients_bound_the_decrement_and_reach_it(fit_intercept, wei
     steps = objective.krylov_model(theta, gradient, *data)
     estimates = [item for _, item in zip(range(3 * len(theta)), steps)]
     assert len(estimates) > 3
-    assert min(excess for excess, _ in estimates) >= decrement * (1 - 1e-9)
-    excess, step = estimates[-1]
+    assert min(excess for excess, *_ in estimates) >= decrement * (1 - 1e-9)
+    excess, step, line = estimates[-1]
     assert excess == pytest.approx(decrement, rel=1e-6)
     np.testing.assert_allclose(step, newton_step, rtol=0, atol=1e-6 * np.abs(newton_step).max())
+    for t in (0.5, 1.0):  # the line, from the scores: the objective itself
+        assert line(t) == pytest.approx(objective(theta + t * step, *data)[0], rel=1e-12)
     assert objective.quadratic_model(theta, gradient, *data)[0] == pytest.approx(decrement, rel=1e-8)
 
 
@@ -188,9 +190,10 @@ def test_conjugate_gradients_reach_the_softmax_decrement(fit_intercept):
     decrement = -0.5 * float(gradient @ newton_step)
     steps = objective.krylov_model(theta, gradient, *data)
     estimates = [item for _, item in zip(range(3 * len(theta)), steps)]
-    assert min(excess for excess, _ in estimates) >= decrement * (1 - 1e-6)
-    excess, step = estimates[-1]
+    assert min(excess for excess, *_ in estimates) >= decrement * (1 - 1e-6)
+    excess, step, line = estimates[-1]
     assert excess == pytest.approx(decrement, rel=1e-5)
+    assert line(1.0) == pytest.approx(objective(theta + step, *data)[0], rel=1e-12)
     np.testing.assert_allclose(hessian @ step, -gradient, rtol=0,
                                atol=1e-5 * np.abs(gradient).max())
     # the cautious Gram estimate of several columns is never below it

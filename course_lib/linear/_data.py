@@ -168,8 +168,14 @@ def _overflow_message(name: str) -> str:
 
 def check_magnitude(values: Array, name: str, n_terms: int) -> None:
     """Refuse values whose squares, summed over ``n_terms``, overflow float64."""
+    limit = np.sqrt(np.finfo(np.float64).max / max(n_terms, 1))
+    if values.flags.c_contiguous:  # one pass: no |value| exceeds the root of the sum of squares
+        flat = values.reshape(-1)
+        with np.errstate(over="ignore", invalid="ignore"):
+            if float(flat @ flat) <= limit**2:
+                return
     largest = max(float(np.max(values, initial=0.0)), -float(np.min(values, initial=0.0)))
-    if largest > np.sqrt(np.finfo(np.float64).max / max(n_terms, 1)):
+    if largest > limit:
         raise ValueError(_overflow_message(name) + f" (largest |{name}| = {largest:.3g})")
 
 

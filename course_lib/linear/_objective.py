@@ -283,8 +283,8 @@ class LinearObjective:
     def krylov_model(
         self, theta: Array, gradient: Array, X: Array, y: Array,
         sample_weight: Array | None = None,
-    ) -> Iterator[tuple[float, Array]]:
-        r"""The local quadratic model by conjugate gradients: an excess estimate and a step per step.
+    ) -> Iterator[tuple[float, Array, Callable[[float], float]]]:
+        r"""The local quadratic model by conjugate gradients: per step an excess estimate, a step, its line.
 
         Needs a penalty that curves every weight, by at least :math:`\mu > 0` (the
         smallest entry of :meth:`penalty_diagonal`); else it yields nothing. A step
@@ -307,14 +307,16 @@ class LinearObjective:
         so each estimate is at least the model's excess :math:`\frac12 \nabla^T H^{+}
         \nabla` and reaches it as :math:`r_k \to 0`. The step is :math:`\Delta_W = -x_k`,
         :math:`\Delta_b = -B^{+}(\nabla_b + C^T \Delta_W)`: an approximate Newton step,
-        Newton's own as :math:`r_k \to 0`.
+        Newton's own as :math:`r_k \to 0`. Its line is :meth:`along` it, from the
+        scores the iterations already computed.
         """
         mu = self.penalty_curvature(largest=False)
         if mu <= 0:
             return
         W, b = self.split(theta)
         columns, n_weights = (self.n_outputs or 1), X.shape[1] * (self.n_outputs or 1)
-        curve = self._curvature_rows(y, X @ W + b, sample_weight)
+        start = X @ W + b
+        curve = self._curvature_rows(y, start, sample_weight)
         penalty = self.penalty_diagonal(X.shape[1])[:, None]
         g = gradient[:n_weights].reshape(-1, columns)
         bias_part, to_bias = 0.0, None
@@ -348,11 +350,29 @@ class LinearObjective:
             scores += length * XV  # X x, for the bias step
             previous, squared = squared, float(np.sum(residual**2))
             excess = 0.5 * (bias_part + float(np.sum(g * x) + np.sum(x * residual)) + squared / mu)
-            step = -x.ravel()
+            step, change = -x.ravel(), -scores
             if to_bias:
-                step = np.append(step, -to_bias(g_b - curve(scores).sum(axis=0)))
-            yield excess, step
+                bias_step = -to_bias(g_b - curve(scores).sum(axis=0))
+                step, change = np.append(step, bias_step), change + bias_step
+            change = change if self.n_outputs else change[:, 0]
+            yield excess, step, self.along(theta, step, start, change, y, sample_weight)
             direction = residual + (squared / previous) * direction
+
+    def along(
+        self, theta: Array, step: Array, scores: Array, change: Array, y: Array,
+        sample_weight: Array | None = None,
+    ) -> Callable[[float], float]:
+        """``t ->`` the objective at ``theta + t * step``, whose scores are ``scores + t * change``.
+
+        :math:`O(N)` per point: no product with ``X``.
+        """
+        def value(t: float) -> float:
+            losses = self.loss.value(y, scores + t * change)
+            if sample_weight is not None:
+                losses = losses * sample_weight
+            return float(losses.sum()) / len(losses) + self.penalty_share(theta + t * step)
+
+        return value
 
     def _curvature_rows(
         self, y: Array, scores: Array, sample_weight: Array | None

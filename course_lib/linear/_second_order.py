@@ -125,7 +125,7 @@ def lbfgs(
         theta, n_iter = result.x, n_iter + int(result.nit)
         value, gradient = result.fun * units[0], result.jac * units[0]  # at result.x
         converged = bool(np.max(np.abs(result.jac), initial=0.0) <= gtol or result.status == 0)
-        factor, step = _uncertified(objective, data, theta, value, gradient, tol)
+        factor, step, line = _uncertified(objective, data, theta, value, gradient, tol)
         norm = float(np.linalg.norm(gradient))
         stalled = norm > 0.5 * previous  # the gradient stopped shrinking
         if not converged or factor is None or stalled or n_iter >= max_iter:
@@ -136,8 +136,12 @@ def lbfgs(
     # the check, where there is one, decides: also at max_iter or after a stall
     converged = factor is None and (converged or certified)
     if converged and step is not None:  # one Newton step, kept if it lowers the objective
-        theta, polished, _ = _backtrack(objective, data, theta, value, gradient, step, halvings=4)
+        start = theta
+        evaluate = (lambda t: (line(t), None)) if line else (
+            lambda t: objective(start + t * step, *data))
+        length, polished, _ = _backtrack(evaluate, value, float(gradient @ step), halvings=4)
         if polished < value:
+            theta = start + length * step
             history.append(polished)
             n_iter += 1
     return OptimizeResult(theta, np.array(history), n_iter, converged)
@@ -152,7 +156,7 @@ _NEGLIGIBLE = 0.01
 def _uncertified(
     objective: LinearObjective, data: tuple[Array, ...], theta: Array, value: float,
     gradient: Array, tol: float,
-) -> tuple[float | None, Array | None]:
+) -> tuple[float | None, Array | None, Callable[[float], float] | None]:
     r"""None if the estimated excess objective is at most ``tol`` times the objective, else a factor.
 
     The excess is estimated by the local quadratic model,
@@ -164,25 +168,27 @@ def _uncertified(
     measured curvature (``curvature_floor``) keep the gradient rule. The
     factor is how much smaller the gradient has to be. Also returns the
     model's Newton step where the excess it expects to remove is above
-    :data:`_NEGLIGIBLE` of the allowed one (else None).
+    :data:`_NEGLIGIBLE` of the allowed one (else None), and the objective
+    along it where conjugate gradients give it cheaply (else None).
     """
     if not hasattr(objective.loss, "curvature_floor") or value <= 0:
-        return None, None
+        return None, None, None
     allowed, smallest = tol * value, np.inf
-    for excess, step in _estimates(objective, data, theta, gradient, allowed):
+    for excess, step, line in _estimates(objective, data, theta, gradient, allowed):
         if excess <= allowed:  # the step only where the excess it removes is worth it
             expected = -0.5 * float(gradient @ step) if step is not None else 0.0
-            return None, (step if expected > _NEGLIGIBLE * allowed else None)
+            worth = expected > _NEGLIGIBLE * allowed
+            return None, (step if worth else None), (line if worth else None)
         smallest = min(smallest, excess)  # each estimate is an upper one
     # the estimate is quadratic in the gradient
-    return max(0.5 * float(np.sqrt(allowed / smallest)), 1e-4), None
+    return max(0.5 * float(np.sqrt(allowed / smallest)), 1e-4), None, None
 
 
 def _estimates(
     objective: LinearObjective, data: tuple[Array, ...], theta: Array, gradient: Array,
     allowed: float,
-) -> Iterator[tuple[float, Array | None]]:
-    """Estimates of the excess and steps, conjugate gradients first; the last one sums every row.
+) -> Iterator[tuple[float, Array | None, Callable[[float], float] | None]]:
+    """Estimates of the excess, steps and their lines, conjugate gradients first; the last one sums every row.
 
     Conjugate gradients (:meth:`LinearObjective.krylov_model`, a step costs
     about one evaluation of the objective) take as many steps as the first
@@ -197,8 +203,9 @@ def _estimates(
     budget = int(first_gram // (2 * n_samples * n_params))
     last, gain = None, 0.0
     if budget:
-        for steps, (excess, step) in enumerate(objective.krylov_model(theta, gradient, *data), 1):
-            gain, previous, last = -0.5 * float(gradient @ step), gain, (excess, step)
+        for steps, estimate in enumerate(objective.krylov_model(theta, gradient, *data), 1):
+            excess, step, _ = last = estimate
+            gain, previous = -0.5 * float(gradient @ step), gain
             if steps == budget or (excess <= allowed and gain - previous <= _NEGLIGIBLE * allowed):
                 break
     if last is not None:
@@ -208,7 +215,7 @@ def _estimates(
         strides.append(n_samples // rows)
         rows *= 4
     for stride in [*strides, 1]:
-        yield objective.quadratic_model(theta, gradient, *data, stride=stride)
+        yield (*objective.quadratic_model(theta, gradient, *data, stride=stride), None)
 
 
 def newton(
@@ -240,7 +247,10 @@ def newton(
             return OptimizeResult(theta, np.array(history), iteration, True)
         if abs(value) <= _ROUNDING * unit:
             return OptimizeResult(theta, np.array(history), iteration, False)
-        theta, value, gradient = _backtrack(objective, data, theta, value, gradient, direction)
+        length, new_value, new_gradient = _backtrack(
+            lambda t: objective(theta + t * direction, *data), value, float(gradient @ direction))
+        if length:  # else no decrease at rounding level: already at the optimum
+            theta, value, gradient = theta + length * direction, new_value, new_gradient
         history.append(value)
     return OptimizeResult(theta, np.array(history), max_iter, False)
 
@@ -269,18 +279,22 @@ def _newton_direction(hessian: Array, gradient: Array) -> Array:
 
 
 def _backtrack(
-    objective: Callable[..., tuple[float, Array]], data: tuple[Array, ...], theta: Array,
-    value: float, gradient: Array, direction: Array, halvings: int = 50,
-) -> tuple[Array, float, Array]:
-    """Halve the Newton step until it decreases the objective enough (Armijo's rule)."""
-    slope, step = float(gradient @ direction), 1.0
+    evaluate: Callable[[float], tuple[float, Array | None]], value: float, slope: float,
+    halvings: int = 50,
+) -> tuple[float, float, Array | None]:
+    """Halve the step length ``t`` from 1 until it decreases the objective enough (Armijo's rule).
+
+    ``evaluate(t)`` gives the objective at that length (and its gradient, or
+    None); returns ``t``, the objective and the gradient there, or ``t = 0``
+    and ``value`` if no halving decreases it.
+    """
+    length = 1.0
     for _ in range(halvings):
-        candidate = theta + step * direction
-        new_value, new_gradient = objective(candidate, *data)
-        if new_value <= value + 1e-4 * step * slope:
-            return candidate, new_value, new_gradient
-        step /= 2
-    return theta, value, gradient  # no decrease at rounding level: already at the optimum
+        new_value, new_gradient = evaluate(length)
+        if new_value <= value + 1e-4 * length * slope:
+            return length, new_value, new_gradient
+        length /= 2
+    return 0.0, value, None
 
 
 #: The second-order solvers by name, for the core's dispatch.
