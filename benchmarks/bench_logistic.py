@@ -14,8 +14,9 @@ more than 1 point lower where the two sides minimize different objectives).
   the same L-BFGS-B iterations with scikit-learn's gradient rule; then ours
   checks that the objective is within ``tol`` of its minimum, which
   scikit-learn does not (the excess of the local quadratic model, half the
-  squared Newton decrement: by conjugate gradients, as many steps as a Gram
-  matrix costs, then, if they do not confirm tol, from a Gram matrix over every
+  squared Newton decrement: by conjugate gradients, at most as many steps as
+  the first Gram matrix costs (none here: D^2 is small against N), then, if
+  they do not confirm tol, from a Gram matrix over every
   k-th row, 4, 16, 64... rows per parameter, all of them only if that estimate
   is too large; without the
   check our solver stopped 0.3-7 % above the optimum on flat problems,

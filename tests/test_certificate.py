@@ -140,7 +140,7 @@ def captured_point(model, X, y, sample_weight=None):
     return captured["point"]
 
 
-@pytest.mark.parametrize("rows", [400, 100])  # 100 < 150 features: the penalty's bound is tight
+@pytest.mark.parametrize("rows", [400, 100])  # also fewer rows than features
 @pytest.mark.parametrize("fit_intercept", [True, False])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_conjugate_gradients_bound_the_decrement_and_reach_it(fit_intercept, weighted, rows):
@@ -216,3 +216,24 @@ def test_wide_data_are_checked_by_conjugate_gradients(monkeypatch):
     monkeypatch.setattr(LinearObjective, "quadratic_model", no_gram)
     model = LogisticRegression(alpha=0.5).fit(StandardScaler().fit_transform(X), y)
     assert used and model.n_iter_ < 50
+
+
+def test_a_strong_penalty_makes_the_conjugate_gradient_bound_tight():
+    # the residual lies where the curvature is near mu: half of |r|^2 / mu would be too little
+    X, y = DATASETS["wide"]()
+    X, y = StandardScaler().fit_transform(X[:100]), y[:100]
+    objective, data, theta = captured_point(LogisticRegression(alpha=100.0), X, y)
+    gradient = objective(theta, *data)[1]
+    hessian = _second_order.objective_hessian(objective, theta, *data)
+    decrement = 0.5 * float(gradient @ np.linalg.solve(hessian, gradient))
+    first, *_ = next(objective.krylov_model(theta, gradient, *data))
+    assert decrement <= first <= 1.1 * decrement
+
+
+@pytest.mark.parametrize("name", ["cancer", "digits", "wide"])
+def test_lbfgs_never_counts_more_iterations_than_max_iter(name):
+    X, y, model = problem(name, standardize=False, alpha=0.5)
+    for max_iter in (3, 10, 30):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            assert model.set_params(max_iter=max_iter).fit(X, y).n_iter_ <= max_iter

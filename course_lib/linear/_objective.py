@@ -287,14 +287,16 @@ class LinearObjective:
         r"""The local quadratic model by conjugate gradients: per step an excess estimate, a step, its line.
 
         Needs a penalty that curves every weight, by at least :math:`\mu > 0` (the
-        smallest entry of :meth:`penalty_diagonal`); else it yields nothing. A step
+        smallest entry of :meth:`penalty_diagonal`), and the bias's gradient in
+        the range of :math:`B` (below); else it yields nothing. A step
         costs two products with ``X`` (a Hessian-vector product), not a Gram matrix.
 
         :math:`H` is the Hessian of the mean objective with the loss's curvature
         :math:`A_i` in the scores of row :math:`i` (the ``curvature_floor`` for one
         score column, :math:`\operatorname{diag}(p_i) - p_i p_i^T` for softmax), times
         :math:`v_i / N` (:math:`v_i` the sample weights). The bias is eliminated
-        exactly: with :math:`B = \sum_i A_i` and :math:`C = \sum_i x_i \otimes A_i`,
+        exactly: with :math:`B = \sum_i A_i`, :math:`C = \sum_i x_i \otimes A_i` and the
+        loss's part :math:`H_{WW} = \sum_i x_i x_i^T \otimes A_i`,
         :math:`\nabla^T H^{+} \nabla = \nabla_b^T B^{+} \nabla_b +
         \tilde g^T R^{-1} \tilde g` with :math:`\tilde g = \nabla_W - C B^{+} \nabla_b` and the
         Schur complement :math:`R = H_{WW} - C B^{+} C^T + \operatorname{diag}(\pi) \succeq
@@ -330,6 +332,9 @@ class LinearObjective:
                 return solve(v[:, None])[:, 0]
 
             shift = to_bias(g_b)
+            missed = curve(rows * shift).sum(axis=0) - g_b  # B B^+ g_b - g_b
+            if np.linalg.norm(missed) > 1e-6 * np.linalg.norm(g_b):
+                return  # a bias gradient no curvature answers (Huber, every residual beyond delta)
             g, bias_part = g - X.T @ curve(rows * shift), float(g_b @ shift)
 
         def product(V: Array) -> tuple[Array, Array]:  # R V, and X V

@@ -23,7 +23,7 @@ higher-order terms near the minimum of a smooth one) must be at most ``tol``
 times the objective. L-BFGS first stops by scikit-learn's
 rule (every entry of the gradient at most ``tol``, here in standardized
 coordinates) and goes on while the estimate is too large; it estimates by
-conjugate gradients first (as many steps as a Gram matrix of the data costs),
+conjugate gradients first (at most as many steps as the first Gram matrix costs),
 then by Gram matrices of some or all rows. Newton's method also
 asks every entry of the gradient to be at most ``tol`` times ``unit``, the
 objective of the best constant model when it is below 1. A small gradient
@@ -88,9 +88,10 @@ def lbfgs(
     L-BFGS-B first stops by scikit-learn's rule, max |gradient| <= ``tol``;
     then :func:`_uncertified` estimates the excess objective, and while the
     estimate is above ``tol`` times the objective L-BFGS goes on with a smaller
-    gradient tolerance; then, for losses with one score column, one Newton
-    step from the same estimate, kept (and counted as an iteration) if it
-    lowers the objective. A loss without this check keeps the
+    gradient tolerance; then one approximate Newton step from the same
+    estimate, kept (and counted as an iteration, within ``max_iter``) if it
+    lowers the objective. Where the check exists it alone decides
+    convergence, also at ``max_iter``. A loss without this check keeps the
     gradient rule max |gradient| <= ``tol * unit``. ``unit`` is a typical size of the
     objective, by default the objective at ``theta0`` when below 1: L-BFGS-B
     also stops when the objective falls by less than ``ftol`` (relative;
@@ -135,7 +136,7 @@ def lbfgs(
         previous = norm
     # the check, where there is one, decides: also at max_iter or after a stall
     converged = factor is None and (converged or certified)
-    if converged and step is not None:  # one Newton step, kept if it lowers the objective
+    if converged and step is not None and n_iter < max_iter:  # kept if it lowers the objective
         start = theta
         evaluate = (lambda t: (line(t), None)) if line else (
             lambda t: objective(start + t * step, *data))
@@ -191,10 +192,11 @@ def _estimates(
     """Estimates of the excess, steps and their lines, conjugate gradients first; the last one sums every row.
 
     Conjugate gradients (:meth:`LinearObjective.krylov_model`, a step costs
-    about one evaluation of the objective) take as many steps as the first
-    Gram matrix costs in products with ``X``; they stop once the estimate is within ``allowed``
-    and the last step added less than :data:`_NEGLIGIBLE` of it to the step's
-    gain. Then Gram matrices of every k-th row, 4, 16, 64... rows per parameter,
+    about one evaluation of the objective) take at most as many steps as the
+    first Gram matrix (4 rows per parameter) costs in products with ``X``: none
+    where :math:`D^2` is small against :math:`N`. They stop once the estimate
+    is within ``allowed`` and the last step added at most :data:`_NEGLIGIBLE`
+    times ``allowed`` to the step's gain. Then Gram matrices of every k-th row, 4, 16, 64... rows per parameter,
     and of all rows: a larger estimate at a fraction of the cost
     (:math:`O(N D^2)`) often suffices.
     """
