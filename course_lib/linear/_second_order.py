@@ -137,12 +137,10 @@ def lbfgs(
     # the check, where there is one, decides: also at max_iter or after a stall
     converged = factor is None and (converged or certified)
     if converged and step is not None and n_iter < max_iter:  # kept if it lowers the objective
-        start = theta
-        evaluate = (lambda t: (line(t), None)) if line else (
-            lambda t: objective(start + t * step, *data))
+        evaluate = (lambda t: (line(t), None)) if line else _line(objective, data, theta, step)
         length, polished, _ = _backtrack(evaluate, value, float(gradient @ step), halvings=4)
         if polished < value:
-            theta = start + length * step
+            theta = theta + length * step
             history.append(polished)
             n_iter += 1
     return OptimizeResult(theta, np.array(history), n_iter, converged)
@@ -250,7 +248,7 @@ def newton(
         if abs(value) <= _ROUNDING * unit:
             return OptimizeResult(theta, np.array(history), iteration, False)
         length, new_value, new_gradient = _backtrack(
-            lambda t: objective(theta + t * direction, *data), value, float(gradient @ direction))
+            _line(objective, data, theta, direction), value, float(gradient @ direction))
         if length:  # else no decrease at rounding level: already at the optimum
             theta, value, gradient = theta + length * direction, new_value, new_gradient
         history.append(value)
@@ -278,6 +276,13 @@ def _newton_direction(hessian: Array, gradient: Array) -> Array:
         raise ValueError("the Hessian is not positive definite: use solver='lbfgs'")
     half = scipy.linalg.solve_triangular(factor, -gradient, lower=True)
     return scipy.linalg.solve_triangular(factor.T, half, lower=False)
+
+
+def _line(
+    objective: LinearObjective, data: tuple[Array, ...], theta: Array, direction: Array,
+) -> Callable[[float], tuple[float, Array]]:
+    """``t ->`` the objective and its gradient at ``theta + t * direction``."""
+    return lambda t: objective(theta + t * direction, *data)
 
 
 def _backtrack(
