@@ -194,9 +194,9 @@ def _estimates(
     first Gram matrix (4 rows per parameter) costs in products with ``X``: none
     where :math:`D^2` is small against :math:`N`. They stop once the estimate
     is within ``allowed`` and the last step added at most :data:`_NEGLIGIBLE`
-    times ``allowed`` to the step's gain. Then Gram matrices of every k-th row, 4, 16, 64... rows per parameter,
-    and of all rows: a larger estimate at a fraction of the cost
-    (:math:`O(N D^2)`) often suffices.
+    times ``allowed`` to the step's gain. Then Gram matrices of every k-th row,
+    4, 16, 64... rows per parameter, and of all rows: a larger estimate at a
+    fraction of the cost (:math:`O(N D^2)`) often suffices.
     """
     n_samples, n_params, columns = len(data[1]), len(theta), data[0].shape[1] + 1
     first_gram = min(4 * n_params, n_samples) * columns**2 / 2 + columns**3 / 3

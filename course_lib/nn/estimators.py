@@ -38,7 +38,7 @@ from sklearn.utils.validation import validate_data
 
 from .._validation import label_text, labels_text
 from ._mlp_base import _BaseMLP
-from .losses import CrossEntropyLoss, MSELoss, log_softmax
+from .losses import CrossEntropyLoss, MSELoss, class_logits, log_softmax
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
@@ -226,18 +226,13 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def _n_network_outputs(self, targets: NDArray) -> int:
         return 1 if len(self.classes_) == 2 else len(self.classes_)
 
-    @staticmethod
-    def _class_logits(output: Array) -> Array:
-        """One logit per class: ``(0, z)`` for the one column of two classes."""
-        return np.hstack([np.zeros_like(output), output]) if output.shape[1] == 1 else output
-
     def _score_validation(self, X: Array, codes: NDArray, weights: Array | None) -> float:
-        predicted = self._class_logits(self.network_.forward(X)).argmax(axis=1)
+        predicted = class_logits(self.network_.forward(X)).argmax(axis=1)
         return float(accuracy_score(codes, predicted, sample_weight=weights))
 
     def predict_log_proba(self, X: ArrayLike) -> Array:
         """Log-probabilities of the classes, shape (n_samples, n_classes) (stable log-softmax)."""
-        return log_softmax(self._class_logits(self._output(X)))
+        return log_softmax(class_logits(self._output(X)))
 
     def predict_proba(self, X: ArrayLike) -> Array:
         """Class probabilities :math:`\\operatorname{softmax}(z)`, shape (n_samples, n_classes)."""
@@ -245,7 +240,7 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
 
     def predict(self, X: ArrayLike) -> NDArray:
         """The most probable class of each row, shape (n_samples,)."""
-        logits = self._class_logits(self._output(X))  # first: it checks the model is fitted
+        logits = class_logits(self._output(X))  # first: it checks the model is fitted
         return self.classes_[logits.argmax(axis=1)]
 
 

@@ -59,6 +59,11 @@ def _normalized_weights(sample_weight: ArrayLike | None, n_samples: int) -> Arra
     return (relative / relative.sum())[:, None]
 
 
+def class_logits(output: Array) -> Array:
+    """One logit per class: one column :math:`z` is two classes with logits :math:`(0, z)`."""
+    return np.hstack([np.zeros_like(output), output]) if output.shape[1] == 1 else output
+
+
 class MSELoss:
     r"""Mean squared error, averaged over the batch and the outputs.
 
@@ -171,8 +176,7 @@ class CrossEntropyLoss:
         """
         logits = _check_output(self, output)
         self._binary = logits.shape[1] == 1
-        if self._binary:  # logits (0, z)
-            logits = np.hstack([np.zeros_like(logits), logits])
+        logits = class_logits(logits)
         labels = self._check_target(target, *logits.shape)
         log_p = log_softmax(logits)
         rows = np.arange(len(labels))
