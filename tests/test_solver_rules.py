@@ -338,6 +338,40 @@ def test_value_and_gradient_equal_value_and_gradient(loss):
     np.testing.assert_allclose(gradient, expected[1], rtol=1e-13, atol=1e-300)
 
 
+@pytest.mark.parametrize("loss", [get_loss("squared"), get_loss("logistic"),
+                                  SoftmaxCrossEntropyLoss(3)], ids=repr)
+@pytest.mark.parametrize("fit_intercept", [True, False])
+def test_objective_by_blocks_of_rows_equals_the_formula(loss, fit_intercept):
+    # X is read in blocks of rows (one pass from memory): 2.5 blocks, weights, scales,
+    # against the formula on all rows at once.
+    from course_lib.linear._objective import block_rows
+
+    rng = np.random.default_rng(1)
+    n_features, k = 7, getattr(loss, "n_outputs", None)
+    n = int(2.5 * block_rows(np.empty((1, n_features))))
+    X = rng.normal(size=(n, n_features)) * [1, 2, 3, 0.1, 5, 1, 1]
+    y = {"squared": rng.normal(size=n), "logistic": rng.choice([-1.0, 1.0], n)}.get(
+        loss.name, rng.integers(0, 3, size=n).astype(float))
+    weights = rng.uniform(0.0, 2.0, size=n)
+    scale = rng.uniform(0.5, 2.0, size=n_features)
+    objective = LinearObjective(loss, get_penalty("l2"), 3.0, float(weights.sum()),
+                                fit_intercept, scale=scale)
+    theta = rng.normal(size=n_features * (k or 1) + fit_intercept * (k or 1))
+    for w in (None, weights):
+        value, gradient = objective(theta, X, y, w)
+        u, b = objective.split(theta)
+        z = X @ u + b
+        s = np.ones(n) if w is None else w
+        shape = (-1, 1) if k else (-1,)
+        expected_value = (s * loss.value(y, z)).mean() + objective.penalty_share(theta)
+        dz = s.reshape(shape) * loss.gradient(y, z)
+        s_column = scale.reshape((-1,) + shape[1:])
+        expected_w = (X.T @ dz / n + 2 * 3.0 / weights.sum() * u / s_column**2).ravel()
+        expected = np.append(expected_w, dz.sum(axis=0) / n) if fit_intercept else expected_w
+        assert value == pytest.approx(expected_value, rel=1e-13)
+        np.testing.assert_allclose(gradient, expected, rtol=1e-11, atol=1e-14)
+
+
 def test_an_early_unconverged_stop_does_not_blame_max_iter():
     # MAPE + L1 on diabetes: the subgradient iterates end above the start after
     # 20 iterations; "stopped at max_iter=1000" sent the reader the wrong way.

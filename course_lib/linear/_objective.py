@@ -21,6 +21,16 @@ from ._sgd_epoch import linear_sgd_epoch
 
 Array = NDArray[np.float64]
 
+#: Bytes of ``X`` per block of rows in :meth:`LinearObjective.__call__`: a block
+#: stays in the processor's cache between the scores and the gradient.
+_BLOCK_BYTES = 2 << 20
+
+
+def block_rows(X: Array) -> int:
+    """Rows per block of about :data:`_BLOCK_BYTES` of ``X`` (at least 256)."""
+    return max(256, _BLOCK_BYTES // (X.itemsize * max(X.shape[1], 1)))
+
+
 #: The losses whose per-sample formula the compiled SGD epoch knows, by its code.
 _COMPILED_LOSSES = {SquaredLoss: SQUARED, LogisticLoss: LOGISTIC}
 
@@ -108,24 +118,33 @@ class LinearObjective:
         self, theta: Array, X: Array, y: Array, sample_weight: Array | None = None
     ) -> tuple[float, Array]:
         w, b = self.split(theta)
-        z = X.dot(w)  # .dot, not @: less overhead per call on a small batch
-        z += b
-        if z.ndim == 2:  # K columns, stored column-major: fast sums over a row
-            z = np.asfortranarray(z)
-        losses, dz = self.loss.value_and_gradient(y, z)
-        if sample_weight is not None:
-            weights = sample_weight if dz.ndim == 1 else sample_weight[:, None]
-            losses, dz = losses * sample_weight, dz * weights
-        # the mean, without np.mean's overhead
-        value = float(losses.sum()) / losses.size
-        # (weights, bias): filled in place, no concatenation
-        grad = np.empty_like(theta)
+        total = 0.0  # the sum of the (weighted) losses
+        grad = np.zeros_like(theta)  # (weights, bias): filled in place, no concatenation
         grad_w = grad[: w.size].reshape(w.shape)
-        if dz.ndim == 1:
-            np.dot(dz, X, out=grad_w)
-        else:
-            grad_w[...] = dz.T.dot(X).T  # the faster BLAS call
-        grad_w /= len(y)  # the mean: divided here, on D numbers, not on N
+        step = block_rows(X)
+        for start in range(0, len(y), step):
+            # rows by blocks of ~2 MB: the block just read for the scores is still
+            # in the processor's cache for the gradient (one pass over a large X)
+            rows = slice(start, start + step)
+            X_rows = X[rows]
+            z = X_rows.dot(w)  # .dot, not @: less overhead per call on a small batch
+            z += b
+            if z.ndim == 2:  # K columns, stored column-major: fast sums over a row
+                z = np.asfortranarray(z)
+            losses, dz = self.loss.value_and_gradient(y[rows], z)
+            if sample_weight is not None:
+                weights = sample_weight[rows]
+                losses = losses * weights
+                dz = dz * (weights if dz.ndim == 1 else weights[:, None])
+            total += float(losses.sum())
+            if dz.ndim == 1:
+                grad_w += dz.dot(X_rows)
+            else:
+                grad_w += dz.T.dot(X_rows).T  # the faster BLAS call
+            if self.fit_intercept:
+                grad[w.size :] += dz.sum(axis=0)
+        value = total / len(y)
+        grad /= len(y)  # the mean: divided here, on D numbers, not on N
         if self.penalty_scale:
             # one vector (||W||_F for a matrix)
             unscaled = (w / self._scale_of(w)).ravel()
@@ -133,8 +152,6 @@ class LinearObjective:
             if self.penalty.smooth:
                 penalty_grad = self.penalty.gradient(unscaled).reshape(w.shape)
                 grad_w += penalty_grad * self._penalty_factor(w)
-        if self.fit_intercept:
-            grad[w.size :] = dz.sum(axis=0) / len(y)
         return value, grad
 
     @property
