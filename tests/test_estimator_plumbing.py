@@ -324,3 +324,26 @@ def test_convergence_warnings_point_at_the_callers_line():
         warnings.simplefilter("always")
         LogisticRegression(solver="gd", max_iter=np.int8(3)).fit(X, y)
     assert [w.filename for w in caught if issubclass(w.category, ConvergenceWarning)] == [__file__]
+
+
+@pytest.mark.parametrize("y", [
+    np.array([1, 0, 1, 1]), np.array([-128, 127, 0, 127], dtype=np.int8),
+    np.array([3, 3, 1], dtype=np.uint8), np.array([2**32 - 1, 0], dtype=np.uint32),
+    np.array([5000, -3, 5000]), np.array([2**62, -(2**62), 0]),
+    np.array([2**63 - 1, 2**63 - 2]), np.array([2**64 - 1, 2**64 - 3], dtype=np.uint64),
+    np.array([True, False, True]), np.array(["b", "a", "b"]), np.array([1.0, 0.0, 1.0]),
+], ids=lambda y: f"{y.dtype}-{y.tolist()}")
+def test_encoded_classes_equal_numpys_unique_for_every_label_type(y):
+    # integers in a short range are counted, not sorted: the same classes, dtype, codes
+    from course_lib._validation import encode_classes
+
+    class Model:
+        pass
+
+    model = Model()
+    encoded = encode_classes(model, y, None)
+    classes = np.unique(y)
+    assert model.classes_.dtype == classes.dtype
+    np.testing.assert_array_equal(model.classes_, classes)
+    np.testing.assert_array_equal(encoded, np.searchsorted(classes, y))
+    assert encoded.dtype == np.intp
