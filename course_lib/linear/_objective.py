@@ -23,7 +23,7 @@ Array = NDArray[np.float64]
 
 #: Bytes of ``X`` per block of rows in :meth:`LinearObjective.__call__`: a block
 #: stays in the processor's cache between the scores and the gradient.
-_BLOCK_BYTES = 2 << 20
+_BLOCK_BYTES = 8 << 20
 
 
 def block_rows(X: Array) -> int:
@@ -123,7 +123,7 @@ class LinearObjective:
         grad_w = grad[: w.size].reshape(w.shape)
         step = block_rows(X)
         for start in range(0, len(y), step):
-            # rows by blocks of ~2 MB: the block just read for the scores is still
+            # rows by blocks of ~8 MB: the block just read for the scores is still
             # in the processor's cache for the gradient (one pass over a large X)
             rows = slice(start, start + step)
             X_rows = X[rows]
@@ -450,6 +450,11 @@ def _inverse(matrix: Array, flat_allowed: bool) -> Callable[[Array], Array] | No
     curvature are left out (collinear features without a penalty: the gradient
     has no part there), or, with ``flat_allowed=False``, make it return None.
     """
+    if matrix.shape == (1, 1):  # one number (the bias of one score column): no factorization
+        value = float(matrix[0, 0])
+        if value > 0:
+            return lambda B: B / value
+        return (lambda B: np.zeros_like(B)) if flat_allowed else None
     try:
         factor = scipy.linalg.cho_factor(matrix, lower=True)
         diagonal = np.diag(factor[0]) ** 2

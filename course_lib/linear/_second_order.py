@@ -192,21 +192,20 @@ def _estimates(
     Conjugate gradients (:meth:`LinearObjective.krylov_model`, a step costs
     about one evaluation of the objective) take at most as many steps as the
     first Gram matrix (4 rows per parameter) costs in products with ``X``: none
-    where :math:`D^2` is small against :math:`N`. They stop once the estimate
-    is within ``allowed`` and the last step added at most :data:`_NEGLIGIBLE`
-    times ``allowed`` to the step's gain. Then Gram matrices of every k-th row,
+    where :math:`D^2` is small against :math:`N`. They stop at the first
+    estimate within ``allowed`` (its step, short of Newton's, only polishes a
+    certified point). Then Gram matrices of every k-th row,
     4, 16, 64... rows per parameter, and of all rows: a larger estimate at a
     fraction of the cost (:math:`O(N D^2)`) often suffices.
     """
     n_samples, n_params, columns = len(data[1]), len(theta), data[0].shape[1] + 1
     first_gram = min(4 * n_params, n_samples) * columns**2 / 2 + columns**3 / 3
     budget = int(first_gram // (2 * n_samples * n_params))
-    last, gain = None, 0.0
+    last = None
     if budget:
         for steps, estimate in enumerate(objective.krylov_model(theta, gradient, *data), 1):
-            excess, step, _ = last = estimate
-            gain, previous = -0.5 * float(gradient @ step), gain
-            if steps == budget or (excess <= allowed and gain - previous <= _NEGLIGIBLE * allowed):
+            last = estimate
+            if steps == budget or estimate[0] <= allowed:
                 break
     if last is not None:
         yield last
