@@ -338,6 +338,25 @@ def test_optimizers_match_scikit_learn_updates(make, reference):
         np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
 
 
+def test_adams_compiled_pass_is_numpys_formula_to_the_last_bit():
+    # one loop (numba) instead of eleven numpy passes: the same operations in the same order
+    from course_lib.nn.optim import _adam_delta
+
+    rng, beta_1, beta_2, epsilon = np.random.default_rng(0), 0.8, 0.99, 1e-6
+    m, v = np.zeros(500), np.zeros(500)
+    m_np, v_np = m.copy(), v.copy()
+    for t in range(1, 50):
+        grad = rng.normal(size=500) * 10.0 ** rng.uniform(-9, 4, size=500)
+        rate = 0.01 * np.sqrt(1 - beta_2**t) / (1 - beta_1**t)
+        m_np = beta_1 * m_np + (1 - beta_1) * grad
+        v_np = beta_2 * v_np + grad * grad * (1 - beta_2)
+        expected = m_np / (np.sqrt(v_np) + epsilon) * -rate
+        step = _adam_delta(grad.copy(), m, v, rate, beta_1, beta_2, epsilon)
+        np.testing.assert_array_equal(step, expected)
+        np.testing.assert_array_equal(m, m_np)
+        np.testing.assert_array_equal(v, v_np)
+
+
 def test_optimizer_is_the_only_writer_and_never_into_shared_arrays():
     layer = Linear(2, 2, random_state=0)
     W = np.ones((2, 2))
