@@ -88,8 +88,11 @@ def _resolve_small(f: Callable[[], float], point: Array, analytic: Array, numeri
     has a gradient below it, so any answer, a wrong sign too, would pass.
     Such an entry gets steps :math:`10^2, 10^4, 10^6` times longer; a step is
     trusted when halving it changes the difference by little (truncation
-    error small). ``numeric`` and ``noise`` are updated in place; returns the
-    entries still below the noise (they could not be checked).
+    error small) and the difference lies within the first one's noise: a
+    longer step that leaves that band measures a secant over a bend (a
+    saturated sigmoid that flips within the step), not the derivative, and
+    the entry stays unchecked. ``numeric`` and ``noise`` are updated in place;
+    returns the entries still below the noise (they could not be checked).
     """
     size = np.maximum(np.abs(analytic), np.abs(numeric))
     unresolved = [tuple(int(i) for i in index)
@@ -101,6 +104,9 @@ def _resolve_small(f: Callable[[], float], point: Array, analytic: Array, numeri
             if not np.isfinite(point[index] + h):
                 break
             long, short = _central(f, point, index, h), _central(f, point, index, h / 2)
+            if abs(short - numeric[index]) > noise[index]:
+                left.append(index)  # a secant over a bend: longer steps only bend more
+                break
             error = rounding / h + abs(long - short)
             if error < 0.1 * max(abs(short), abs(analytic[index])):
                 numeric[index], noise[index] = short, error

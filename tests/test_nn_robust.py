@@ -259,9 +259,14 @@ def test_a_sign_error_on_a_tiny_feature_next_to_a_huge_one_is_caught_or_warned(s
 
 @pytest.mark.parametrize("scales", [[1e-2, 1e4, 1.0], [1e6, 1e-6, 1.0], [1e3, 1e3, 1e3]])
 def test_a_correct_network_on_unscaled_input_passes(scales):
+    # saturated sigmoids (|z| ~ 1e2..1e6): a longer step over the flip once read as a
+    # gradient of 0.4 where the derivative is 1e-30 (73 of 900 random inputs)
     net = Sequential(Linear(3, 5, random_state=0), Sigmoid(), Linear(5, 2, random_state=1))
-    X_raw = RNG.normal(size=(6, 3)) * scales
-    assert max(check_backward(net, X_raw).values()) < 1e-6
+    for seed in range(20):  # own seeds: the data must not depend on the order of the tests
+        X_raw = np.random.default_rng(seed).normal(size=(6, 3)) * scales
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "could not be checked" is allowed, a wrong verdict not
+            assert max(check_backward(net, X_raw).values()) < 1e-6, seed
 
 
 def test_kinks_are_reported_and_skipped():
