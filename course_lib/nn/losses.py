@@ -19,9 +19,12 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 # The one row-wise log-softmax of the package (the bottom floor's), re-exported here.
-from ..losses import log_softmax
+from ..losses import LogisticLoss, log_softmax
 
 __all__ = ["CrossEntropyLoss", "MSELoss", "log_softmax"]
+
+#: One output column is two classes with logits (0, z): the logistic loss.
+_LOGISTIC = LogisticLoss()
 
 Array = NDArray[np.float64]
 
@@ -142,7 +145,8 @@ class CrossEntropyLoss:
     are computed together by :func:`log_softmax`, so logits of :math:`\pm 10^4`
     give a finite loss and no warnings. One column of logits is two classes
     with logits :math:`(0, z)`: :math:`p_{i1} = \sigma(z_i)`, the logistic loss
-    (scikit-learn's binary output); the gradient is then that of :math:`z` alone.
+    (scikit-learn's binary output), computed by :class:`~course_lib.losses.LogisticLoss`
+    of section 2.1.10 (labels :math:`2y - 1`); the gradient is then that of :math:`z` alone.
 
     Examples
     --------
@@ -159,7 +163,7 @@ class CrossEntropyLoss:
     def forward(
         self, output: ArrayLike, target: ArrayLike, sample_weight: ArrayLike | None = None
     ) -> float:
-        r"""Mean cross-entropy; caches the probabilities for :meth:`backward`.
+        r"""Mean cross-entropy; caches the gradient for :meth:`backward`.
 
         Parameters
         ----------
@@ -175,23 +179,23 @@ class CrossEntropyLoss:
         float
         """
         logits = _check_output(self, output)
-        self._binary = logits.shape[1] == 1
-        logits = class_logits(logits)
-        labels = self._check_target(target, *logits.shape)
-        log_p = log_softmax(logits)
-        rows = np.arange(len(labels))
-        self._labels, self._proba = labels.copy(), np.exp(log_p)  # ours: the caller keeps target
+        labels = self._check_target(target, len(logits), max(logits.shape[1], 2))
         self._weights = _normalized_weights(sample_weight, logits.shape[0])
-        return float(-np.sum(self._weights * log_p[rows, labels, None]))
+        if logits.shape[1] == 1:  # logits (0, z): the logistic loss of section 2.1.10
+            losses, grad = _LOGISTIC.value_and_gradient(2.0 * labels - 1.0, logits[:, 0])
+            self._grad = grad[:, None]
+        else:
+            log_p = log_softmax(logits)
+            rows = np.arange(len(labels))
+            losses, self._grad = -log_p[rows, labels], np.exp(log_p)
+            self._grad[rows, labels] -= 1.0
+        return float(np.sum(self._weights * losses[:, None]))
 
     def backward(self) -> Array:
         r""":math:`\partial C/\partial z = s_i (p - \mathrm{onehot}(y)) / \sum s`, shape (N, K) (or (N, 1))."""
-        if getattr(self, "_proba", None) is None:
+        if getattr(self, "_grad", None) is None:
             raise RuntimeError("CrossEntropyLoss: call forward before backward")
-        grad = self._proba.copy()
-        grad[np.arange(len(self._labels)), self._labels] -= 1.0
-        grad *= self._weights
-        return grad[:, 1:] if self._binary else grad
+        return self._grad * self._weights  # a new array: the caller may change it
 
     @staticmethod
     def _check_target(target: ArrayLike, n_samples: int, n_classes: int) -> NDArray[np.intp]:
