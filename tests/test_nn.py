@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
-from scipy.special import log_softmax as scipy_log_softmax
+from scipy.special import expit, log_softmax as scipy_log_softmax
 from sklearn import neural_network as sk
 from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
@@ -644,3 +644,20 @@ def test_every_layer_starts_in_glorots_range(activation):
         bound = np.sqrt(6 / sum(W.shape))
         assert np.abs(W).max() <= bound * (1 + 1e-6)
         assert np.abs(W).max() >= 0.9 * bound  # the whole range, not a narrower one
+
+
+def test_cross_entropy_of_one_column_is_that_of_logits_0_z():
+    # one output column is computed by LogisticLoss: the same loss and gradient as (0, z)
+    rng = np.random.default_rng(3)
+    z = np.concatenate([rng.normal(size=40) * 5, [-800.0, -40.0, 0.0, 40.0, 800.0]])[:, None]
+    labels = rng.integers(0, 2, size=len(z))
+    for weights in (None, rng.uniform(0.0, 3.0, size=len(z))):
+        one, two = CrossEntropyLoss(), CrossEntropyLoss()
+        value = one.forward(z, labels, weights)
+        expected = two.forward(np.hstack([np.zeros_like(z), z]), labels, weights)
+        assert value == pytest.approx(expected, rel=1e-14)
+        # sigma(z) - y, without the cancellation of p - 1 in the two-column softmax
+        share = np.full(len(z), 1 / len(z)) if weights is None else weights / weights.sum()
+        exact = np.where(labels == 1, -expit(-z[:, 0]), expit(z[:, 0])) * share
+        np.testing.assert_allclose(one.backward()[:, 0], exact, rtol=1e-14, atol=1e-300)
+        np.testing.assert_allclose(two.backward()[:, 1], exact, rtol=1e-6, atol=1e-18)
