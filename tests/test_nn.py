@@ -4,17 +4,25 @@ import warnings
 
 import numpy as np
 import pytest
-from scipy.special import expit, log_softmax as scipy_log_softmax
+from scipy.special import expit
+from scipy.special import log_softmax as scipy_log_softmax
 from sklearn import neural_network as sk
 from sklearn.datasets import load_digits, make_classification, make_regression
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
-from sklearn.neural_network._stochastic_optimizers import AdamOptimizer, SGDOptimizer
+from sklearn.neural_network._stochastic_optimizers import (
+    AdamOptimizer,
+    SGDOptimizer,
+)
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from threadpoolctl import threadpool_limits
 
-from course_lib.gradcheck import check_backward, check_loss_backward, numerical_gradient
+from course_lib.gradcheck import (
+    check_backward,
+    check_loss_backward,
+    numerical_gradient,
+)
 from course_lib.nn import (
     SGD,
     Adam,
