@@ -150,6 +150,9 @@ def lbfgs(
 _REFINEMENTS = 8
 #: An expected excess below this share of ``tol`` gets no Newton step.
 _NEGLIGIBLE = 0.01
+#: The some twenty numpy calls of a step of conjugate gradients, in multiply-adds
+#: (about 50 microseconds): on small data they, not the products with X, are its cost.
+_STEP_CALLS = 2e5
 
 
 def _uncertified(
@@ -191,8 +194,10 @@ def _estimates(
 
     Conjugate gradients (:meth:`LinearObjective.krylov_model`, a step costs
     about one evaluation of the objective) take at most as many steps as the
-    first Gram matrix (4 rows per parameter) costs in products with ``X``: none
-    where :math:`D^2` is small against :math:`N`. They stop at the first
+    first Gram matrix (4 rows per parameter) costs in products with ``X`` and
+    their numpy calls (:data:`_STEP_CALLS`): none where :math:`D^2` is small
+    against :math:`N`, nor on small data, where the calls cost more than the
+    arithmetic. They stop at the first
     estimate within ``allowed`` (its step, short of Newton's, only polishes a
     certified point). Then Gram matrices of every k-th row,
     4, 16, 64... rows per parameter, and of all rows: a larger estimate at a
@@ -200,7 +205,7 @@ def _estimates(
     """
     n_samples, n_params, columns = len(data[1]), len(theta), data[0].shape[1] + 1
     first_gram = min(4 * n_params, n_samples) * columns**2 / 2 + columns**3 / 3
-    budget = int(first_gram // (2 * n_samples * n_params))
+    budget = int(first_gram // (2 * n_samples * n_params + _STEP_CALLS))
     last = None
     if budget:
         for steps, estimate in enumerate(objective.krylov_model(theta, gradient, *data), 1):
