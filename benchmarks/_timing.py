@@ -24,10 +24,21 @@ def paired_median_times(
     """Median wall times of two fits, run alternately after one warm-up each.
 
     Alternating makes both sides share the same background load of the machine.
+    At least ``repeats`` pairs; fast fits get as many as fit in about
+    :data:`PAIRS_SECONDS` (at most :data:`MAX_PAIRS`): a fit of a few
+    milliseconds is moved by the machine's noise by tens of per cent, and the
+    median of many pairs is what stays put.
     """
-    ours(), theirs()
-    pairs = [(_seconds(ours), _seconds(theirs)) for _ in range(repeats)]
-    return statistics.median(p[0] for p in pairs), statistics.median(p[1] for p in pairs)
+    warm_up = _seconds(ours) + _seconds(theirs)
+    pairs = max(repeats, min(MAX_PAIRS, int(PAIRS_SECONDS / max(warm_up, 1e-9))))
+    times = [(_seconds(ours), _seconds(theirs)) for _ in range(pairs)]
+    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
+
+
+#: Fast fits are paired until about this many seconds are spent...
+PAIRS_SECONDS = 0.5
+#: ...but at most this many pairs.
+MAX_PAIRS = 100
 
 
 def report(rows: list[tuple[str, float, float, float | None]]) -> bool:

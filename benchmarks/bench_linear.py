@@ -85,7 +85,7 @@ def main() -> int:
             "objective_gap": (value - reference) / reference,
             "quality": "веса совпадают с точностью 1e-3",
         })
-    print(f"{N_SAMPLES} x {N_FEATURES} dense float64, median of {REPEATS} alternating fits, "
+    print(f"{N_SAMPLES} x {N_FEATURES} dense float64, median of >= {REPEATS} alternating fits, "
           f"{THREADS} BLAS thread")
     return finish("linear", f"{N_SAMPLES} × {N_FEATURES}", rows, THREADS)
 

@@ -133,7 +133,7 @@ def main() -> int:
         rows += second_order_rows(X, y, data)
         rows.append(sgd_row(X, y, data))
     print(f"{N_SAMPLES} x {N_FEATURES} dense float64, C={C} (alpha={ALPHA}), median of "
-          f"{REPEATS} alternating fits, {THREADS} BLAS thread")
+          f">= {REPEATS} alternating fits, {THREADS} BLAS thread")
     return finish("logistic", f"{N_SAMPLES} × {N_FEATURES}", rows, THREADS)
 
 

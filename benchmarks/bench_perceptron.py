@@ -72,7 +72,7 @@ def main() -> int:
             "quality": f"точность после {EPOCHS} эпох: {accuracy[0]:.3f} и {accuracy[1]:.3f}",
         })
     print(f"{N_SAMPLES} x {N_FEATURES} dense float64, overlapping classes, {EPOCHS} epochs, "
-          f"median of {REPEATS} alternating fits, {THREADS} BLAS thread")
+          f"median of >= {REPEATS} alternating fits, {THREADS} BLAS thread")
     return finish("perceptron", f"{N_SAMPLES} × {N_FEATURES}", rows, THREADS)
 
 

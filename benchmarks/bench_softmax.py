@@ -71,7 +71,7 @@ def main() -> int:
             "quality": f"итераций: {ours.n_iter_} и {int(np.max(theirs.n_iter_))}",
         })
     print(f"{N_SAMPLES} x {N_FEATURES} dense float64, {N_CLASSES} classes, C={C} "
-          f"(alpha={ALPHA}), median of {REPEATS} alternating fits, {THREADS} BLAS thread")
+          f"(alpha={ALPHA}), median of >= {REPEATS} alternating fits, {THREADS} BLAS thread")
     return finish("softmax", f"{N_SAMPLES} × {N_FEATURES}, {N_CLASSES} классов", rows, THREADS)
 
 
