@@ -150,9 +150,10 @@ def lbfgs(
 _REFINEMENTS = 8
 #: An expected excess below this share of ``tol`` gets no Newton step.
 _NEGLIGIBLE = 0.01
-#: The some twenty numpy calls of a step of conjugate gradients, in multiply-adds
-#: (about 50 microseconds): on small data they, not the products with X, are its cost.
-_STEP_CALLS = 2e5
+#: The numpy calls of a step of conjugate gradients with its share of their setup,
+#: in multiply-adds (about 150 microseconds, measured on 1 797 x 64): on small
+#: data they, not the products with X, are its cost.
+_STEP_CALLS = 6e5
 
 
 def _uncertified(
