@@ -119,7 +119,7 @@ class LinearObjective:
     ) -> tuple[float, Array]:
         w, b = self.split(theta)
         total = 0.0  # the sum of the (weighted) losses
-        grad = np.zeros_like(theta)  # (weights, bias): filled in place, no concatenation
+        grad = np.zeros_like(theta)  # (weights, bias), filled in place
         grad_w = grad[: w.size].reshape(w.shape)
         step = block_rows(X)
         for start in range(0, len(y), step):
@@ -127,7 +127,7 @@ class LinearObjective:
             # in the processor's cache for the gradient (one pass over a large X)
             rows = slice(start, start + step)
             X_rows = X[rows]
-            z = X_rows.dot(w)  # .dot, not @: less overhead per call on a small batch
+            z = X_rows.dot(w)  # .dot, not @: less overhead on a small batch
             z += b
             if z.ndim == 2:  # K columns, stored column-major: fast sums over a row
                 z = np.asfortranarray(z)

@@ -260,7 +260,7 @@ class LogisticLoss(MarginLoss):
             sigma = expit(minus_margin)
             sigma *= minus_y
             return np.logaddexp(0.0, minus_margin), sigma
-        with np.errstate(over="ignore"):  # e^M = inf where sigma(-M) < 1e-308: 0
+        with np.errstate(over="ignore"):  # e^M = inf: sigma(-M) < 1e-308 is 0
             sigma = np.exp(np.negative(minus_margin))
         sigma += 1.0
         np.divide(minus_y, sigma, out=sigma)
