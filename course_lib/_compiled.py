@@ -1,9 +1,10 @@
 """numba's ``njit``, or, without numba, a stand-in that leaves the function plain Python.
 
 The package's few compiled loops (:mod:`course_lib.linear._perceptron`,
-:mod:`course_lib.linear._sgd_epoch`) are written in plain Python over arrays;
-numba (a dependency) compiles them to machine code, and without it they
-still run, only slower.
+:mod:`course_lib.linear._sgd_epoch`, Adam's step in :mod:`course_lib.nn.optim`)
+are written in plain Python over arrays; numba (a dependency) compiles them to
+machine code, and without it they still run, only much slower (Adam: a Python
+loop over every parameter at every step).
 """
 
 from __future__ import annotations

@@ -260,7 +260,9 @@ def test_a_sign_error_on_a_tiny_feature_next_to_a_huge_one_is_caught_or_warned(s
 @pytest.mark.parametrize("scales", [[1e-2, 1e4, 1.0], [1e6, 1e-6, 1.0], [1e3, 1e3, 1e3]])
 def test_a_correct_network_on_unscaled_input_passes(scales):
     # saturated sigmoids (|z| ~ 1e2..1e6): a longer step over the flip once read as a
-    # gradient of 0.4 where the derivative is 1e-30 (73 of 900 random inputs)
+    # gradient of 0.4 where the derivative is 1e-30 (73 of 900 random inputs; seeds
+    # 0-19 all failed or passed by luck before). Still open: 4 of seeds 0-299 (50,
+    # 62, 117, ...) give 2e-6..5e-3, the truncation of an accepted long step.
     net = Sequential(Linear(3, 5, random_state=0), Sigmoid(), Linear(5, 2, random_state=1))
     for seed in range(20):  # own seeds: the data must not depend on the order of the tests
         X_raw = np.random.default_rng(seed).normal(size=(6, 3)) * scales

@@ -222,8 +222,9 @@ class LogisticLoss(MarginLoss):
         \frac{\partial \ell}{\partial z} = -y\,\sigma(-M), \qquad
         \frac{\partial^2 \ell}{\partial z^2} = \sigma(M)\,\sigma(-M) \le \frac14
 
-    Computed without overflow for any score: ``np.logaddexp(0, -M)`` and
-    ``scipy.special.expit`` never form :math:`e^{|M|}`.
+    Finite for any score: ``np.logaddexp(0, -M)`` and ``scipy.special.expit``
+    never form :math:`e^{|M|}`; on many rows :meth:`value_and_gradient` lets
+    :math:`e^{M}` overflow to infinity, where :math:`1/(1 + e^{M}) = 0` is right.
 
     Examples
     --------
