@@ -21,8 +21,9 @@ from ._sgd_epoch import linear_sgd_epoch
 
 Array = NDArray[np.float64]
 
-#: Bytes of ``X`` per block of rows in :meth:`LinearObjective.__call__`: a block
-#: stays in the processor's cache between the scores and the gradient.
+#: Bytes of ``X`` per block of rows in :meth:`LinearObjective.__call__`: where the
+#: processor's cache holds a block (here 32 MB of L3), it stays there between the
+#: scores and the gradient.
 _BLOCK_BYTES = 8 << 20
 
 
@@ -123,8 +124,8 @@ class LinearObjective:
         grad_w = grad[: w.size].reshape(w.shape)
         step = block_rows(X)
         for start in range(0, len(y), step):
-            # rows by blocks of ~8 MB: the block just read for the scores is still
-            # in the processor's cache for the gradient (one pass over a large X)
+            # rows by blocks of ~8 MB: if the cache holds a block, the one
+            # just read for the scores is still there for the gradient
             rows = slice(start, start + step)
             X_rows = X[rows]
             z = X_rows.dot(w)  # .dot, not @: less overhead on a small batch
