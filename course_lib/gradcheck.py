@@ -193,8 +193,8 @@ def check_backward(
       error of each entry is relative to its own size, beyond the expected rounding
       and truncation error of the difference: features of very different
       scales are all checked, and a correct layer on unscaled input passes
-      (with saturated sigmoids, |z| ~ 1e3, about 1 input in 200 still gets an
-      error of 1e-6..1e-2: the truncation of a long re-check step);
+      (with saturated sigmoids, :math:`|z| \sim 10^3`, about 1 input in 200
+      still gets an error of 1e-6..1e-2: the truncation of a long re-check step);
     * kinks: where the one-sided differences disagree (a ReLU input at
       exactly 0, where no derivative exists) the entry is skipped, listed in
       ``result.kinks`` and named in a warning; move the point to check it;
