@@ -301,8 +301,8 @@ class LinearObjective:
     def krylov_model(
         self, theta: Array, gradient: Array, X: Array, y: Array,
         sample_weight: Array | None = None,
-    ) -> Iterator[tuple[float, Array, Callable[[float], float]]]:
-        r"""The local quadratic model by conjugate gradients: per step an excess estimate, a step, its line.
+    ) -> Iterator[tuple[float, Array, Callable[[float], float], float]]:
+        r"""The local quadratic model by conjugate gradients: per step two estimates of its excess, a step, its line.
 
         Needs a penalty that curves every weight, by at least :math:`\mu > 0` (the
         smallest entry of :meth:`penalty_diagonal`), and the bias's gradient in
@@ -324,8 +324,16 @@ class LinearObjective:
         .. math:: \tilde g^T R^{-1} \tilde g = \tilde g^T x_k + x_k^T r_k + r_k^T R^{-1} r_k
                   \le \tilde g^T x_k + x_k^T r_k + \|r_k\|^2 / \mu,
 
-        so each estimate is at least the model's excess :math:`\frac12 \nabla^T H^{+}
-        \nabla` and reaches it as :math:`r_k \to 0`. The step is :math:`\Delta_W = -x_k`,
+        and, sharper, :math:`r_k^T R^{-1} r_k \le \tilde\gamma_k \|r_k\|^2` with the
+        Gauss-Radau recurrence of Meurant and Tichy (CGQ, node :math:`\mu`):
+        :math:`\tilde\gamma_0 = 1/\mu`, :math:`\tilde\gamma_{k+1} = (\tilde\gamma_k - \gamma_k) /
+        (\mu(\tilde\gamma_k - \gamma_k) + \|r_{k+1}\|^2 / \|r_k\|^2)`, :math:`\gamma_k` the
+        step length of conjugate gradients; it falls as the error does, where
+        :math:`\|r_k\|^2/\mu` stalls on a weak penalty. So each estimate is at least the model's excess :math:`\frac12 \nabla^T H^{+}
+        \nabla` and reaches it as :math:`r_k \to 0`; :math:`\tilde g^T x_k` grows to
+        :math:`\tilde g^T R^{-1} \tilde g` from below, so each step also yields a lower
+        estimate, and their difference bounds what the model leaves after the step
+        (:math:`\frac12 r_k^T R^{-1} r_k`). The step is :math:`\Delta_W = -x_k`,
         :math:`\Delta_b = -B^{+}(\nabla_b + C^T \Delta_W)`: an approximate Newton step,
         Newton's own as :math:`r_k \to 0`. Its line is :meth:`along` it, from the
         scores the iterations already computed.
@@ -362,6 +370,7 @@ class LinearObjective:
 
         x, residual, scores = np.zeros_like(g), g.copy(), np.zeros((len(y), columns))
         direction, squared = residual.copy(), float(np.sum(residual**2))
+        radau = 1.0 / mu  # r^T R^{-1} r <= radau |r|^2 (Gauss-Radau, see the docstring)
         while squared > 0:
             RV, XV = product(direction)
             along = float(np.sum(direction * RV))
@@ -372,13 +381,17 @@ class LinearObjective:
             residual -= length * RV
             scores += length * XV  # X x, for the bias step
             previous, squared = squared, float(np.sum(residual**2))
-            excess = 0.5 * (bias_part + float(np.sum(g * x) + np.sum(x * residual)) + squared / mu)
+            gap, ratio = radau - length, squared / previous
+            # increasing in the previous bound: rounding that breaks it falls back to 1/mu
+            radau = min(gap / (mu * gap + ratio), 1.0 / mu) if gap > 0 and ratio > 0 else 1.0 / mu
+            lower = 0.5 * (bias_part + float(np.sum(g * x)))
+            excess = lower + 0.5 * (float(np.sum(x * residual)) + radau * squared)
             step, change = -x.ravel(), -scores
             if to_bias:
                 bias_step = -to_bias(g_b - curve(scores).sum(axis=0))
                 step, change = np.append(step, bias_step), change + bias_step
             change = change if self.n_outputs else change[:, 0]
-            yield excess, step, self.along(theta, step, start, change, y, sample_weight)
+            yield excess, step, self.along(theta, step, start, change, y, sample_weight), lower
             direction = residual + (squared / previous) * direction
 
     def along(

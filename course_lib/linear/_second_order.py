@@ -20,7 +20,9 @@ their answer: the excess objective estimated by the local quadratic model at
 the point (for one score column :math:`\frac12 \nabla^T H^{-1} \nabla`, half the
 squared Newton decrement; exact for a quadratic objective, accurate to
 higher-order terms near the minimum of a smooth one) must be at most ``tol``
-times the objective. L-BFGS first stops by scikit-learn's
+times the objective at the start, that of the best constant model (as
+gradient descent's rule, and as :math:`R^2` measures a regression against the
+best constant). L-BFGS first stops by scikit-learn's
 rule (every entry of the gradient at most ``tol``, here in standardized
 coordinates) and goes on while the estimate is too large; it estimates by
 conjugate gradients first (at most as many steps as the first Gram matrix costs),
@@ -90,7 +92,8 @@ def lbfgs(
     estimate is above ``tol`` times the objective L-BFGS goes on with a smaller
     gradient tolerance; then one approximate Newton step from the same
     estimate, kept (and counted as an iteration, within ``max_iter``) if it
-    lowers the objective. Where the check exists it alone decides
+    lowers the objective. The allowed excess is ``tol`` times the objective
+    at ``theta0`` (the best constant model where the core starts). Where the check exists it alone decides
     convergence, also at ``max_iter``. A loss without this check keeps the
     gradient rule max |gradient| <= ``tol * unit``. ``unit`` is a typical size of the
     objective, by default the objective at ``theta0`` when below 1: L-BFGS-B
@@ -126,7 +129,8 @@ def lbfgs(
         theta, n_iter = result.x, n_iter + int(result.nit)
         value, gradient = result.fun * units[0], result.jac * units[0]  # at result.x
         converged = bool(np.max(np.abs(result.jac), initial=0.0) <= gtol or result.status == 0)
-        factor, step, line = _uncertified(objective, data, theta, value, gradient, tol)
+        factor, step, line = _uncertified(objective, data, theta, value, gradient, tol,
+                                          reference=start[0])
         norm = float(np.linalg.norm(gradient))
         stalled = norm > 0.5 * previous  # the gradient stopped shrinking
         if not converged or factor is None or stalled or n_iter >= max_iter:
@@ -148,8 +152,10 @@ def lbfgs(
 
 #: How many times L-BFGS is restarted with a smaller gradient tolerance.
 _REFINEMENTS = 8
-#: An expected excess below this share of ``tol`` gets no Newton step.
+#: An expected excess below this share of the allowed one gets no Newton step.
 _NEGLIGIBLE = 0.01
+#: The largest share of the objective itself the model's excess may be at a certified point.
+_OWN_SHARE = 0.01
 #: The numpy calls of a step of conjugate gradients with its share of their setup,
 #: in multiply-adds (about 150 microseconds, measured on 1 797 x 64): on small
 #: data they, not the products with X, are its cost.
@@ -158,9 +164,16 @@ _STEP_CALLS = 6e5
 
 def _uncertified(
     objective: LinearObjective, data: tuple[Array, ...], theta: Array, value: float,
-    gradient: Array, tol: float,
+    gradient: Array, tol: float, reference: float | None = None,
 ) -> tuple[float | None, Array | None, Callable[[float], float] | None]:
-    r"""None if the estimated excess objective is at most ``tol`` times the objective, else a factor.
+    r"""None if the estimated excess objective is within the allowed one, else a factor.
+
+    Allowed: ``tol`` times ``reference`` (the objective at the start, that of
+    the best constant model; by default ``value``, the objective now), and at
+    most :data:`_OWN_SHARE` of ``value``: where the model finds the objective
+    to be mostly excess, the point is not near a minimum (separable classes
+    without a penalty have none: the objective falls towards 0 with the
+    model's excess about half of it, never certified).
 
     The excess is estimated by the local quadratic model,
     :math:`\frac12 \nabla^T L^{-1} \nabla` with :math:`L \preceq H` the curvature
@@ -176,7 +189,8 @@ def _uncertified(
     """
     if not hasattr(objective.loss, "curvature_floor") or value <= 0:
         return None, None, None
-    allowed, smallest = tol * value, np.inf
+    reference = value if reference is None else reference
+    allowed, smallest = min(tol * reference, _OWN_SHARE * value), np.inf
     for excess, step, line in _estimates(objective, data, theta, gradient, allowed):
         if excess <= allowed:  # the step only where the excess it removes is worth it
             expected = -0.5 * float(gradient @ step) if step is not None else 0.0
@@ -198,9 +212,10 @@ def _estimates(
     first Gram matrix (4 rows per parameter) costs in products with ``X`` and
     their numpy calls (:data:`_STEP_CALLS`): none where :math:`D^2` is small
     against :math:`N`, nor on small data, where the calls cost more than the
-    arithmetic. They stop at the first
-    estimate within ``allowed`` (its step, short of Newton's, only polishes a
-    certified point). Then Gram matrices of every k-th row,
+    arithmetic. They stop at the first upper estimate within ``allowed`` (its
+    step, short of Newton's, polishes the certified point), or as soon as
+    their lower estimate exceeds it (then nothing can certify the point: that
+    estimate is the last one). Then Gram matrices of every k-th row,
     4, 16, 64... rows per parameter, and of all rows: a larger estimate at a
     fraction of the cost (:math:`O(N D^2)`) often suffices.
     """
@@ -208,11 +223,14 @@ def _estimates(
     first_gram = min(4 * n_params, n_samples) * columns**2 / 2 + columns**3 / 3
     budget = int(first_gram // (2 * n_samples * n_params + _STEP_CALLS))
     last = None
-    if budget:
-        for steps, estimate in enumerate(objective.krylov_model(theta, gradient, *data), 1):
-            last = estimate
-            if steps == budget or estimate[0] <= allowed:
-                break
+    for steps, (excess, step, line, lower) in enumerate(
+            objective.krylov_model(theta, gradient, *data) if budget else (), 1):
+        if lower > allowed:  # the model's excess itself: no estimate can certify
+            yield lower, None, None
+            return
+        last = (excess, step, line)
+        if excess <= allowed or steps == budget:
+            break
     if last is not None:
         yield last
     rows, strides = 4 * n_params, []

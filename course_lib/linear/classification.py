@@ -276,8 +276,11 @@ class LogisticRegression(_LinearClassifier):
         mean objective, in standardized coordinates, is below ``tol``
         (scikit-learn's rule) and the excess objective estimated by the local
         quadratic model, :math:`\frac12 \nabla^T H^{-1} \nabla` with the
-        Hessian at the point, is at most ``tol`` times the objective (``"lbfgs"``
-        refines until then). If
+        Hessian at the point, is small: for ``"lbfgs"`` (which refines until
+        then) an upper estimate of it at most ``tol`` times the objective of
+        the best constant model (where it starts; the yardstick of :math:`R^2`)
+        and at most 1 % of the objective itself; for ``"newton"`` at most
+        ``tol`` times the objective. If
         the objective stops improving first (by less than 64 machine epsilons
         of its start per step), they warn.
         ``"gd"``/``"sgd"``: gradient descent and

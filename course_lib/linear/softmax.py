@@ -62,7 +62,8 @@ class SoftmaxRegression(_LinearClassifier):
         ``"lbfgs"`` (what ``"auto"`` picks) stops when every entry of the
         gradient of the mean objective, in standardized coordinates, is
         below ``tol`` and the curvature bounds the excess objective by ``tol``
-        times the objective, as in :class:`LogisticRegression`; ``"gd"``
+        times the objective of the best constant model, as in
+        :class:`LogisticRegression`; ``"gd"``
         as there too; ``"sgd"``
         too, but with a longer automatic step (see ``_sgd_learning_rate``).
     fit_intercept : bool, default=True
