@@ -25,7 +25,11 @@ from sklearn.datasets import (
 )
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.preprocessing import StandardScaler
-from test_solver_rules import constant_objective, logistic_objective, softmax_objective
+from test_solver_rules import (
+    constant_objective,
+    logistic_objective,
+    softmax_objective,
+)
 
 from course_lib.linear import (
     LinearObjective,
