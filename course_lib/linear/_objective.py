@@ -329,8 +329,8 @@ class LinearObjective:
         :math:`\tilde\gamma_0 = 1/\mu`, :math:`\tilde\gamma_{k+1} = (\tilde\gamma_k - \gamma_k) /
         (\mu(\tilde\gamma_k - \gamma_k) + \|r_{k+1}\|^2 / \|r_k\|^2)`, :math:`\gamma_k` the
         step length of conjugate gradients; it falls as the error does, where
-        :math:`\|r_k\|^2/\mu` stalls on a weak penalty. So each estimate is at least the model's excess :math:`\frac12 \nabla^T H^{+}
-        \nabla` and reaches it as :math:`r_k \to 0`; :math:`\tilde g^T x_k` grows to
+        :math:`\|r_k\|^2/\mu` stalls on a weak penalty. So each estimate is at
+        least the model's excess :math:`\frac12 \nabla^T H^{+} \nabla` and reaches it as :math:`r_k \to 0`; :math:`\tilde g^T x_k` grows to
         :math:`\tilde g^T R^{-1} \tilde g` from below, so each step also yields a lower
         estimate, and their difference bounds what the model leaves after the step
         (:math:`\frac12 r_k^T R^{-1} r_k`). The step is :math:`\Delta_W = -x_k`,

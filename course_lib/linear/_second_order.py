@@ -19,10 +19,11 @@ Where the loss measures its curvature (logistic, Huber, softmax), both check
 their answer: the excess objective estimated by the local quadratic model at
 the point (for one score column :math:`\frac12 \nabla^T H^{-1} \nabla`, half the
 squared Newton decrement; exact for a quadratic objective, accurate to
-higher-order terms near the minimum of a smooth one) must be at most ``tol``
-times the objective at the start, that of the best constant model (as
-gradient descent's rule, and as :math:`R^2` measures a regression against the
-best constant). L-BFGS first stops by scikit-learn's
+higher-order terms near the minimum of a smooth one) must be small: for
+L-BFGS at most ``tol`` times the objective at the start, that of the best
+constant model (gradient descent's yardstick, and that of :math:`R^2`), and
+at most 1 % of the objective itself; for Newton's method at most ``tol``
+times the objective. L-BFGS first stops by scikit-learn's
 rule (every entry of the gradient at most ``tol``, here in standardized
 coordinates) and goes on while the estimate is too large; it estimates by
 conjugate gradients first (at most as many steps as the first Gram matrix costs),
@@ -93,7 +94,8 @@ def lbfgs(
     gradient tolerance; then one approximate Newton step from the same
     estimate, kept (and counted as an iteration, within ``max_iter``) if it
     lowers the objective. The allowed excess is ``tol`` times the objective
-    at ``theta0`` (the best constant model where the core starts). Where the check exists it alone decides
+    at ``theta0`` (the best constant model, where the core starts) and at
+    most :data:`_OWN_SHARE` of the objective. Where the check exists it alone decides
     convergence, also at ``max_iter``. A loss without this check keeps the
     gradient rule max |gradient| <= ``tol * unit``. ``unit`` is a typical size of the
     objective, by default the objective at ``theta0`` when below 1: L-BFGS-B
@@ -164,13 +166,13 @@ _STEP_CALLS = 6e5
 
 def _uncertified(
     objective: LinearObjective, data: tuple[Array, ...], theta: Array, value: float,
-    gradient: Array, tol: float, reference: float | None = None,
+    gradient: Array, tol: float, *, reference: float,
 ) -> tuple[float | None, Array | None, Callable[[float], float] | None]:
     r"""None if the estimated excess objective is within the allowed one, else a factor.
 
     Allowed: ``tol`` times ``reference`` (the objective at the start, that of
-    the best constant model; by default ``value``, the objective now), and at
-    most :data:`_OWN_SHARE` of ``value``: where the model finds the objective
+    the best constant model), and at most :data:`_OWN_SHARE` of ``value``,
+    the objective now: where the model finds the objective
     to be mostly excess, the point is not near a minimum (separable classes
     without a penalty have none: the objective falls towards 0 with the
     model's excess about half of it, never certified).
@@ -189,7 +191,6 @@ def _uncertified(
     """
     if not hasattr(objective.loss, "curvature_floor") or value <= 0:
         return None, None, None
-    reference = value if reference is None else reference
     allowed, smallest = min(tol * reference, _OWN_SHARE * value), np.inf
     for excess, step, line in _estimates(objective, data, theta, gradient, allowed):
         if excess <= allowed:  # the step only where the excess it removes is worth it
