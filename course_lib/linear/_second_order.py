@@ -90,7 +90,7 @@ def lbfgs(
 
     L-BFGS-B first stops by scikit-learn's rule, max |gradient| <= ``tol``;
     then :func:`_uncertified` estimates the excess objective, and while the
-    estimate is above ``tol`` times the objective L-BFGS goes on with a smaller
+    estimate is above the allowed excess L-BFGS goes on with a smaller
     gradient tolerance; then one approximate Newton step from the same
     estimate, kept (and counted as an iteration, within ``max_iter``) if it
     lowers the objective. The allowed excess is ``tol`` times the objective

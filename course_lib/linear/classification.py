@@ -272,14 +272,16 @@ class LogisticRegression(_LinearClassifier):
         (``scipy.optimize.minimize``, L-BFGS-B) on the core's objective and
         gradient; ``"newton"``: Newton's method with the exact Hessian
         :math:`X^T \operatorname{diag}(\sigma_i(1 - \sigma_i)) X` (+ the penalty)
-        and backtracking. Both stop when every entry of the gradient of the
-        mean objective, in standardized coordinates, is below ``tol``
-        (scikit-learn's rule) and the excess objective estimated by the local
-        quadratic model, :math:`\frac12 \nabla^T H^{-1} \nabla` with the
-        Hessian at the point, is small: for ``"lbfgs"`` (which refines until
-        then) an upper estimate of it at most ``tol`` times the objective of
-        the best constant model (where it starts; the yardstick of :math:`R^2`)
-        and at most 1 % of the objective itself; for ``"newton"`` at most
+        and backtracking. Both stop when the excess objective estimated by
+        the local quadratic model, :math:`\frac12 \nabla^T H^{-1} \nabla` with
+        the Hessian at the point, is small: for ``"lbfgs"`` (which first runs
+        to scikit-learn's rule, every entry of the gradient of the mean
+        objective in standardized coordinates below ``tol``, then refines
+        until the estimate alone decides) an upper estimate of it at most
+        ``tol`` times the objective of the best constant model (where it
+        starts) and at most 1 % of the objective itself; for ``"newton"``
+        every entry of the gradient below ``tol`` (times the starting
+        objective when that is below 1) and the estimate at most
         ``tol`` times the objective. If
         the objective stops improving first (by less than 64 machine epsilons
         of its start per step), they warn.
