@@ -175,7 +175,8 @@ class LinearModel(BaseEstimator):
         """L-BFGS or Newton's method (smooth losses, smooth penalty), see :mod:`._second_order`."""
         objective, scaling, data, theta0 = self._solver_problem(X, y, weights, loss)
         minimize = SECOND_ORDER[self.solver_]
-        result = minimize(objective, data, theta0, tol=self.tol, max_iter=self.max_iter)
+        start = {"from_zero": True} if self.solver_ == "lbfgs" else {}  # scikit-learn's start
+        result = minimize(objective, data, theta0, tol=self.tol, max_iter=self.max_iter, **start)
         self._set_result(result, scaling, objective)
 
     def _set_result(

@@ -20,8 +20,8 @@ their answer: the excess objective estimated by the local quadratic model at
 the point (for one score column :math:`\frac12 \nabla^T H^{-1} \nabla`, half the
 squared Newton decrement; exact for a quadratic objective, accurate to
 higher-order terms near the minimum of a smooth one) must be small: for
-L-BFGS at most ``tol`` times the objective at the start, that of the best
-constant model (gradient descent's yardstick, and that of :math:`R^2`), and
+L-BFGS at most ``tol`` times the objective of the best constant model
+(gradient descent's yardstick, and that of :math:`R^2`), and
 at most 1 % of the objective itself; for Newton's method at most ``tol``
 times the objective. L-BFGS first stops by scikit-learn's
 rule (every entry of the gradient at most ``tol``, here in standardized
@@ -85,6 +85,7 @@ def _start_unit(value: float) -> float:
 def lbfgs(
     objective: LinearObjective, data: tuple[Array, ...], theta0: Array, *, tol: float,
     max_iter: int, unit: float | None = None, ftol: float = 64 * np.finfo(float).eps,
+    from_zero: bool = False,
 ) -> OptimizeResult:
     """Minimize ``objective(theta, *data)`` by L-BFGS until its estimated excess is within ``tol``.
 
@@ -102,18 +103,30 @@ def lbfgs(
     also stops when the objective falls by less than ``ftol`` (relative;
     absolute for objectives below 1), so a tiny objective is handed to it
     divided by ``unit``. ``ftol=0`` leaves the decision to the gradient rule alone.
+
+    ``from_zero``: ``theta0`` has zero weights (the best constant model) and
+    sets the yardstick, but L-BFGS starts at ``theta = 0``, scikit-learn's
+    start: on standardized features (where the solver's coordinates are the
+    features themselves) its iterates are then scikit-learn's, and the check
+    and step that follow only lower the objective. (From ``theta0`` it takes
+    as many iterations or one or two more: measured on 14 data sets.)
     """
     _check_smooth(objective, "lbfgs")
     history: list[float] = []
     theta = np.asarray(theta0, dtype=float)
-    start = objective(theta, *data)
-    units, pending = [_start_unit(start[0]) if unit is None else unit], [start]
+    if from_zero:  # the yardstick without a product with X; scipy evaluates at 0
+        reference, pending = objective.constant_value(theta, *data), []
+        theta = np.zeros_like(theta)
+    else:
+        start = objective(theta, *data)
+        reference, pending = start[0], [start]
+    units = [_start_unit(reference) if unit is None else unit]
 
     def record(intermediate_result) -> None:  # scipy passes the state by this name
         history.append(float(intermediate_result.fun) * units[0])
 
     def scaled(point: Array) -> tuple[float, Array]:
-        # L-BFGS-B starts at theta0, whose value is known
+        # L-BFGS-B starts at theta, whose value is known unless from_zero
         value, gradient = pending.pop() if pending else objective(point, *data)
         return value / units[0], gradient / units[0]
 
@@ -132,7 +145,7 @@ def lbfgs(
         value, gradient = result.fun * units[0], result.jac * units[0]  # at result.x
         converged = bool(np.max(np.abs(result.jac), initial=0.0) <= gtol or result.status == 0)
         factor, step, line = _uncertified(objective, data, theta, value, gradient, tol,
-                                          reference=start[0])
+                                          reference=reference)
         norm = float(np.linalg.norm(gradient))
         stalled = norm > 0.5 * previous  # the gradient stopped shrinking
         if not converged or factor is None or stalled or n_iter >= max_iter:
@@ -170,8 +183,8 @@ def _uncertified(
 ) -> tuple[float | None, Array | None, Callable[[float], float] | None]:
     r"""None if the estimated excess objective is within the allowed one, else a factor.
 
-    Allowed: ``tol`` times ``reference`` (the objective at the start, that of
-    the best constant model), and at most :data:`_OWN_SHARE` of ``value``,
+    Allowed: ``tol`` times ``reference`` (the objective of the best constant
+    model), and at most :data:`_OWN_SHARE` of ``value``,
     the objective now: where the model finds the objective
     to be mostly excess, the point is not near a minimum (separable classes
     without a penalty have none: the objective falls towards 0 with the

@@ -278,8 +278,10 @@ class LogisticRegression(_LinearClassifier):
         to scikit-learn's rule, every entry of the gradient of the mean
         objective in standardized coordinates below ``tol``, then refines
         until the estimate alone decides) an upper estimate of it at most
-        ``tol`` times the objective of the best constant model (where it
-        starts) and at most 1 % of the objective itself; for ``"newton"``
+        ``tol`` times the objective of the best constant model and at most
+        1 % of the objective itself (it starts at zero weights and bias, as
+        scikit-learn does: on standardized features it makes scikit-learn's
+        iterates, then the check's step lowers the objective); for ``"newton"``
         every entry of the gradient below ``tol`` (times the starting
         objective when that is below 1) and the estimate at most
         ``tol`` times the objective. If

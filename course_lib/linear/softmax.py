@@ -114,7 +114,8 @@ class SoftmaxRegression(_LinearClassifier):
         # fell by less than 1e-14 of itself" would stop ~1e-6 short in the weights.
         # The gradient rule alone decides (then within ~1e-8 of Newton's optimum).
         objective, scaling, data, theta0 = self._solver_problem(X, y, weights, loss)
-        result = lbfgs(objective, data, theta0, tol=self.tol, max_iter=self.max_iter, ftol=0.0)
+        result = lbfgs(objective, data, theta0, tol=self.tol, max_iter=self.max_iter, ftol=0.0,
+                       from_zero=True)
         self._set_result(result, scaling, objective)
 
     def _sgd_learning_rate(self, scaling, objective, y: Array, streaming: bool) -> float:
