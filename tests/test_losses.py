@@ -266,3 +266,23 @@ def test_softmax_cross_entropy_baseline_and_bad_labels():
         loss.baseline([0, 0, 1])
     with pytest.raises(ValueError, match="n_classes"):
         SoftmaxCrossEntropyLoss(n_classes=1)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+def test_softmax_hessian_operator_and_its_sum_by_finite_differences(weighted):
+    from course_lib.losses import SoftmaxCrossEntropyLoss
+
+    rng = np.random.default_rng(3)
+    loss = SoftmaxCrossEntropyLoss(n_classes=4)
+    z, y = rng.normal(size=(6, 4)) * 2, rng.integers(0, 4, 6).astype(float)
+    weights = rng.uniform(0.1, 3.0, 6) if weighted else None
+    v = np.ones(6) if weights is None else weights
+    h = 1e-6  # row i's Hessian by central differences of its gradient
+    hessians = np.array([[(loss.gradient(y[i:i + 1], (z[i] + h * e)[None])[0]
+                           - loss.gradient(y[i:i + 1], (z[i] - h * e)[None])[0]) / (2 * h)
+                          for e in np.eye(4)] for i in range(6)])
+    apply, total = loss.hessian_operator(y, z, weights)
+    M = rng.normal(size=(6, 4))
+    np.testing.assert_allclose(apply(M), v[:, None] * np.einsum("ijk,ik->ij", hessians, M),
+                               atol=1e-8)
+    np.testing.assert_allclose(total, np.einsum("i,ijk->jk", v, hessians), atol=1e-8)

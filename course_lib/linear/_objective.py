@@ -367,24 +367,23 @@ class LinearObjective:
         W, b = self.split(theta)
         columns, n_weights = (self.n_outputs or 1), X.shape[1] * (self.n_outputs or 1)
         start = times(X, W) + b
-        curve = self._curvature_rows(y, start, sample_weight)
+        curve, total = self._curvature_rows(y, start, sample_weight)
         penalty = self.penalty_diagonal(X.shape[1])[:, None]
         g = gradient[:n_weights].reshape(-1, columns)
         bias_part, to_bias = 0.0, None
         if self.fit_intercept:  # B^+ and the bias's share of the model
             g_b = gradient[n_weights:]
-            rows = np.ones((len(y), 1))
-            solve = _inverse(np.column_stack(
-                [curve(rows * unit).sum(axis=0) for unit in np.eye(columns)]), flat_allowed=True)
+            solve = _inverse(total, flat_allowed=True)  # B = total
 
             def to_bias(v: Array) -> Array:  # B^+ v
                 return solve(v[:, None])[:, 0]
 
             shift = to_bias(g_b)
-            missed = curve(rows * shift).sum(axis=0) - g_b  # B B^+ g_b - g_b
+            missed = total @ shift - g_b  # B B^+ g_b - g_b
             if np.linalg.norm(missed) > 1e-6 * np.linalg.norm(g_b):
                 return  # a bias gradient no curvature answers (Huber, every residual beyond delta)
-            g, bias_part = g - times_transposed(X, curve(rows * shift)), float(g_b @ shift)
+            shifted = curve(np.broadcast_to(shift, (len(y), columns)))  # rows A_i B^+ g_b
+            g, bias_part = g - times_transposed(X, shifted), float(g_b @ shift)
 
         def product(V: Array) -> tuple[Array, Array]:  # R V, and X V
             XV = times(X, V)
@@ -394,7 +393,17 @@ class LinearObjective:
         x, residual, scores = np.zeros_like(g), g.copy(), np.zeros((len(y), columns))
         direction, squared = residual.copy(), float(np.sum(residual**2))
         radau = 1.0 / mu  # r^T R^{-1} r <= radau |r|^2 (Gauss-Radau, see the docstring)
-        while squared > 0:
+        while True:  # step 0 (x = 0: the bound |g~|^2 / mu, the bias's step) costs no product
+            lower = 0.5 * (bias_part + float(np.sum(g * x)))
+            excess = lower + 0.5 * (float(np.sum(x * residual)) + radau * squared)
+            step, change = -x.ravel(), -scores
+            if to_bias:
+                bias_step = -to_bias(g_b - curve(scores).sum(axis=0))
+                step, change = np.append(step, bias_step), change + bias_step
+            change = change if self.n_outputs else change[:, 0]
+            yield excess, step, self.along(theta, step, start, change, y, sample_weight), lower
+            if squared <= 0:  # solved exactly
+                return
             RV, XV = product(direction)
             along = float(np.sum(direction * RV))
             if along <= 0:  # rounding: R is positive definite
@@ -407,14 +416,6 @@ class LinearObjective:
             gap, ratio = radau - length, squared / previous
             # increasing in the previous bound: rounding that breaks it falls back to 1/mu
             radau = min(gap / (mu * gap + ratio), 1.0 / mu) if gap > 0 and ratio > 0 else 1.0 / mu
-            lower = 0.5 * (bias_part + float(np.sum(g * x)))
-            excess = lower + 0.5 * (float(np.sum(x * residual)) + radau * squared)
-            step, change = -x.ravel(), -scores
-            if to_bias:
-                bias_step = -to_bias(g_b - curve(scores).sum(axis=0))
-                step, change = np.append(step, bias_step), change + bias_step
-            change = change if self.n_outputs else change[:, 0]
-            yield excess, step, self.along(theta, step, start, change, y, sample_weight), lower
             direction = residual + (squared / previous) * direction
 
     def along(
@@ -435,14 +436,13 @@ class LinearObjective:
 
     def _curvature_rows(
         self, y: Array, scores: Array, sample_weight: Array | None
-    ) -> Callable[[Array], Array]:
-        """``M -> rows A_i m_i v_i / N``: the loss's curvature in the scores of each row."""
+    ) -> tuple[Callable[[Array], Array], Array]:
+        """``M -> rows A_i m_i v_i / N`` (the loss's curvature in the scores of each row), and :math:`\sum_i A_i v_i / N`."""
         weight = (np.ones(len(y)) if sample_weight is None else sample_weight) / len(y)
         if self.n_outputs is None:
             curvature = (self.loss.curvature_floor(y, scores) * weight)[:, None]
-            return lambda M: curvature * M
-        hessian = self.loss.hessian_operator(y, scores)
-        return lambda M: weight[:, None] * hessian(M)
+            return (lambda M: curvature * M), curvature.sum(axis=0, keepdims=True)
+        return self.loss.hessian_operator(y, scores, weight)
 
     def _curvature_gram(
         self, theta: Array, X: Array, y: Array, sample_weight: Array | None

@@ -221,11 +221,14 @@ def _estimates(
 ) -> Iterator[tuple[float, Array | None, Callable[[float], float] | None]]:
     """Estimates of the excess, steps and their lines, conjugate gradients first; the last one sums every row.
 
-    Conjugate gradients (:meth:`LinearObjective.krylov_model`, a step costs
-    about one evaluation of the objective) take at most as many steps as the
-    first Gram matrix (4 rows per parameter) costs in products with ``X`` and
-    their numpy calls (:data:`_STEP_CALLS`): none where :math:`D^2` is small
-    against :math:`N`, nor on small data, where the calls cost more than the
+    Conjugate gradients (:meth:`LinearObjective.krylov_model`) first, where
+    the first Gram matrix (4 rows per parameter) costs more: their step 0,
+    the bound :math:`\|\tilde g\|^2/\mu` by the penalty's curvature with the
+    bias's exact step (two products with ``X``; on small standardized data it
+    often suffices), then, each step two products with ``X`` and their numpy
+    calls (:data:`_STEP_CALLS`), at most as many steps as that Gram matrix
+    costs: none where :math:`D^2` is small against :math:`N`, nor on small
+    data, where the calls cost more than the
     arithmetic. They stop at the first upper estimate within ``allowed`` (its
     step, short of Newton's, polishes the certified point), or as soon as
     their lower estimate exceeds it (then nothing can certify the point: that
@@ -236,9 +239,11 @@ def _estimates(
     n_samples, n_params, columns = len(data[1]), len(theta), data[0].shape[1] + 1
     first_gram = min(4 * n_params, n_samples) * columns**2 / 2 + columns**3 / 3
     budget = int(first_gram // (2 * n_samples * n_params + _STEP_CALLS))
+    # step 0 alone: two products with X (the scores and the bias's share of the gradient)
+    start = budget or 2 * n_samples * n_params <= first_gram
     last = None
     for steps, (excess, step, line, lower) in enumerate(
-            objective.krylov_model(theta, gradient, *data) if budget else (), 1):
+            objective.krylov_model(theta, gradient, *data) if start else ()):
         if lower > allowed:  # the model's excess itself: no estimate can certify
             yield lower, None, None
             return

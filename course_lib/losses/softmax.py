@@ -146,15 +146,22 @@ class SoftmaxCrossEntropyLoss:
         np.exp(P, out=P)
         return np.min(P, axis=1) / np.sum(P, axis=1)
 
-    def hessian_operator(self, y: ArrayLike, z: ArrayLike) -> Callable[[Array], Array]:
-        r"""The Hessian in the scores as a map on rows: :math:`M \mapsto (\operatorname{diag}(p_i) - p_i p_i^T)\, m_i`.
+    def hessian_operator(
+        self, y: ArrayLike, z: ArrayLike, weights: ArrayLike | None = None
+    ) -> tuple[Callable[[Array], Array], Array]:
+        r"""The Hessian in the scores as a map on rows and its sum over the rows.
 
+        The map is :math:`M \mapsto v_i (\operatorname{diag}(p_i) - p_i p_i^T)\, m_i`
+        (:math:`v_i` the ``weights``, 1 without), the sum
+        :math:`\operatorname{diag}(\sum_i v_i p_i) - \sum_i v_i p_i p_i^T`, shape ``(K, K)``.
         The probabilities are computed once, here; the map costs :math:`O(NK)` per call.
         """
         P = _max_shifted(z)
         np.exp(P, out=P)
         P /= np.sum(P, axis=1, keepdims=True)
-        return lambda M: P * (M - np.sum(P * M, axis=1, keepdims=True))
+        weighted = P if weights is None else P * np.asarray(weights, dtype=float)[:, None]
+        total = np.diag(weighted.sum(axis=0)) - weighted.T @ P
+        return (lambda M: weighted * (M - np.sum(P * M, axis=1, keepdims=True))), total
 
     def baseline(self, y: ArrayLike, sample_weight: ArrayLike | None = None) -> Array:
         """The best constant scores: log shares of the classes, centred, shape ``(K,)``."""
