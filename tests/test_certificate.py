@@ -252,3 +252,13 @@ def test_lbfgs_never_counts_more_iterations_than_max_iter(name):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             assert model.set_params(max_iter=max_iter).fit(X, y).n_iter_ <= max_iter
+
+
+def test_conjugate_gradients_give_up_a_bound_that_cannot_arrive_in_time():
+    # raw 3000 x 300 data: the bound fell 590 -> 29 in 7 steps (6.9e-5 allowed) and
+    # 26 steps ran before the Gram matrix decided anyway
+    out_of_reach = _second_order._out_of_reach
+    assert out_of_reach(69.0, 102.0, 6.9e-5, 23)  # 0.68 a step: 36 steps needed
+    assert not out_of_reach(102.0, 257.0, 6.9e-5, 24)  # 0.40 a step: 16 are enough
+    assert not out_of_reach(3.2e-4, np.inf, 6.9e-5, 5)  # no rate yet after step 0
+    assert not out_of_reach(3.0e-4, 2.0e-4, 6.9e-5, 5)  # rising (rounding): no rate

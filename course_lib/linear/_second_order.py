@@ -232,7 +232,8 @@ def _estimates(
     arithmetic. They stop at the first upper estimate within ``allowed`` (its
     step, short of Newton's, polishes the certified point), or as soon as
     their lower estimate exceeds it (then nothing can certify the point: that
-    estimate is the last one). Then Gram matrices of every k-th row,
+    estimate is the last one), or when the upper one, falling at its last
+    rate, would not reach it within the steps left. Then Gram matrices of every k-th row,
     4, 16, 64... rows per parameter, and of all rows: a larger estimate at a
     fraction of the cost (:math:`O(N D^2)`) often suffices.
     """
@@ -241,15 +242,17 @@ def _estimates(
     budget = int(first_gram // (2 * n_samples * n_params + _STEP_CALLS))
     # step 0 alone: two products with X (the scores and the bias's share of the gradient)
     start = budget or 2 * n_samples * n_params <= first_gram
-    last = None
+    last, previous = None, np.inf
     for steps, (excess, step, line, lower) in enumerate(
             objective.krylov_model(theta, gradient, *data) if start else ()):
         if lower > allowed:  # the model's excess itself: no estimate can certify
             yield lower, None, None
             return
         last = (excess, step, line)
-        if excess <= allowed or steps == budget:
+        if excess <= allowed or steps == budget or _out_of_reach(
+                excess, previous, allowed, budget - steps):
             break
+        previous = excess
     if last is not None:
         yield last
     rows, strides = 4 * n_params, []
@@ -258,6 +261,18 @@ def _estimates(
         rows *= 4
     for stride in [*strides, 1]:
         yield (*objective.quadratic_model(theta, gradient, *data, stride=stride), None)
+
+
+def _out_of_reach(excess: float, previous: float, allowed: float, steps_left: int) -> bool:
+    """Whether the upper estimate, falling at its last rate, stays above ``allowed`` for ``steps_left`` steps.
+
+    Where the penalty's curvature is far below the data's (raw features of
+    large spread) the estimate falls by a few per cent a step and
+    would need hundreds; a Gram matrix decides at once.
+    """
+    if not excess < previous < np.inf:
+        return False
+    return excess * (excess / previous) ** steps_left > allowed
 
 
 def newton(
