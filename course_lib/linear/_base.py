@@ -217,8 +217,9 @@ class LinearModel(BaseEstimator):
             message = (
                 f"solver={self.solver_!r} could not certify the objective within "
                 f"tol={self.tol} of its minimum: it stopped improving first (by less "
-                "than 64 machine epsilons of the starting objective per step), or "
-                "its restarts with ever smaller gradient tolerances ran out. "
+                "than 64 machine epsilons of the best constant model's objective "
+                "per step, or to below that level), or its restarts with ever "
+                "smaller gradient tolerances ran out. "
                 "With alpha=0 and separable classes there is no minimum; otherwise "
                 "the objective is very flat: increase alpha, or rescale X"
             )

@@ -92,11 +92,12 @@ def lbfgs(
     L-BFGS-B first stops by scikit-learn's rule, max |gradient| <= ``tol``;
     then :func:`_uncertified` estimates the excess objective, and while the
     estimate is above the allowed excess L-BFGS goes on with a smaller
-    gradient tolerance; then one approximate Newton step from the same
-    estimate, kept (and counted as an iteration, within ``max_iter``) if it
-    lowers the objective. The allowed excess is ``tol`` times the objective
-    at ``theta0`` (the best constant model, where the core starts) and at
-    most :data:`_OWN_SHARE` of the objective. Where the check exists it alone decides
+    gradient tolerance; then, where the excess it expects to remove is above
+    :data:`_NEGLIGIBLE` of the allowed one, one approximate Newton step from
+    the same estimate, kept (and counted as an iteration, within
+    ``max_iter``) if it lowers the objective. The allowed excess is ``tol``
+    times the objective at ``theta0`` (the best constant model; L-BFGS starts
+    there unless ``from_zero``) and at most :data:`_OWN_SHARE` of the objective. Where the check exists it alone decides
     convergence, also at ``max_iter``. A loss without this check keeps the
     gradient rule max |gradient| <= ``tol * unit``. ``unit`` is a typical size of the
     objective, by default the objective at ``theta0`` when below 1: L-BFGS-B

@@ -281,12 +281,14 @@ class LogisticRegression(_LinearClassifier):
         ``tol`` times the objective of the best constant model and at most
         1 % of the objective itself (it starts at zero weights and bias, as
         scikit-learn does: on standardized features it makes scikit-learn's
-        iterates, then the check's step lowers the objective); for ``"newton"``
-        every entry of the gradient below ``tol`` (times the starting
-        objective when that is below 1) and the estimate at most
-        ``tol`` times the objective. If
-        the objective stops improving first (by less than 64 machine epsilons
-        of its start per step), they warn.
+        iterates; then the check either lets L-BFGS go on or takes one
+        approximate Newton step, kept only if it lowers the objective); for
+        ``"newton"`` every entry of the gradient below ``tol`` (times the
+        objective of the best constant model when that is below 1) and the
+        estimate at most ``tol`` times the objective. If the objective stops
+        improving first (L-BFGS: by less than 64 machine epsilons of the best
+        constant model's objective per step; Newton: to below that level) or
+        ``max_iter`` runs out, they warn.
         ``"gd"``/``"sgd"``: gradient descent and
         minibatch SGD, stopped as for :class:`course_lib.linear.Ridge`.""",
         r"""
