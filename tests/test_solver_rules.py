@@ -345,8 +345,17 @@ def test_value_and_gradient_equal_value_and_gradient(loss):
     np.testing.assert_allclose(gradient, expected[1], rtol=1e-13, atol=1e-300)
 
 
-@pytest.mark.parametrize("loss", [get_loss("squared"), get_loss("logistic"),
-                                  SoftmaxCrossEntropyLoss(3)], ids=repr)
+#: One loss of each kind the core's objective takes: residual, margin, K score columns.
+OBJECTIVE_LOSSES = [get_loss("squared"), get_loss("logistic"), SoftmaxCrossEntropyLoss(3)]
+
+
+def target_for(loss, rng, n):
+    """``n`` targets the loss takes: real numbers, labels -1/+1 or classes 0..2."""
+    return {"squared": rng.normal(size=n), "logistic": rng.choice([-1.0, 1.0], n)}.get(
+        loss.name, rng.integers(0, 3, size=n).astype(float))
+
+
+@pytest.mark.parametrize("loss", OBJECTIVE_LOSSES, ids=repr)
 @pytest.mark.parametrize("fit_intercept", [True, False])
 def test_objective_by_blocks_of_rows_equals_the_formula(loss, fit_intercept):
     # X is read in blocks of rows (one pass from memory): 2.5 blocks, weights, scales,
@@ -357,8 +366,7 @@ def test_objective_by_blocks_of_rows_equals_the_formula(loss, fit_intercept):
     n_features, k = 7, getattr(loss, "n_outputs", None)
     n = int(2.5 * block_rows(np.empty((1, n_features))))
     X = rng.normal(size=(n, n_features)) * [1, 2, 3, 0.1, 5, 1, 1]
-    y = {"squared": rng.normal(size=n), "logistic": rng.choice([-1.0, 1.0], n)}.get(
-        loss.name, rng.integers(0, 3, size=n).astype(float))
+    y = target_for(loss, rng, n)
     weights = rng.uniform(0.0, 2.0, size=n)
     scale = rng.uniform(0.5, 2.0, size=n_features)
     objective = LinearObjective(loss, get_penalty("l2"), 3.0, float(weights.sum()),
@@ -466,16 +474,14 @@ def test_lbfgs_refinement_asks_for_less_than_the_gradient_it_has():
 
 # -- L-BFGS starts where scikit-learn's does ---------------------------------
 
-@pytest.mark.parametrize("loss", [get_loss("squared"), get_loss("logistic"),
-                                  SoftmaxCrossEntropyLoss(3)], ids=repr)
+@pytest.mark.parametrize("loss", OBJECTIVE_LOSSES, ids=repr)
 @pytest.mark.parametrize("weighted", [False, True])
 def test_constant_value_is_the_objective_at_zero_weights(loss, weighted):
     # The yardstick of L-BFGS's check without a product with X: the same number.
     rng = np.random.default_rng(4)
     n, k = 300, getattr(loss, "n_outputs", None)
     X = rng.normal(size=(n, 5)) * 3 + 1
-    y = {"squared": rng.normal(size=n), "logistic": rng.choice([-1.0, 1.0], n)}.get(
-        loss.name, rng.integers(0, 3, size=n).astype(float))
+    y = target_for(loss, rng, n)
     weights = rng.uniform(0.0, 2.0, size=n) if weighted else None
     objective = LinearObjective(loss, get_penalty("l2"), 2.0, float(n), True,
                                 scale=rng.uniform(0.5, 2.0, size=5))
