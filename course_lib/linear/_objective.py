@@ -359,7 +359,10 @@ class LinearObjective:
         (:math:`\frac12 r_k^T R^{-1} r_k`). The step is :math:`\Delta_W = -x_k`,
         :math:`\Delta_b = -B^{+}(\nabla_b + C^T \Delta_W)`: an approximate Newton step,
         Newton's own as :math:`r_k \to 0`. Its line is :meth:`along` it, from the
-        scores the iterations already computed.
+        scores the iterations already computed. The first yield is step 0
+        (:math:`x_0 = 0`: the bound :math:`\frac12 \nabla_b^T B^{+} \nabla_b +
+        \frac12 \|\tilde g\|^2/\mu` and the bias's step alone), after the setup's two
+        products with ``X`` and before any step's.
         """
         mu = self.penalty_curvature(largest=False)
         if mu <= 0:
@@ -393,7 +396,7 @@ class LinearObjective:
         x, residual, scores = np.zeros_like(g), g.copy(), np.zeros((len(y), columns))
         direction, squared = residual.copy(), float(np.sum(residual**2))
         radau = 1.0 / mu  # r^T R^{-1} r <= radau |r|^2 (Gauss-Radau, see the docstring)
-        while True:  # step 0 (x = 0: the bound |g~|^2 / mu, the bias's step) costs no product
+        while True:  # step 0 (x = 0: the bound |g~|^2 / mu, the bias's step): no more products
             lower = 0.5 * (bias_part + float(np.sum(g * x)))
             excess = lower + 0.5 * (float(np.sum(x * residual)) + radau * squared)
             step, change = -x.ravel(), -scores
@@ -437,7 +440,7 @@ class LinearObjective:
     def _curvature_rows(
         self, y: Array, scores: Array, sample_weight: Array | None
     ) -> tuple[Callable[[Array], Array], Array]:
-        """``M -> rows A_i m_i v_i / N`` (the loss's curvature in the scores of each row), and :math:`\sum_i A_i v_i / N`."""
+        r"""``M -> rows A_i m_i v_i / N`` (the loss's curvature in the scores of each row), and :math:`\sum_i A_i v_i / N`."""
         weight = (np.ones(len(y)) if sample_weight is None else sample_weight) / len(y)
         if self.n_outputs is None:
             curvature = (self.loss.curvature_floor(y, scores) * weight)[:, None]

@@ -220,7 +220,7 @@ def _estimates(
     objective: LinearObjective, data: tuple[Array, ...], theta: Array, gradient: Array,
     allowed: float,
 ) -> Iterator[tuple[float, Array | None, Callable[[float], float] | None]]:
-    """Estimates of the excess, steps and their lines, conjugate gradients first; the last one sums every row.
+    r"""Estimates of the excess, steps and their lines, conjugate gradients first; the last one sums every row.
 
     Conjugate gradients (:meth:`LinearObjective.krylov_model`) first, where
     the first Gram matrix (4 rows per parameter) costs more: their step 0,
