@@ -493,36 +493,3 @@ def test_constant_value_is_the_objective_at_zero_weights(loss, weighted):
     theta[0] = 0.5
     with pytest.raises(ValueError, match="zero weights"):
         objective.constant_value(theta, *data)
-
-
-def standardized_sets():
-    from sklearn.datasets import load_breast_cancer, load_digits, load_wine
-
-    digits = load_digits()
-    three_or_eight = np.isin(digits.target, [3, 8])
-    sets = {
-        "cancer": load_breast_cancer(return_X_y=True),
-        "wine": load_wine(return_X_y=True),
-        "digits 3 vs 8": (digits.data[three_or_eight], digits.target[three_or_eight] == 8),
-        "gaussian": binary_data("normal", n=3000, d=40, seed=3),
-        "heavy, 5 classes": multiclass_data("heavy", n=3000, d=30, k=5, seed=2),
-    }
-    return {name: ((X - X.mean(axis=0)) / np.where(X.std(axis=0) > 0, X.std(axis=0), 1.0),
-                   np.asarray(y).astype(int)) for name, (X, y) in sets.items()}
-
-
-@pytest.mark.parametrize("name", list(standardized_sets()))
-def test_lbfgs_on_standardized_data_takes_scikit_learns_steps(name):
-    # From theta = 0 on standardized features L-BFGS makes scikit-learn's very
-    # iterates (same objective, same coordinates, same start); the check and its
-    # step can only lower the objective. From the best constant it took up to
-    # two more iterations (wine: 17 against 15).
-    X, y = standardized_sets()[name]
-    binary = len(np.unique(y)) == 2
-    model = (LogisticRegression if binary else SoftmaxRegression)(alpha=0.5).fit(X, y)
-    reference = sk.LogisticRegression(C=1.0).fit(X, y)
-    objective = logistic_objective if binary else softmax_objective
-    ours = objective(np.asarray(model.coef_), model.intercept_, X, y, 0.5)
-    theirs = objective(reference.coef_, reference.intercept_, X, y, 0.5)
-    assert model.n_iter_ - int(np.max(reference.n_iter_)) in (0, 1)  # 1: the check's step
-    assert ours <= theirs * (1 + 1e-12), (ours - theirs) / theirs

@@ -175,8 +175,8 @@ class LinearModel(BaseEstimator):
         """L-BFGS or Newton's method (smooth losses, smooth penalty), see :mod:`._second_order`."""
         objective, scaling, data, theta0 = self._solver_problem(X, y, weights, loss)
         minimize = SECOND_ORDER[self.solver_]
-        start = {"from_zero": True} if self.solver_ == "lbfgs" else {}  # scikit-learn's start
-        result = minimize(objective, data, theta0, tol=self.tol, max_iter=self.max_iter, **start)
+        result = minimize(objective, data, theta0, tol=self.tol, max_iter=self.max_iter,
+                          from_zero=True)  # scikit-learn's start
         self._set_result(result, scaling, objective)
 
     def _set_result(

@@ -120,7 +120,7 @@ class LinearObjective:
         self._step_curvature = self.penalty_curvature()
 
     def _penalty_factor(self, w: Array) -> float | Array:
-        """:math:`\alpha/S / s`, broadcastable against the weights (a column for a matrix)."""
+        r""":math:`\alpha/S / s`, broadcastable against the weights (a column for a matrix)."""
         return self._factors[w.ndim]
 
     def _scale_of(self, w: Array) -> float | Array:

@@ -77,8 +77,24 @@ def _check_smooth(objective: LinearObjective, solver: str) -> None:
         )
 
 
+def _starting_point(
+    objective: LinearObjective, data: tuple[Array, ...], theta0: Array, from_zero: bool,
+) -> tuple[Array, float, tuple[float, Array] | None]:
+    """Where a solver starts, the objective of ``theta0`` (its yardstick) and, if computed, the objective and gradient there.
+
+    ``theta0`` is the best constant model (zero weights). With ``from_zero``
+    the solver starts at ``theta = 0``, scikit-learn's start, and the
+    yardstick costs no product with ``X`` (:meth:`LinearObjective.constant_value`).
+    """
+    theta = np.array(theta0, dtype=float)
+    if from_zero:
+        return np.zeros_like(theta), objective.constant_value(theta, *data), None
+    start = objective(theta, *data)
+    return theta, start[0], start
+
+
 def _start_unit(value: float) -> float:
-    """The default ``unit``: the starting objective (the best constant model) when below 1."""
+    """The default ``unit``: the best constant model's objective when below 1."""
     return min(1.0, value) if value > 0 else 1.0
 
 
@@ -105,29 +121,22 @@ def lbfgs(
     absolute for objectives below 1), so a tiny objective is handed to it
     divided by ``unit``. ``ftol=0`` leaves the decision to the gradient rule alone.
 
-    ``from_zero``: ``theta0`` has zero weights (the best constant model) and
-    sets the yardstick, but L-BFGS starts at ``theta = 0``, scikit-learn's
-    start: on standardized features (where the solver's coordinates are the
-    features themselves) its iterates are then scikit-learn's, and the check
-    and step that follow only lower the objective. (From ``theta0`` it takes
-    as many iterations or one or two more: measured on 14 data sets.)
+    ``from_zero``: see :func:`_starting_point`. On standardized features
+    (where the solver's coordinates are the features themselves) L-BFGS then
+    makes scikit-learn's very iterates, and the check and step that follow
+    only lower the objective (from ``theta0`` it took as many iterations or
+    one or two more: measured on 14 data sets).
     """
     _check_smooth(objective, "lbfgs")
     history: list[float] = []
-    theta = np.asarray(theta0, dtype=float)
-    if from_zero:  # the yardstick without a product with X; scipy evaluates at 0
-        reference, pending = objective.constant_value(theta, *data), []
-        theta = np.zeros_like(theta)
-    else:
-        start = objective(theta, *data)
-        reference, pending = start[0], [start]
-    units = [_start_unit(reference) if unit is None else unit]
+    theta, reference, start = _starting_point(objective, data, theta0, from_zero)
+    units, pending = [_start_unit(reference) if unit is None else unit], [start] if start else []
 
     def record(intermediate_result) -> None:  # scipy passes the state by this name
         history.append(float(intermediate_result.fun) * units[0])
 
     def scaled(point: Array) -> tuple[float, Array]:
-        # L-BFGS-B starts at theta, whose value is known unless from_zero
+        # L-BFGS-B starts at theta, whose value _starting_point may know
         value, gradient = pending.pop() if pending else objective(point, *data)
         return value / units[0], gradient / units[0]
 
@@ -242,10 +251,10 @@ def _estimates(
     first_gram = min(4 * n_params, n_samples) * columns**2 / 2 + columns**3 / 3
     budget = int(first_gram // (2 * n_samples * n_params + _STEP_CALLS))
     # step 0 alone: two products with X (the scores and the bias's share of the gradient)
-    start = budget or 2 * n_samples * n_params <= first_gram
+    krylov_first = budget or 2 * n_samples * n_params <= first_gram
     last, previous = None, np.inf
     for steps, (excess, step, line, lower) in enumerate(
-            objective.krylov_model(theta, gradient, *data) if start else ()):
+            objective.krylov_model(theta, gradient, *data) if krylov_first else ()):
         if lower > allowed:  # the model's excess itself: no estimate can certify
             yield lower, None, None
             return
@@ -278,22 +287,23 @@ def _out_of_reach(excess: float, previous: float, allowed: float, steps_left: in
 
 def newton(
     objective: LinearObjective, data: tuple[Array, ...], theta0: Array, *, tol: float,
-    max_iter: int, unit: float | None = None,
+    max_iter: int, unit: float | None = None, from_zero: bool = False,
 ) -> OptimizeResult:
-    """Minimize ``objective(theta, *data)`` by damped Newton steps until the excess is within ``tol``.
+    r"""Minimize ``objective(theta, *data)`` by damped Newton steps until the excess is within ``tol``.
 
     Converged when max |gradient| <= ``tol * unit`` (scikit-learn's rule) and
     :math:`\frac12 \nabla^T H^{-1} \nabla` (half the squared Newton decrement:
     the decrease the step promises, the excess objective of the local quadratic
     model) is at most ``tol`` times the objective, or below its rounding
     error (no step can do better: ``tol=0`` ends at machine precision). An
-    objective that falls to the rounding level of its start without either
-    (separable classes, no penalty: no minimum) stops unconverged.
+    objective that falls to the rounding level of ``theta0``'s (the best
+    constant model's) without either (separable classes, no penalty: no
+    minimum) stops unconverged. ``from_zero`` as in :func:`lbfgs`.
     """
     _check_smooth(objective, "newton")
-    theta = np.array(theta0, dtype=float)
-    value, gradient = objective(theta, *data)
-    unit = _start_unit(value) if unit is None else unit
+    theta, reference, start = _starting_point(objective, data, theta0, from_zero)
+    value, gradient = start or objective(theta, *data)
+    unit = _start_unit(reference) if unit is None else unit
     history: list[float] = []
     for iteration in range(max_iter):
         direction = _newton_direction(objective_hessian(objective, theta, *data), gradient)

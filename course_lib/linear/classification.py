@@ -272,17 +272,18 @@ class LogisticRegression(_LinearClassifier):
         (``scipy.optimize.minimize``, L-BFGS-B) on the core's objective and
         gradient; ``"newton"``: Newton's method with the exact Hessian
         :math:`X^T \operatorname{diag}(\sigma_i(1 - \sigma_i)) X` (+ the penalty)
-        and backtracking. Both stop when the excess objective estimated by
+        and backtracking. Both start at zero weights and bias, as
+        scikit-learn does, and stop when the excess objective estimated by
         the local quadratic model, :math:`\frac12 \nabla^T H^{-1} \nabla` with
         the Hessian at the point, is small: for ``"lbfgs"`` (which first runs
         to scikit-learn's rule, every entry of the gradient of the mean
         objective in standardized coordinates below ``tol``, then refines
         until the estimate alone decides) an upper estimate of it at most
         ``tol`` times the objective of the best constant model and at most
-        1 % of the objective itself (it starts at zero weights and bias, as
-        scikit-learn does: on standardized features it makes scikit-learn's
-        iterates; then the check either lets L-BFGS go on or takes one
-        approximate Newton step, kept only if it lowers the objective); for
+        1 % of the objective itself (on standardized features it makes
+        scikit-learn's iterates; then the check either lets L-BFGS go on or
+        takes one approximate Newton step, kept only if it lowers the
+        objective); for
         ``"newton"`` every entry of the gradient below ``tol`` (times the
         objective of the best constant model when that is below 1) and the
         estimate at most ``tol`` times the objective. If the objective stops
