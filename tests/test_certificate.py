@@ -15,6 +15,7 @@ import warnings
 
 import numpy as np
 import pytest
+from scipy.special import expit
 from sklearn import linear_model as sk
 from sklearn.datasets import (
     load_breast_cancer,
@@ -252,6 +253,43 @@ def test_lbfgs_never_counts_more_iterations_than_max_iter(name):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             assert model.set_params(max_iter=max_iter).fit(X, y).n_iter_ <= max_iter
+
+
+def test_lbfgs_may_end_at_the_end_of_the_step_the_check_certifies(monkeypatch):
+    # Wide data: the upper estimate at the point is above the allowed excess,
+    # but less the decrease its step measures it is within: L-BFGS takes the
+    # step and ends there (one conjugate-gradient step sooner).
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(800, 300))
+    y = (rng.random(800) < expit(X @ (0.3 * rng.normal(size=300)) + 0.3)).astype(int)
+    checks, original = [], _second_order._uncertified
+
+    def recording(objective, data, theta, value, gradient, tol, **kwargs):
+        check = original(objective, data, theta, value, gradient, tol, **kwargs)
+        checks.append((objective, data, theta, value, gradient, check, kwargs))
+        return check
+
+    monkeypatch.setattr(_second_order, "_uncertified", recording)
+    model = LogisticRegression(alpha=0.5).fit(X, y)
+    objective, data, theta, value, gradient, check, kwargs = checks[-1]
+    assert check.factor is None and check.reached is not None
+    end = theta + check.step
+    assert check.reached == pytest.approx(objective(end, *data)[0], rel=1e-12)
+    assert model.loss_curve_[-1] == check.reached < value
+    allowed = TOL * kwargs["reference"]
+    upper = next(_second_order._estimates(objective, data, theta, gradient, allowed,
+                                          after_step=True))[0]
+    assert upper > allowed  # the point itself: not certified by this estimate
+    assert upper - (value - check.reached) <= allowed
+    # without a step left the same point is not certified at once
+    assert original(objective, data, theta, value, gradient, TOL,
+                    reference=kwargs["reference"]).reached is None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        oracle = sk.LogisticRegression(C=1.0, solver="newton-cholesky", tol=1e-12).fit(X, y)
+    ours = logistic_objective(model.coef_, model.intercept_, X, y, 0.5)
+    best = min(ours, logistic_objective(oracle.coef_, oracle.intercept_, X, y, 0.5))
+    assert (ours - best) / constant_objective(y) <= TOL
 
 
 def test_conjugate_gradients_give_up_a_bound_that_cannot_arrive_in_time():

@@ -14,7 +14,13 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.metrics import r2_score
 from sklearn.model_selection import KFold, cross_val_score
 
-from course_lib.linear import Lasso, LinearRegression, Ridge
+from course_lib.linear import (
+    Lasso,
+    LinearRegression,
+    LogisticRegression,
+    Ridge,
+    SoftmaxRegression,
+)
 from course_lib.optim import DivergenceError
 
 ITERATIVE = ("gd", "sgd")
@@ -182,6 +188,25 @@ def test_values_near_overflow_get_a_clear_error(solver):
         LinearRegression(solver=solver).fit(X, y)
     with pytest.raises(ValueError, match="overflow float64"):
         LinearRegression(solver=solver).fit(X[:, 1:], y * 1e160)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("scale", [1e160, 1e152])  # 1e152: each column's squares still sum finite
+@pytest.mark.parametrize("fit", [
+    lambda X, y, w: LogisticRegression(solver="lbfgs").fit(X, y > 0, sample_weight=w),
+    lambda X, y, w: LogisticRegression(solver="newton").fit(X, y > 0, sample_weight=w),
+    lambda X, y, w: SoftmaxRegression().fit(X, np.sign(y), sample_weight=w),
+    lambda X, y, w: Ridge(solver="sgd").partial_fit(X, y, sample_weight=w),
+    lambda X, y, w: Ridge(solver="normal").fit(X, y, sample_weight=w),
+])
+def test_every_solver_refuses_features_that_overflow(fit, scale, weighted):
+    # X is checked where a solver first reads it: the sums of squares of the
+    # scaling's moments (unweighted), a pass of its own (weighted, closed form).
+    X, y = scaled_data([scale, 1.0])
+    weights = np.linspace(0.5, 2.0, len(y)) if weighted else None
+    with pytest.raises(ValueError, match="overflow float64"):
+        fit(X, y, weights)
+    fit(X / 1e150, y, weights)  # 1e10: fine
 
 
 # -- 4.-6. streaming ------------------------------------------------------------------------

@@ -27,6 +27,8 @@ from course_lib.linear import (
     Ridge,
     SoftmaxRegression,
 )
+from course_lib.linear._data import column_sums
+from course_lib.linear._objective import times
 from course_lib.linear._perceptron import perceptron_epoch
 from course_lib.losses import (
     LOSSES,
@@ -493,3 +495,53 @@ def test_constant_value_is_the_objective_at_zero_weights(loss, weighted):
     theta[0] = 0.5
     with pytest.raises(ValueError, match="zero weights"):
         objective.constant_value(theta, *data)
+
+
+@pytest.mark.parametrize("columns", [None, 3])
+def test_zero_weights_score_without_a_product(columns):
+    # L-BFGS starts at theta = 0: its first scores are the bias alone
+    X = np.random.default_rng(5).normal(size=(7, 4))
+    V = np.zeros(4) if columns is None else np.zeros((4, columns))
+    scores = times(X, V)
+    assert scores.shape == (X @ V).shape and not scores.any()
+    V[1] = 2.0
+    np.testing.assert_allclose(times(X, V), X @ V, rtol=1e-15)
+
+
+@pytest.mark.parametrize("loss", OBJECTIVE_LOSSES, ids=repr)
+def test_the_objective_remembers_the_scores_of_its_last_point_only(loss):
+    # The check after L-BFGS starts from the scores of the last evaluation
+    # (one product with X fewer): never from those of another point or data.
+    rng = np.random.default_rng(6)
+    k = getattr(loss, "n_outputs", None) or 1
+    X, y = rng.normal(size=(50, 4)), target_for(loss, rng, 50)
+    objective = LinearObjective(loss, get_penalty("l2"), 1.0, 50.0, True)
+    W, b = rng.normal(size=(4, k)), rng.normal(size=k)
+    theta = np.append(W.ravel(), b)
+    expected = (X @ W + b)[:, 0] if k == 1 else X @ W + b
+    objective(theta, X, y)
+    remembered = objective.scores(theta, X)
+    np.testing.assert_allclose(remembered, expected, rtol=1e-13)
+    assert objective.scores(theta, X) is remembered  # no product
+    assert objective.scores(theta, X.copy()) is not remembered  # other data
+    moved = theta.copy()
+    moved[0] += 1.0
+    shifted = expected + np.outer(X[:, 0], np.eye(k)[0]).reshape(expected.shape)
+    np.testing.assert_allclose(objective.scores(moved, X), shifted, rtol=1e-13)
+    theta[0] += 1.0  # the caller's array changed in place: not the remembered point
+    np.testing.assert_allclose(objective.scores(theta, X), shifted, rtol=1e-13)
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "strided", "one column"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_column_sums_in_every_layout(layout, weighted):
+    # one compiled pass over C-ordered rows, numpy for the rest: the same sums
+    rng = np.random.default_rng(7)
+    X = rng.normal(size=(301, 6)) * 3 + 1
+    X = {"C": X, "F": np.asfortranarray(X), "strided": X[:, ::2],
+         "one column": X[:, :1]}[layout]
+    weights = rng.uniform(0.0, 2.0, size=len(X)) if weighted else None
+    sums, squares = column_sums(X, weights)
+    v = np.ones(len(X)) if weights is None else weights
+    np.testing.assert_allclose(sums, v @ X, rtol=1e-12)
+    np.testing.assert_allclose(squares, v @ X**2, rtol=1e-12)

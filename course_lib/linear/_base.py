@@ -37,7 +37,7 @@ from ..optim import OptimizeResult, gradient_descent, inverse_sqrt_decay, sgd
 from ..penalties import get_penalty
 from ._closed_form import (IllConditionedError, center_data, centered_gram, lasso_cd,
                            solve_lstsq, solve_normal)
-from ._data import FeatureScaling, as_float, check_fit_data, gram_spectrum
+from ._data import FeatureScaling, as_float, check_features, check_fit_data, gram_spectrum
 from ._objective import LinearObjective
 from ._second_order import SECOND_ORDER
 
@@ -127,6 +127,7 @@ class LinearModel(BaseEstimator):
             self._fit_closed_form(X, y, weights)
 
     def _fit_closed_form(self, X: Array, y: Array, weights: Array | None) -> None:
+        check_features(X, len(y))
         self.n_iter_, alpha = 1, self._alpha()
         if weights is not None:  # the same minimizer; no overflow of the weighted Gram products
             largest = float(weights.max())

@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from .._compiled import njit
 from .._validation import check_sample_weight
 from ..losses import Loss, SquaredLoss
 
@@ -24,9 +26,12 @@ _STANDARDIZED = 0.05
 
 
 def check_fit_data(X: Array, y: Array, sample_weight: ArrayLike | None, loss: Loss) -> Array | None:
-    """Refuse targets the loss cannot take and values that overflow; return the checked weights."""
+    """Refuse targets the loss cannot take and a ``y`` that overflows; return the checked weights.
+
+    ``X`` is checked where it is first read: by :meth:`FeatureScaling.measure`
+    (from the sums of squares it computes anyway) or :func:`check_features`.
+    """
     loss.check_target(y)
-    check_magnitude(X, "X", len(y) * (X.shape[1] + 1))
     check_magnitude(y, "y", len(y))
     return check_sample_weight(sample_weight, X)
 
@@ -68,17 +73,22 @@ class FeatureScaling:
     def measure(
         cls, X: Array, y: Array, sample_weight: Array | None, fit_intercept: bool
     ) -> FeatureScaling:
-        """Moments of ``X`` and ``y`` (about 0 without a bias; weights or None)."""
+        """Moments of ``X`` and ``y`` (about 0 without a bias; weights or None); checks ``X``.
+
+        Without weights the sums of squares also check ``X`` (:func:`check_features`).
+        """
+        if sample_weight is not None:
+            check_features(X, len(y))
         weights = np.ones(len(X)) if sample_weight is None else sample_weight
         total = float(weights.sum())
         means, seconds = [], []
         for values in (X, y[:, None]):
-            mean = values.T @ weights / total if fit_intercept else np.zeros(values.shape[1])
             with np.errstate(over="ignore", invalid="ignore"):
-                if sample_weight is None:
-                    raw = np.einsum("ij,ij->j", values, values) / total
-                else:
-                    raw = np.einsum("i,ij,ij->j", weights, values, values) / total
+                sums, squares = column_sums(values, sample_weight)
+                if values is X and sample_weight is None:
+                    check_features(X, len(y), float(squares.sum()))
+                mean = sums / total if fit_intercept else np.zeros(values.shape[1])
+                raw = squares / total
                 second = raw - mean**2
                 # Subtracting the squared mean loses digits when it dominates:
                 # then measure about the mean (a copy of X, only on such data).
@@ -154,6 +164,28 @@ class FeatureScaling:
         return loss_smoothness * rows + objective.penalty_curvature()
 
 
+def column_sums(values: Array, sample_weight: Array | None) -> tuple[Array, Array]:
+    r"""Per column :math:`\sum_i v_i x_{ij}` and :math:`\sum_i v_i x_{ij}^2` (:math:`v` the weights, 1 without)."""
+    weights = np.ones(len(values)) if sample_weight is None else sample_weight
+    if values.flags.c_contiguous and values.shape[1] > 1:
+        return _row_pass_sums(values, weights)
+    if sample_weight is None:  # numpy's fastest spellings: 2x those with weights
+        return values.sum(axis=0), np.einsum("ij,ij->j", values, values)
+    return values.T @ weights, np.einsum("i,ij,ij->j", weights, values, values)
+
+
+@njit(cache=True, nogil=True)
+def _row_pass_sums(values: Array, weights: Array) -> tuple[Array, Array]:
+    """:func:`column_sums` in one pass over the rows (numpy makes two: 1.5-3x slower)."""
+    sums, squares = np.zeros(values.shape[1]), np.zeros(values.shape[1])
+    for i in range(values.shape[0]):
+        for j in range(values.shape[1]):
+            weighted = weights[i] * values[i, j]
+            sums[j] += weighted
+            squares[j] += weighted * values[i, j]
+    return sums, squares
+
+
 def as_float(*arrays: ArrayLike) -> list[Array]:
     """The validated numeric arrays as float64 (validation refuses strings, as sklearn does)."""
     return [np.asarray(array, dtype=np.float64) for array in arrays]
@@ -166,17 +198,28 @@ def _overflow_message(name: str) -> str:
     )
 
 
-def check_magnitude(values: Array, name: str, n_terms: int) -> None:
-    """Refuse values whose squares, summed over ``n_terms``, overflow float64."""
+def check_magnitude(
+    values: Array, name: str, n_terms: int, squares: float | None = None
+) -> None:
+    """Refuse values whose squares, summed over ``n_terms``, overflow float64.
+
+    ``squares``: the sum of the squares of ``values``, if already known.
+    """
     limit = np.sqrt(np.finfo(np.float64).max / max(n_terms, 1))
-    if values.flags.c_contiguous:  # one pass: no |value| exceeds the root of the sum of squares
+    if squares is None and values.flags.c_contiguous:
         flat = values.reshape(-1)
         with np.errstate(over="ignore", invalid="ignore"):
-            if float(flat @ flat) <= limit**2:
-                return
+            squares = float(flat @ flat)
+    if squares is not None and squares <= limit**2:
+        return  # no |value| exceeds the root of the sum of squares
     largest = max(float(np.max(values, initial=0.0)), -float(np.min(values, initial=0.0)))
     if largest > limit:
         raise ValueError(_overflow_message(name) + f" (largest |{name}| = {largest:.3g})")
+
+
+def check_features(X: Array, n_samples: int, squares: float | None = None) -> None:
+    """:func:`check_magnitude` of ``X``, whose products with ``n_samples`` rows of weights sum ``D + 1`` terms."""
+    check_magnitude(X, "X", n_samples * (X.shape[1] + 1), squares)
 
 
 def gram_spectrum(X: Array, fit_intercept: bool, sample_weight: Array | None = None) -> Array:

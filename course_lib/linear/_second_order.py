@@ -25,7 +25,8 @@ L-BFGS at most ``tol`` times the objective of the best constant model
 at most 1 % of the objective itself; for Newton's method at most ``tol``
 times the objective. L-BFGS first stops by scikit-learn's
 rule (every entry of the gradient at most ``tol``, here in standardized
-coordinates) and goes on while the estimate is too large; it estimates by
+coordinates) and goes on while the estimate is too large (or ends at the
+model's step, if the estimate less the decrease that step measures is small); it estimates by
 conjugate gradients first (at most as many steps as the first Gram matrix costs),
 then by Gram matrices of some or all rows. Newton's method also
 asks every entry of the gradient to be at most ``tol`` times ``unit``, the
@@ -37,7 +38,7 @@ samples) has gradients that small too, and so does a flat one.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import scipy.linalg
@@ -111,7 +112,8 @@ def lbfgs(
     gradient tolerance; then, where the excess it expects to remove is above
     :data:`_NEGLIGIBLE` of the allowed one, one approximate Newton step from
     the same estimate, kept (and counted as an iteration, within
-    ``max_iter``) if it lowers the objective. The allowed excess is ``tol``
+    ``max_iter``) if it lowers the objective; where the check certifies the
+    end of that step rather than the point, the step is taken. The allowed excess is ``tol``
     times the objective at ``theta0`` (the best constant model; L-BFGS starts
     there unless ``from_zero``) and at most :data:`_OWN_SHARE` of the objective. Where the check exists it alone decides
     convergence, also at ``max_iter``. A loss without this check keeps the
@@ -154,18 +156,23 @@ def lbfgs(
         theta, n_iter = result.x, n_iter + int(result.nit)
         value, gradient = result.fun * units[0], result.jac * units[0]  # at result.x
         converged = bool(np.max(np.abs(result.jac), initial=0.0) <= gtol or result.status == 0)
-        factor, step, line = _uncertified(objective, data, theta, value, gradient, tol,
-                                          reference=reference)
+        check = _uncertified(objective, data, theta, value, gradient, tol,
+                             reference=reference, may_step=n_iter < max_iter)
         norm = float(np.linalg.norm(gradient))
         stalled = norm > 0.5 * previous  # the gradient stopped shrinking
-        if not converged or factor is None or stalled or n_iter >= max_iter:
+        if not converged or check.factor is None or stalled or n_iter >= max_iter:
             break
         # certified below a smaller gradient: go on, asking for less than the gradient now
-        gtol = factor * float(np.max(np.abs(gradient))) / units[0]
+        gtol = check.factor * float(np.max(np.abs(gradient))) / units[0]
         previous = norm
     # the check, where there is one, decides: also at max_iter or after a stall
-    converged = factor is None and (converged or certified)
-    if converged and step is not None and n_iter < max_iter:  # kept if it lowers the objective
+    converged = check.factor is None and (converged or certified)
+    step, line = check.step, check.line
+    if converged and check.reached is not None:  # the certified point is the step's end
+        theta = theta + step
+        history.append(check.reached)
+        n_iter += 1
+    elif converged and step is not None and n_iter < max_iter:  # kept if it lowers the objective
         evaluate = (lambda t: (line(t), None)) if line else _line(objective, data, theta, step)
         length, polished, _ = _backtrack(evaluate, value, float(gradient @ step), halvings=4)
         if polished < value:
@@ -187,11 +194,24 @@ _OWN_SHARE = 0.01
 _STEP_CALLS = 6e5
 
 
+class _Check(NamedTuple):
+    """What :func:`_uncertified` found."""
+
+    #: None if certified, else how much smaller the gradient has to be.
+    factor: float | None
+    #: The model's step, or None.
+    step: Array | None
+    #: ``t ->`` the objective along the step where it is cheap, or None.
+    line: Callable[[float], float] | None
+    #: The objective at the end of the step where that end, not ``theta``, is certified.
+    reached: float | None = None
+
+
 def _uncertified(
     objective: LinearObjective, data: tuple[Array, ...], theta: Array, value: float,
-    gradient: Array, tol: float, *, reference: float,
-) -> tuple[float | None, Array | None, Callable[[float], float] | None]:
-    r"""None if the estimated excess objective is within the allowed one, else a factor.
+    gradient: Array, tol: float, *, reference: float, may_step: bool = False,
+) -> _Check:
+    r"""Whether the estimated excess objective is within the allowed one (factor None), else a factor.
 
     Allowed: ``tol`` times ``reference`` (the objective of the best constant
     model), and at most :data:`_OWN_SHARE` of ``value``,
@@ -211,24 +231,40 @@ def _uncertified(
     model's Newton step where the excess it expects to remove is above
     :data:`_NEGLIGIBLE` of the allowed one (else None), and the objective
     along it where conjugate gradients give it cheaply (else None).
+
+    With ``may_step`` (the solver can still take a step) the end of the step
+    may be certified instead of ``theta``: where the estimate less the
+    decrease the step measures, :math:`f(\theta) - f(\theta + \Delta)`, is within
+    the allowed excess there (``reached``, the objective at that end, is then set:
+    the solver must take the whole step). That ends the conjugate gradients a
+    step or two sooner on wide data.
     """
     if not hasattr(objective.loss, "curvature_floor") or value <= 0:
-        return None, None, None
-    allowed, smallest = min(tol * reference, _OWN_SHARE * value), np.inf
-    for excess, step, line in _estimates(objective, data, theta, gradient, allowed):
+        return _Check(None, None, None)
+
+    def allowed_at(objective_value: float) -> float:
+        return min(tol * reference, _OWN_SHARE * objective_value)
+
+    allowed, smallest = allowed_at(value), np.inf
+    for excess, step, line, lower in _estimates(objective, data, theta, gradient, allowed,
+                                                after_step=may_step):
         if excess <= allowed:  # the step only where the excess it removes is worth it
             expected = -0.5 * float(gradient @ step) if step is not None else 0.0
             worth = expected > _NEGLIGIBLE * allowed
-            return None, (step if worth else None), (line if worth else None)
+            return _Check(None, step if worth else None, line if worth else None)
+        if may_step and line is not None and excess - lower <= allowed:
+            reached = line(1.0)  # what the step leaves: the excess less the decrease measured
+            if excess - (value - reached) <= allowed_at(reached):
+                return _Check(None, step, line, reached)
         smallest = min(smallest, excess)  # each estimate is an upper one
     # the estimate is quadratic in the gradient
-    return max(0.5 * float(np.sqrt(allowed / smallest)), 1e-4), None, None
+    return _Check(max(0.5 * float(np.sqrt(allowed / smallest)), 1e-4), None, None)
 
 
 def _estimates(
     objective: LinearObjective, data: tuple[Array, ...], theta: Array, gradient: Array,
-    allowed: float,
-) -> Iterator[tuple[float, Array | None, Callable[[float], float] | None]]:
+    allowed: float, after_step: bool = False,
+) -> Iterator[tuple[float, Array | None, Callable[[float], float] | None, float]]:
     r"""Estimates of the excess, steps and their lines, conjugate gradients first; the last one sums every row.
 
     Conjugate gradients (:meth:`LinearObjective.krylov_model`) first, where
@@ -240,7 +276,9 @@ def _estimates(
     costs: none where :math:`D^2` is small against :math:`N`, nor on small
     data, where the calls cost more than the
     arithmetic. They stop at the first upper estimate within ``allowed`` (its
-    step, short of Newton's, polishes the certified point), or as soon as
+    step, short of Newton's, polishes the certified point) or, with
+    ``after_step``, at the first whose step would leave at most that (the
+    estimate less the lower one: what the model expects the step to remove), or as soon as
     their lower estimate exceeds it (then nothing can certify the point: that
     estimate is the last one), or when the upper one, falling at its last
     rate, would not reach it within the steps left. Then Gram matrices of every k-th row,
@@ -256,10 +294,11 @@ def _estimates(
     for steps, (excess, step, line, lower) in enumerate(
             objective.krylov_model(theta, gradient, *data) if krylov_first else ()):
         if lower > allowed:  # the model's excess itself: no estimate can certify
-            yield lower, None, None
+            yield lower, None, None, lower
             return
-        last = (excess, step, line)
-        if excess <= allowed or steps == budget or _out_of_reach(
+        last = (excess, step, line, lower)
+        left = excess - lower if after_step else excess  # what the model leaves, after the step
+        if left <= allowed or steps == budget or _out_of_reach(
                 excess, previous, allowed, budget - steps):
             break
         previous = excess
@@ -270,7 +309,8 @@ def _estimates(
         strides.append(n_samples // rows)
         rows *= 4
     for stride in [*strides, 1]:
-        yield (*objective.quadratic_model(theta, gradient, *data, stride=stride), None)
+        excess, step = objective.quadratic_model(theta, gradient, *data, stride=stride)
+        yield excess, step, None, 0.0
 
 
 def _out_of_reach(excess: float, previous: float, allowed: float, steps_left: int) -> bool:
