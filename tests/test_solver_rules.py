@@ -26,6 +26,7 @@ from course_lib.linear import (
     Perceptron,
     Ridge,
     SoftmaxRegression,
+    _objective,
 )
 from course_lib.linear._data import column_sums
 from course_lib.linear._objective import times
@@ -509,21 +510,26 @@ def test_zero_weights_score_without_a_product(columns):
 
 
 @pytest.mark.parametrize("loss", OBJECTIVE_LOSSES, ids=repr)
-def test_the_objective_remembers_the_scores_of_its_last_point_only(loss):
+@pytest.mark.parametrize("n", [50, 600])  # 600: three blocks of rows
+def test_the_objective_remembers_the_scores_of_its_last_point_only(loss, n, monkeypatch):
     # The check after L-BFGS starts from the scores of the last evaluation
     # (one product with X fewer): never from those of another point or data.
+    monkeypatch.setattr(_objective, "_BLOCK_BYTES", 1)  # blocks of 256 rows
     rng = np.random.default_rng(6)
     k = getattr(loss, "n_outputs", None) or 1
-    X, y = rng.normal(size=(50, 4)), target_for(loss, rng, 50)
-    objective = LinearObjective(loss, get_penalty("l2"), 1.0, 50.0, True)
+    X, y = rng.normal(size=(n, 4)), target_for(loss, rng, n)
+    objective = LinearObjective(loss, get_penalty("l2"), 1.0, float(n), True)
     W, b = rng.normal(size=(4, k)), rng.normal(size=k)
     theta = np.append(W.ravel(), b)
     expected = (X @ W + b)[:, 0] if k == 1 else X @ W + b
     objective(theta, X, y)
-    remembered = objective.scores(theta, X)
-    np.testing.assert_allclose(remembered, expected, rtol=1e-13)
-    assert objective.scores(theta, X) is remembered  # no product
-    assert objective.scores(theta, X.copy()) is not remembered  # other data
+    products = []
+    monkeypatch.setattr(_objective, "times", lambda *args: products.append(args) or X @ W)
+    np.testing.assert_allclose(objective.scores(theta, X), expected, rtol=1e-13)
+    assert not products  # remembered
+    objective.scores(theta, X.copy())
+    assert len(products) == 1  # other data: computed
+    monkeypatch.undo()
     moved = theta.copy()
     moved[0] += 1.0
     shifted = expected + np.outer(X[:, 0], np.eye(k)[0]).reshape(expected.shape)

@@ -176,10 +176,22 @@ def column_sums(values: Array, sample_weight: Array | None) -> tuple[Array, Arra
 
 @njit(cache=True, nogil=True)
 def _row_pass_sums(values: Array, weights: Array) -> tuple[Array, Array]:
-    """:func:`column_sums` in one pass over the rows (numpy makes two: 1.5-3x slower)."""
-    sums, squares = np.zeros(values.shape[1]), np.zeros(values.shape[1])
-    for i in range(values.shape[0]):
-        for j in range(values.shape[1]):
+    """:func:`column_sums` in one pass over the rows, four at a time (numpy makes two passes).
+
+    Four rows per load and store of the sums: as fast as one product with ``values``.
+    """
+    n_rows, n_columns = values.shape
+    sums, squares = np.zeros(n_columns), np.zeros(n_columns)
+    whole = n_rows - n_rows % 4
+    for i in range(0, whole, 4):
+        for j in range(n_columns):
+            a, b, c, d = values[i, j], values[i + 1, j], values[i + 2, j], values[i + 3, j]
+            wa, wb = weights[i] * a, weights[i + 1] * b
+            wc, wd = weights[i + 2] * c, weights[i + 3] * d
+            sums[j] += (wa + wb) + (wc + wd)
+            squares[j] += (wa * a + wb * b) + (wc * c + wd * d)
+    for i in range(whole, n_rows):
+        for j in range(n_columns):
             weighted = weights[i] * values[i, j]
             sums[j] += weighted
             squares[j] += weighted * values[i, j]

@@ -91,8 +91,8 @@ class LinearObjective:
         self.scale = scale
         #: K score columns (softmax) or None (one score, the vector layout).
         self.n_outputs: int | None = getattr(loss, "n_outputs", None)
-        #: ``(X, theta, scores)`` of the last call on all of ``X`` in one block, for :meth:`scores`.
-        self._last_scores: tuple[Array, Array, Array] | None = None
+        #: ``X``, ``theta`` and the scores (by blocks of rows) of the last call, for :meth:`scores`.
+        self._last_scores: tuple[Array, Array, list[Array]] | None = None
 
     def split(self, theta: Array) -> tuple[Array, float | Array]:
         """Weights and bias from the packed vector (``(D, K)`` and ``(K,)`` for K outputs)."""
@@ -141,7 +141,7 @@ class LinearObjective:
         total = 0.0  # the sum of the (weighted) losses
         grad = np.zeros_like(theta)  # (weights, bias), filled in place
         grad_w = grad[: w.size].reshape(w.shape)
-        step = block_rows(X)
+        step, blocks = block_rows(X), []
         for start in range(0, len(y), step):
             # rows by blocks of ~8 MB: if the cache holds a block, the one
             # just read for the scores is still there for the gradient
@@ -150,8 +150,7 @@ class LinearObjective:
             # K columns come column-major: fast sums over a row
             z = times(X_rows, w)
             z += b
-            if step >= len(y):  # one block: the scores of theta, kept for scores()
-                self._last_scores = (X, theta.copy(), z)
+            blocks.append(z)
             losses, dz = self.loss.value_and_gradient(y[rows], z)
             if sample_weight is not None:
                 weights = sample_weight[rows]
@@ -161,6 +160,7 @@ class LinearObjective:
             grad_w += times_transposed(X_rows, dz)
             if self.fit_intercept:
                 grad[w.size :] += dz.sum(axis=0)
+        self._last_scores = (X, theta.copy(), blocks)  # for scores()
         value = total / len(y)
         grad /= len(y)  # the mean: divided here, on D numbers, not on N
         if self.penalty_scale:
@@ -179,7 +179,8 @@ class LinearObjective:
         """
         last = self._last_scores
         if last is not None and last[0] is X and np.array_equal(last[1], theta):
-            return last[2]
+            blocks = last[2]
+            return blocks[0] if len(blocks) == 1 else np.concatenate(blocks)
         W, b = self.split(theta)
         return times(X, W) + b
 
