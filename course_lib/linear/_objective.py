@@ -141,7 +141,7 @@ class LinearObjective:
         total = 0.0  # the sum of the (weighted) losses
         grad = np.zeros_like(theta)  # (weights, bias), filled in place
         grad_w = grad[: w.size].reshape(w.shape)
-        step, blocks = block_rows(X), []
+        step, scores = block_rows(X), []
         for start in range(0, len(y), step):
             # rows by blocks of ~8 MB: if the cache holds a block, the one
             # just read for the scores is still there for the gradient
@@ -150,7 +150,7 @@ class LinearObjective:
             # K columns come column-major: fast sums over a row
             z = times(X_rows, w)
             z += b
-            blocks.append(z)
+            scores.append(z)
             losses, dz = self.loss.value_and_gradient(y[rows], z)
             if sample_weight is not None:
                 weights = sample_weight[rows]
@@ -160,7 +160,8 @@ class LinearObjective:
             grad_w += times_transposed(X_rows, dz)
             if self.fit_intercept:
                 grad[w.size :] += dz.sum(axis=0)
-        self._last_scores = (X, theta.copy(), blocks)  # for scores()
+        # kept with the point: L-BFGS's check starts from these scores
+        self._last_scores = (X, theta.copy(), scores)
         value = total / len(y)
         grad /= len(y)  # the mean: divided here, on D numbers, not on N
         if self.penalty_scale:
