@@ -189,9 +189,9 @@ _NEGLIGIBLE = 0.01
 #: The largest share of the objective itself the model's excess may be at a certified point.
 _OWN_SHARE = 0.01
 #: The numpy calls of a step of conjugate gradients with its share of their setup,
-#: in multiply-adds (about 150 microseconds, measured on 1 797 x 64): on small
+#: in multiply-adds (about 70 microseconds, measured on 1 797 x 64): on small
 #: data they, not the products with X, are its cost.
-_STEP_CALLS = 6e5
+_STEP_CALLS = 3e5
 
 
 class _Check(NamedTuple):
