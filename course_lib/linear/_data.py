@@ -29,7 +29,8 @@ def check_fit_data(X: Array, y: Array, sample_weight: ArrayLike | None, loss: Lo
     """Refuse targets the loss cannot take and a ``y`` that overflows; return the checked weights.
 
     ``X`` is checked where it is first read: by :meth:`FeatureScaling.measure`
-    (from the sums of squares it computes anyway) or :func:`check_features`.
+    (without weights from the sums of squares it computes anyway, with weights
+    by a pass of its own) or :func:`check_features`.
     """
     loss.check_target(y)
     check_magnitude(y, "y", len(y))
@@ -178,7 +179,8 @@ def column_sums(values: Array, sample_weight: Array | None) -> tuple[Array, Arra
 def _row_pass_sums(values: Array, weights: Array) -> tuple[Array, Array]:
     """:func:`column_sums` in one pass over the rows, four at a time (numpy makes two passes).
 
-    Four rows per load and store of the sums: as fast as one product with ``values``.
+    Four rows per load and store of the sums: as fast as one matrix-vector
+    product with ``values`` (measured on 2000 x 500 and 1000 x 1000).
     """
     n_rows, n_columns = values.shape
     sums, squares = np.zeros(n_columns), np.zeros(n_columns)
@@ -230,7 +232,7 @@ def check_magnitude(
 
 
 def check_features(X: Array, n_samples: int, squares: float | None = None) -> None:
-    """:func:`check_magnitude` of ``X``, whose products with ``n_samples`` rows of weights sum ``D + 1`` terms."""
+    r""":func:`check_magnitude` of ``X`` with ``n_terms = n_samples * (D + 1)``, the entries of :math:`(X \mid \mathbf 1)`."""
     check_magnitude(X, "X", n_samples * (X.shape[1] + 1), squares)
 
 

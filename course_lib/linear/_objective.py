@@ -35,7 +35,7 @@ def block_rows(X: Array) -> int:
 def times(X: Array, V: Array) -> Array:
     """``X @ V``; for a matrix ``V`` as :math:`(V^T X^T)^T`, column-major, 20-40 % faster in BLAS.
 
-    Zero weights (the solvers' start) cost no product.
+    A zero ``V`` (zero weights: the solvers' start) gives zeros without a product.
     """
     if not V.any():
         return np.zeros((len(X), *V.shape[1:]), order="F")
@@ -174,9 +174,11 @@ class LinearObjective:
         return value, grad
 
     def scores(self, theta: Array, X: Array) -> Array:
-        """The scores :math:`XW + b` at ``theta``; from the last call at ``theta`` on ``X`` if there was one.
+        """The scores :math:`XU + b`, ``(U, b) = split(theta)``, on the solver's features ``X``.
 
-        Not to be changed in place: they may be the objective's own.
+        Those :meth:`__call__` computed, if its last call was at ``theta`` on this
+        same ``X`` object; else computed. Not to be changed in place: they may be
+        the objective's own.
         """
         last = self._last_scores
         if last is not None and last[0] is X and np.array_equal(last[1], theta):
@@ -321,8 +323,9 @@ class LinearObjective:
         :math:`L` is not the Hessian).
         """
         n_samples = len(y)
-        X, y = X[::stride], y[::stride]
-        sample_weight = None if sample_weight is None else sample_weight[::stride]
+        if stride > 1:  # (X itself otherwise: its remembered scores serve)
+            X, y = X[::stride], y[::stride]
+            sample_weight = None if sample_weight is None else sample_weight[::stride]
         share = len(y) / n_samples  # the rows' share of the Hessian
         gram = self._curvature_gram(theta, X, y, sample_weight)
         n_features = len(gram) - self.fit_intercept
@@ -383,8 +386,9 @@ class LinearObjective:
         Newton's own as :math:`r_k \to 0`. Its line is :meth:`along` it, from the
         scores the iterations already computed. The first yield is step 0
         (:math:`x_0 = 0`: the bound :math:`\frac12 \nabla_b^T B^{+} \nabla_b +
-        \frac12 \|\tilde g\|^2/\mu` and the bias's step alone), after the setup's two
-        products with ``X`` and before any step's.
+        \frac12 \|\tilde g\|^2/\mu` and the bias's step alone), after the setup's
+        products with ``X`` (the bias's share; the scores too unless :meth:`scores`
+        remembers them) and before any step's.
         """
         mu = self.penalty_curvature(largest=False)
         if mu <= 0:

@@ -26,7 +26,8 @@ at most 1 % of the objective itself; for Newton's method at most ``tol``
 times the objective. L-BFGS first stops by scikit-learn's
 rule (every entry of the gradient at most ``tol``, here in standardized
 coordinates) and goes on while the estimate is too large (or ends at the
-model's step, if the estimate less the decrease that step measures is small); it estimates by
+end of the model's step, if the estimate less the objective's decrease measured
+along that step is within the allowed excess there); it estimates by
 conjugate gradients first (at most as many steps as the first Gram matrix costs),
 then by Gram matrices of some or all rows. Newton's method also
 asks every entry of the gradient to be at most ``tol`` times ``unit``, the
@@ -113,7 +114,9 @@ def lbfgs(
     :data:`_NEGLIGIBLE` of the allowed one, one approximate Newton step from
     the same estimate, kept (and counted as an iteration, within
     ``max_iter``) if it lowers the objective; where the check certifies the
-    end of that step rather than the point, the step is taken. The allowed excess is ``tol``
+    end of its conjugate-gradient step rather than the point, that whole step
+    is taken (length 1, whatever its size; only with an iteration left, and
+    counted as one). The allowed excess is ``tol``
     times the objective at ``theta0`` (the best constant model; L-BFGS starts
     there unless ``from_zero``) and at most :data:`_OWN_SHARE` of the objective. Where the check exists it alone decides
     convergence, also at ``max_iter``. A loss without this check keeps the
@@ -188,9 +191,10 @@ _REFINEMENTS = 8
 _NEGLIGIBLE = 0.01
 #: The largest share of the objective itself the model's excess may be at a certified point.
 _OWN_SHARE = 0.01
-#: The numpy calls of a step of conjugate gradients with its share of their setup,
-#: in multiply-adds (about 70 microseconds, measured on 1 797 x 64): on small
-#: data they, not the products with X, are its cost.
+#: The time of the numpy calls of a step of conjugate gradients (with its share of
+#: their setup), counted as the multiply-adds that take as long (about 70
+#: microseconds, measured on 1 797 x 64): on small data they, not the products
+#: with X, are its cost.
 _STEP_CALLS = 3e5
 
 
@@ -232,12 +236,13 @@ def _uncertified(
     :data:`_NEGLIGIBLE` of the allowed one (else None), and the objective
     along it where conjugate gradients give it cheaply (else None).
 
-    With ``may_step`` (the solver can still take a step) the end of the step
-    may be certified instead of ``theta``: where the estimate less the
-    decrease the step measures, :math:`f(\theta) - f(\theta + \Delta)`, is within
-    the allowed excess there (``reached``, the objective at that end, is then set:
-    the solver must take the whole step). That ends the conjugate gradients a
-    step or two sooner on wide data.
+    With ``may_step`` (the solver can still take a step) the end of a
+    conjugate-gradient step may be certified instead of ``theta``: where the
+    estimate less ``value - reached``, the objective's decrease measured along
+    ``step`` (``reached`` the objective at its end), is within the allowed excess
+    at that end. ``reached`` is then set: the solver must take the whole step.
+    On the wide data measured (2000 x 500, 800 x 300) that is one
+    conjugate-gradient step sooner.
     """
     if not hasattr(objective.loss, "curvature_floor") or value <= 0:
         return _Check(None, None, None)
@@ -265,20 +270,25 @@ def _estimates(
     objective: LinearObjective, data: tuple[Array, ...], theta: Array, gradient: Array,
     allowed: float, after_step: bool = False,
 ) -> Iterator[tuple[float, Array | None, Callable[[float], float] | None, float]]:
-    r"""Estimates of the excess, steps and their lines, conjugate gradients first; the last one sums every row.
+    r"""Estimates of the excess, steps, their lines and lower estimates, conjugate gradients first.
+
+    The last one sums every row; Gram matrices give no line and a lower estimate of 0.
 
     Conjugate gradients (:meth:`LinearObjective.krylov_model`) first, where
     the first Gram matrix (4 rows per parameter) costs more: their step 0,
     the bound :math:`\|\tilde g\|^2/\mu` by the penalty's curvature with the
-    bias's exact step (two products with ``X``; on small standardized data it
+    bias's exact step (at most two products with ``X``, one where the scores
+    are those of the last evaluation; on small standardized data it
     often suffices), then, each step two products with ``X`` and their numpy
     calls (:data:`_STEP_CALLS`), at most as many steps as that Gram matrix
     costs: none where :math:`D^2` is small against :math:`N`, nor on small
     data, where the calls cost more than the
     arithmetic. They stop at the first upper estimate within ``allowed`` (its
     step, short of Newton's, polishes the certified point) or, with
-    ``after_step``, at the first whose step would leave at most that (the
-    estimate less the lower one: what the model expects the step to remove), or as soon as
+    ``after_step``, they also yield each estimate whose step would leave at
+    most that (the estimate less the lower one; the lower one is what the
+    model expects the step to remove) and go on if the caller's measurement
+    along the step does not certify its end; or as soon as
     their lower estimate exceeds it (then nothing can certify the point: that
     estimate is the last one), or when the upper one, falling at its last
     rate, would not reach it within the steps left. Then Gram matrices of every k-th row,
@@ -288,19 +298,21 @@ def _estimates(
     n_samples, n_params, columns = len(data[1]), len(theta), data[0].shape[1] + 1
     first_gram = min(4 * n_params, n_samples) * columns**2 / 2 + columns**3 / 3
     budget = int(first_gram // (2 * n_samples * n_params + _STEP_CALLS))
-    # step 0 alone: two products with X (the scores and the bias's share of the gradient)
+    # step 0 alone: at most two products with X (the scores, unless remembered, and the bias's share)
     krylov_first = budget or 2 * n_samples * n_params <= first_gram
     last, previous = None, np.inf
     for steps, (excess, step, line, lower) in enumerate(
             objective.krylov_model(theta, gradient, *data) if krylov_first else ()):
-        if lower > allowed:  # the model's excess itself: no estimate can certify
+        if lower > allowed:  # the model's excess itself: no estimate can certify the point
             yield lower, None, None, lower
             return
         last = (excess, step, line, lower)
-        left = excess - lower if after_step else excess  # what the model leaves, after the step
-        if left <= allowed or steps == budget or _out_of_reach(
+        if excess <= allowed or steps == budget or _out_of_reach(
                 excess, previous, allowed, budget - steps):
             break
+        if after_step and excess - lower <= allowed:  # the step's end may be: the caller measures
+            yield last
+            last = None
         previous = excess
     if last is not None:
         yield last
