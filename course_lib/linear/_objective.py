@@ -176,7 +176,7 @@ class LinearObjective:
     def scores(self, theta: Array, X: Array) -> Array:
         """The scores :math:`XU + b`, ``(U, b) = split(theta)``, on the solver's features ``X``.
 
-        Those :meth:`__call__` computed, if its last call was at ``theta`` on this
+        Those ``__call__`` computed, if its last call was at ``theta`` on this
         same ``X`` object; else computed. Not to be changed in place: they may be
         the objective's own.
         """
