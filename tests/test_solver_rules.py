@@ -538,6 +538,21 @@ def test_the_objective_remembers_the_scores_of_its_last_point_only(loss, n, monk
     np.testing.assert_allclose(objective.scores(theta, X), shifted, rtol=1e-13)
 
 
+def test_the_gram_check_starts_from_the_remembered_scores(monkeypatch):
+    # all rows: the scores of the last evaluation; every k-th row: a product
+    rng = np.random.default_rng(8)
+    X, y = rng.normal(size=(300, 4)), rng.choice([-1.0, 1.0], 300)
+    objective = LinearObjective(get_loss("logistic"), get_penalty("l2"), 1.0, 300.0, True)
+    theta = 0.1 * rng.normal(size=5)
+    gradient = objective(theta, X, y)[1]
+    products, original = [], _objective.times
+    monkeypatch.setattr(_objective, "times", lambda *args: products.append(args) or original(*args))
+    objective.quadratic_model(theta, gradient, X, y)
+    assert not products
+    objective.quadratic_model(theta, gradient, X, y, stride=3)
+    assert len(products) == 1
+
+
 @pytest.mark.parametrize("layout", ["C", "F", "strided", "one column"])
 @pytest.mark.parametrize("weighted", [False, True])
 def test_column_sums_in_every_layout(layout, weighted):

@@ -167,12 +167,12 @@ class FeatureScaling:
 
 def column_sums(values: Array, sample_weight: Array | None) -> tuple[Array, Array]:
     r"""Per column :math:`\sum_i v_i x_{ij}` and :math:`\sum_i v_i x_{ij}^2` (:math:`v` the weights, 1 without)."""
-    weights = np.ones(len(values)) if sample_weight is None else sample_weight
     if values.flags.c_contiguous and values.shape[1] > 1:
+        weights = np.ones(len(values)) if sample_weight is None else sample_weight
         return _row_pass_sums(values, weights)
     if sample_weight is None:  # numpy's fastest spellings: 2x those with weights
         return values.sum(axis=0), np.einsum("ij,ij->j", values, values)
-    return values.T @ weights, np.einsum("i,ij,ij->j", weights, values, values)
+    return values.T @ sample_weight, np.einsum("i,ij,ij->j", sample_weight, values, values)
 
 
 @njit(cache=True, nogil=True)

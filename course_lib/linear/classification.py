@@ -282,8 +282,8 @@ class LogisticRegression(_LinearClassifier):
         ``tol`` times the objective of the best constant model and at most
         1 % of the objective itself (on standardized features it makes
         scikit-learn's iterates; then the check either lets L-BFGS go on or
-        takes one approximate Newton step, kept only if it lowers the
-        objective); for
+        takes one approximate Newton step: kept only if it lowers the
+        objective, or taken whole where the check certifies its end); for
         ``"newton"`` every entry of the gradient below ``tol`` (times the
         objective of the best constant model when that is below 1) and the
         estimate at most ``tol`` times the objective. If the objective stops
