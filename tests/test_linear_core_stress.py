@@ -17,7 +17,9 @@ from sklearn.model_selection import KFold, cross_val_score
 from course_lib.linear import (
     Lasso,
     LinearRegression,
+    LinearSVC,
     LogisticRegression,
+    Perceptron,
     Ridge,
     SoftmaxRegression,
 )
@@ -206,6 +208,27 @@ def test_every_solver_refuses_features_that_overflow(fit, scale, weighted):
     with pytest.raises(ValueError, match="overflow float64"):
         fit(X, y, weights)
     fit(X / 1e150, y, weights)  # 1e10: fine
+
+
+@pytest.mark.parametrize("layout", ["C", "F"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("model", [
+    LogisticRegression(), LogisticRegression(solver="newton"), LogisticRegression(solver="gd"),
+    LogisticRegression(solver="sgd"), SoftmaxRegression(), Perceptron(), LinearSVC(),
+])
+def test_classifiers_refuse_nan_and_infinity_where_their_solvers_first_read_x(
+        model, bad, weighted, layout):
+    # The classifiers leave X's finiteness to that first pass (FeatureScaling.measure):
+    # one entry, also of a sample of weight 0, is enough; the message is scikit-learn's.
+    X, y = scaled_data([1.0, 3.0])
+    X = np.asarray(X, order=layout)
+    weights = np.ones(len(y)) if weighted else None
+    X[7, 1] = bad
+    if weighted:
+        weights[7] = 0.0
+    with pytest.raises(ValueError, match="Input X contains (NaN|infinity)"):
+        model.fit(X, y > np.median(y), sample_weight=weights)
 
 
 # -- 4.-6. streaming ------------------------------------------------------------------------

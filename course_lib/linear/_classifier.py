@@ -72,7 +72,9 @@ class _LinearClassifier(ClassifierMixin, LinearModel):
         (n_samples,), optional: non-negative weights :math:`s_i` of the samples'
         losses (weight 2 is the same as the sample taken twice, 0 as dropping it).
         """
-        X, y = validate_data(self, X, y, dtype="numeric")
+        # X's NaN and infinities: refused by the solvers' first pass over X
+        # (FeatureScaling.measure), not by a pass of its own
+        X, y = validate_data(self, X, y, dtype="numeric", ensure_all_finite=False)
         (X,) = as_float(X)
         weights = check_sample_weight(sample_weight, X)
         encoded = encode_classes(self, y, weights, self._max_classes)

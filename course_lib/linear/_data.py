@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+from sklearn.utils import assert_all_finite
 
 from .._compiled import njit
 from .._validation import check_sample_weight
@@ -28,7 +29,8 @@ _STANDARDIZED = 0.05
 def check_fit_data(X: Array, y: Array, sample_weight: ArrayLike | None, loss: Loss) -> Array | None:
     """Refuse targets the loss cannot take and a ``y`` that overflows; return the checked weights.
 
-    ``X`` is checked where it is first read: by :meth:`FeatureScaling.measure`
+    ``X`` is checked (overflow; NaN and infinities too, which the classifiers'
+    validation leaves to this) where it is first read: by :meth:`FeatureScaling.measure`
     (without weights from the sums of squares it computes anyway, with weights
     by a pass of its own) or :func:`check_features`.
     """
@@ -215,9 +217,11 @@ def _overflow_message(name: str) -> str:
 def check_magnitude(
     values: Array, name: str, n_terms: int, squares: float | None = None
 ) -> None:
-    """Refuse values whose squares, summed over ``n_terms``, overflow float64.
+    """Refuse NaN and infinite values, and values whose squares, summed over ``n_terms``, overflow float64.
 
-    ``squares``: the sum of the squares of ``values``, if already known.
+    ``squares``: the sum of the squares of ``values``, if already known. A
+    finite sum within the limit is the whole check (NaN or infinity would make
+    it NaN or infinite): only data that fail it are searched, entry by entry.
     """
     limit = np.sqrt(np.finfo(np.float64).max / max(n_terms, 1))
     if squares is None and values.flags.c_contiguous:
@@ -226,6 +230,7 @@ def check_magnitude(
             squares = float(flat @ flat)
     if squares is not None and squares <= limit**2:
         return  # no |value| exceeds the root of the sum of squares
+    assert_all_finite(values, input_name=name)  # scikit-learn's message
     largest = max(float(np.max(values, initial=0.0)), -float(np.min(values, initial=0.0)))
     if largest > limit:
         raise ValueError(_overflow_message(name) + f" (largest |{name}| = {largest:.3g})")
