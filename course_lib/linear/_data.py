@@ -219,9 +219,10 @@ def check_magnitude(
 ) -> None:
     """Refuse NaN and infinite values, and values whose squares, summed over ``n_terms``, overflow float64.
 
-    ``squares``: the sum of the squares of ``values``, if already known. A
-    finite sum within the limit is the whole check (NaN or infinity would make
-    it NaN or infinite): only data that fail it are searched, entry by entry.
+    ``squares``: the sum of the squares of ``values``, if already known (else
+    computed here for C-contiguous values). A finite sum within the limit is
+    the whole check (NaN or infinity would make it NaN or infinite); values
+    that fail it, or have no such sum, are searched entry by entry.
     """
     limit = np.sqrt(np.finfo(np.float64).max / max(n_terms, 1))
     if squares is None and values.flags.c_contiguous:
