@@ -276,9 +276,10 @@ def _estimates(
 
     Conjugate gradients (:meth:`LinearObjective.krylov_model`) first, where
     the first Gram matrix (4 rows per parameter) costs more: their step 0,
-    the bound :math:`\|\tilde g\|^2/\mu` by the penalty's curvature with the
-    bias's exact step (at most two products with ``X``, one where the scores
-    are those of the last evaluation; on small standardized data it
+    the bound :math:`\frac12\|\tilde g\|^2/\mu` by the penalty's curvature plus
+    the bias's exact share, with the bias's exact step (at most two products
+    with ``X``, one where the scores are those of the last evaluation; on
+    small standardized data it
     often suffices), then, each step two products with ``X`` and their numpy
     calls (:data:`_STEP_CALLS`), at most as many steps as that Gram matrix
     costs: none where :math:`D^2` is small against :math:`N`, nor on small
@@ -293,7 +294,8 @@ def _estimates(
     estimate is the last one; with ``after_step`` they go on, for a step's
     end may still be certified: at scikit-learn's stopping point on 1 000 x 1 000
     standardized data of the benchmarks' kind, seed 1, the lower estimate
-    passed it at step 3, whose end was certified: 11 iterations instead of 16),
+    passed it at step 3, whose end was certified: 11 iterations, where L-BFGS
+    going on took 16),
     or when the upper one (with ``after_step``, the upper less the lower one),
     falling at its last rate, would not reach it within the steps left. Then Gram matrices of every k-th row,
     4, 16, 64... rows per parameter, and of all rows: a larger estimate at a
