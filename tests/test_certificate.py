@@ -295,20 +295,19 @@ def test_lbfgs_may_end_at_the_end_of_the_step_the_check_certifies(monkeypatch):
 @pytest.mark.parametrize("name", ["wide", "digits-binary"])
 def test_a_point_the_model_proves_uncertified_may_still_end_at_a_certified_step(name):
     # The optimum with its bias moved: the bias's share of the model's excess
-    # alone (a lower estimate) is above the allowed excess, so the point itself
-    # cannot be certified; the model's step puts the bias back, and its end is.
-    # (1000 x 1000 standardized data of the benchmarks' kind, seed 1: scikit-learn's
-    # stopping point, 10 iterations; L-BFGS went on for 6 more before.)
+    # alone (step 0's lower estimate) is above the allowed excess, so the point
+    # itself cannot be certified; the model's step puts the bias back, and its
+    # end is. (Before, L-BFGS restarted there without its memory.)
     X, y, model = problem(name, standardize=True, alpha=0.5)
     objective, data, _ = captured_point(model, X, y)  # (the model stops after 5 iterations)
     model.set_params(max_iter=100).fit(X, y)
-    theta = np.append(model.coef_.ravel(), model.intercept_)  # standardized: the solver's own
-    reference = objective.constant_value(np.append(np.zeros(X.shape[1]), 0.0), *data)
+    optimum = np.append(model.coef_.ravel(), model.intercept_)  # standardized: the solver's own
+    reference = objective.constant_value(objective.initial(X.shape[1], data[1]), *data)
     allowed = TOL * reference
-    # the bias's excess, about half its curvature times the shift squared: 4 x allowed
-    curvature = float(np.sum(objective.loss.curvature_floor(y_signed := data[1],
-                                                            objective.scores(theta, data[0]))))
-    theta[-1] += np.sqrt(8 * allowed / (curvature / len(y_signed)))
+    # the bias's excess is about half its curvature times the shift squared: 4 x allowed
+    curvature = objective.loss.curvature_floor(data[1], objective.scores(optimum, data[0]))
+    theta = optimum.copy()
+    theta[-1] += np.sqrt(8 * allowed / float(np.mean(curvature)))
     value, gradient = objective(theta, *data)
     first = next(_second_order._estimates(objective, data, theta, gradient, allowed))
     assert first[3] > allowed and first[1] is None  # proven uncertified: no step offered
@@ -316,8 +315,8 @@ def test_a_point_the_model_proves_uncertified_may_still_end_at_a_certified_step(
                                        reference=reference, may_step=True)
     assert check.factor is None and check.reached is not None
     assert check.reached == pytest.approx(objective(theta + check.step, *data)[0], rel=1e-12)
-    optimum = objective(np.append(model.coef_.ravel(), model.intercept_), *data)[0]
-    assert check.reached - optimum <= 2 * allowed  # the model's excess, certified, and the fit's
+    # certified within the allowed excess, and the fit itself within it of the optimum
+    assert check.reached - objective(optimum, *data)[0] <= 2 * allowed
     without_step = _second_order._uncertified(objective, data, theta, value, gradient, TOL,
                                               reference=reference)
     assert without_step.factor is not None and without_step.reached is None

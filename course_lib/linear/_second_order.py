@@ -279,25 +279,24 @@ def _estimates(
     the bound :math:`\frac12\|\tilde g\|^2/\mu` by the penalty's curvature plus
     the bias's exact share, with the bias's exact step (at most two products
     with ``X``, one where the scores are those of the last evaluation; on
-    small standardized data it
-    often suffices), then, each step two products with ``X`` and their numpy
-    calls (:data:`_STEP_CALLS`), at most as many steps as that Gram matrix
-    costs: none where :math:`D^2` is small against :math:`N`, nor on small
-    data, where the calls cost more than the
+    small standardized data it often suffices), then, each step two products
+    with ``X`` and their numpy calls (:data:`_STEP_CALLS`), at most as many
+    steps as that Gram matrix costs: none where :math:`D^2` is small against
+    :math:`N`, nor on small data, where the calls cost more than the
     arithmetic. They stop at the first upper estimate within ``allowed`` (its
-    step, short of Newton's, polishes the certified point) or, with
-    ``after_step``, they also yield each estimate whose step would leave at
+    step, short of Newton's, polishes the certified point). With
+    ``after_step`` they also yield each estimate whose step would leave at
     most that (the estimate less the lower one; the lower one is what the
     model expects the step to remove) and go on if the caller's measurement
-    along the step does not certify its end; or as soon as
-    their lower estimate exceeds it (then nothing can certify the point: that
-    estimate is the last one; with ``after_step`` they go on, for a step's
-    end may still be certified: at scikit-learn's stopping point on 1 000 x 1 000
-    standardized data of the benchmarks' kind, seed 1, the lower estimate
-    passed it at step 3, whose end was certified: 11 iterations, where L-BFGS
-    going on took 16),
-    or when the upper one (with ``after_step``, the upper less the lower one),
-    falling at its last rate, would not reach it within the steps left. Then Gram matrices of every k-th row,
+    along the step does not certify its end. A lower estimate above
+    ``allowed`` proves that nothing can certify the point: without
+    ``after_step`` that estimate is the last one; with it they go on for a
+    step's end (at scikit-learn's stopping point on 1 000 x 1 000 standardized
+    data of the benchmarks' kind, seed 1, the lower estimate passed it at step
+    3, whose end was certified: 11 iterations, where L-BFGS going on took 16).
+    They also stop when the upper estimate (with ``after_step``, the upper less
+    the lower one), falling at its last rate, would not reach ``allowed``
+    within the steps left. Then Gram matrices of every k-th row,
     4, 16, 64... rows per parameter, and of all rows: a larger estimate at a
     fraction of the cost (:math:`O(N D^2)`) often suffices.
     """
@@ -311,8 +310,7 @@ def _estimates(
             objective.krylov_model(theta, gradient, *data) if krylov_first else ()):
         if lower > allowed and not after_step:  # no estimate can certify the point
             break
-        # what stands between the estimate and the allowed excess: with after_step the
-        # model's excess after the step (the point's own is then never smaller)
+        # what must come within allowed: with after_step, the bound on what the step leaves
         left = excess - lower if after_step else excess
         last = (excess, step, line, lower)
         if excess <= allowed:
