@@ -268,6 +268,37 @@ class LinearObjective:
         curvature = self.loss.smoothness * rows / len(X) + self._step_curvature
         return 1.0 / curvature if curvature > 0 else np.inf
 
+    def smoothness(self, gram_top: float) -> float:
+        r""":math:`L`, the largest curvature of the mean objective: :math:`\sigma\lambda_{\max}` plus the penalty's.
+
+        ``gram_top`` is :math:`\lambda_{\max}` of :math:`\frac1N A^T \operatorname{diag}(v) A`
+        (``gram_spectrum``), :math:`\sigma` the loss smoothness.
+        """
+        return self.loss.smoothness * gram_top + self._step_curvature
+
+    def batch_smoothness(
+        self, gram_top: float, X: Array, sample_weight: Array | None, batch_size: int
+    ) -> float:
+        r"""Expected smoothness :math:`\mathcal L_B` of the objective on :math:`B` rows drawn without replacement.
+
+        .. math:: \mathcal L_B = \frac{N(B-1)}{B(N-1)}\,L + \frac{N-B}{B(N-1)}\,L_{\max}
+
+        (Gower et al., "SGD: general analysis and improved rates", ICML 2019,
+        b-nice sampling): :math:`L` of the whole mean objective
+        (:meth:`smoothness`), :math:`L_{\max}` of its heaviest row
+        (:meth:`smallest_safe_step`). One row (:math:`B = 1`) gives
+        :math:`L_{\max}`, all rows :math:`L`. Unlike the mean of the rows'
+        bounds it sees that :math:`B` nearly orthogonal rows do not add up in
+        one direction: on 1000 standardized features :math:`\mathcal L_B` of
+        32 rows is ~1/25 of the trace bound.
+        """
+        n_samples, batch = len(X), min(batch_size, len(X))
+        if batch == n_samples:
+            return self.smoothness(gram_top)
+        heaviest = 1.0 / self.smallest_safe_step(X, sample_weight)
+        share = (n_samples - batch) / (batch * (n_samples - 1))
+        return (1.0 - share) * self.smoothness(gram_top) + share * heaviest
+
     def smallest_safe_step(self, X: Array, sample_weight: Array | None = None) -> float:
         """The smallest :meth:`safe_step` of any batch of rows of ``X``: that of its heaviest row.
 
