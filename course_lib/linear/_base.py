@@ -202,7 +202,7 @@ class LinearModel(BaseEstimator):
         else:
             batch_curvature = self._sgd_batch_curvature(objective, data, spectrum)
             rate = self._sgd_learning_rate(scaling, objective, y, False, batch_curvature)
-            # the step of a curvature that counts the heaviest row needs no cuts
+            # per-batch cuts only for softmax, whose step is not from L_B
             limit = self._step_limit(objective, data) if batch_curvature is None else {}
             result = sgd(
                 objective, theta0, data, learning_rate=inverse_sqrt_decay(rate),
@@ -313,41 +313,52 @@ class LinearModel(BaseEstimator):
     def _sgd_batch_curvature(
         self, objective: LinearObjective, data: tuple[Array, ...], spectrum: Array
     ) -> float | None:
-        """``fit``'s :meth:`LinearObjective.batch_smoothness` for the "auto" step of a smooth loss, else None."""
+        r"""``fit``'s :math:`2\mathcal L_B` for the "auto" step of a smooth loss, else None.
+
+        :math:`\mathcal L_B` is :meth:`LinearObjective.batch_smoothness`; Gower
+        et al.'s theorem (ICML 2019, theorem 3.1) needs steps
+        :math:`\eta \le 1/(2\mathcal L_B)`.
+        """
         if self.learning_rate != "auto" or not objective.loss.smoothness:
             return None
         weights = data[2] if len(data) == 3 else None
-        return objective.batch_smoothness(float(spectrum[-1]), data[0], weights, self.batch_size)
+        return 2.0 * objective.batch_smoothness(
+            float(spectrum[-1]), data[0], weights, self.batch_size)
 
     def _sgd_learning_rate(
         self, scaling: FeatureScaling, objective: LinearObjective, y: Array, streaming: bool,
         batch_curvature: float | None = None,
     ) -> float:
-        r"""SGD step: ``learning_rate`` or, for "auto", :math:`\min(0.01, 1/\mathcal L)`.
+        r"""SGD step: ``learning_rate`` or, for "auto", :math:`\min(0.01, 1/\mathcal C)`.
 
-        ``fit`` with a smooth loss passes :math:`\mathcal L = \mathcal L_B`,
-        the expected smoothness of a batch of :math:`B` rows
-        (:meth:`LinearObjective.batch_smoothness`), the constant of the
-        analysis of minibatch SGD. It counts the heaviest row: alone in a
-        batch it adds curvature :math:`L_{\max}/B`, so :math:`1/\mathcal L_B` is at
-        most :math:`(N-1)/(N-B) \approx 1` times its safe step (2 would
-        diverge) and no batch needs a cut. The cap 0.01 (many
-        epochs: a small step keeps the noise of minibatches low) decides on
-        few features (diabetes, 10: :math:`\mathcal L_B = 10.7`);
-        :math:`1/\mathcal L_B` on data with long rows (digits, 64:
-        :math:`\mathcal L_B = 158`), or wide ones, where :math:`B` rows are
-        nearly orthogonal and their mean curvature :math:`2(D + 1)` (the
-        trace bound) is ~25 times :math:`\mathcal L_B` at :math:`D = 1000`.
-        Otherwise :math:`\mathcal L` is the mean curvature of one sample: in
+        ``fit`` with a smooth loss passes :math:`\mathcal C = 2\mathcal L_B`
+        (:meth:`_sgd_batch_curvature`), :math:`\mathcal L_B` the expected
+        smoothness constant of a batch of :math:`B` rows: the largest step
+        with which the theorem of Gower et al. proves minibatch SGD converges.
+        :math:`\mathcal L_B` bounds the batches' curvature on average
+        (:math:`\mathbb E\,H_S^2 \preceq \mathcal L_B H` for the squared loss),
+        not batch by batch, but it counts the heaviest row: alone among
+        typical rows it adds curvature :math:`L_{\max}/B`, at most
+        :math:`(N-1)/(2(N-B))` over the step, so one long row cannot make a
+        batch overshoot; ``fit`` cuts no batch's step. The cap 0.01 (many
+        epochs: a small step keeps the noise of minibatches low) sets the
+        step on most data (diabetes, 10 features: :math:`\mathcal L_B = 10.7`;
+        standardized Gaussian features: :math:`2\mathcal L_B < 100` up to
+        ~600 of them); :math:`1/(2\mathcal L_B)` on very long rows (digits, 64:
+        :math:`\mathcal L_B = 158`) or more features. The mean
+        curvature of a row, :math:`2(D + 1)` (the trace bound), also bounds
+        every batch's curvature, but for :math:`B` nearly orthogonal rows it
+        is ~25 times :math:`\mathcal L_B` at :math:`D = 1000`.
+        Otherwise :math:`\mathcal C` is the mean curvature of one sample: in
         the solver's standardized coordinates :math:`2(D + 1)` for the squared
         loss whatever the data, so the step depends on the number of features
         only. ``partial_fit`` with a smooth loss takes the full :math:`1/(2(D+1))`,
         the largest step with which an average single row does not overshoot
         (safe with room to spare for a batch), since a stream must learn in
         one pass (it decays per sample seen). The
-        gradient of the squared loss, :math:`2r`, grows with the residual; a
-        bounded gradient (absolute loss: :math:`\pm 1`) does not, so for such
-        losses the step is scaled by :math:`2\sigma_y / \overline{|\ell'|}`,
+        gradient of the squared loss, :math:`2r`, grows with the residual; the
+        bounded gradient of a non-smooth loss (absolute: :math:`\pm 1`) does
+        not, so for such losses the step is scaled by :math:`2\sigma_y / \overline{|\ell'|}`,
         the ratio of the two at a residual of the spread of ``y``: the units
         of ``y`` then do not matter.
         """

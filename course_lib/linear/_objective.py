@@ -269,7 +269,7 @@ class LinearObjective:
         return 1.0 / curvature if curvature > 0 else np.inf
 
     def smoothness(self, gram_top: float) -> float:
-        r""":math:`L`, the largest curvature of the mean objective: :math:`\sigma\lambda_{\max}` plus the penalty's.
+        r""":math:`L`, a bound on the curvature of the mean objective: :math:`\sigma\lambda_{\max}` plus the penalty's largest.
 
         ``gram_top`` is :math:`\lambda_{\max}` of :math:`\frac1N A^T \operatorname{diag}(v) A`
         (``gram_spectrum``), :math:`\sigma` the loss smoothness.
@@ -285,8 +285,10 @@ class LinearObjective:
 
         (Gower et al., "SGD: general analysis and improved rates", ICML 2019,
         b-nice sampling): :math:`L` of the whole mean objective
-        (:meth:`smoothness`), :math:`L_{\max}` of its heaviest row
-        (:meth:`smallest_safe_step`). One row (:math:`B = 1`) gives
+        (:meth:`smoothness`), :math:`L_{\max}` of its heaviest (weighted) row
+        (:meth:`smallest_safe_step`), both upper bounds as their methods say.
+        For the squared loss :math:`\mathbb E\,H_S^2 \preceq \mathcal L_B H`
+        over the batches :math:`S`, on average, not batch by batch. One row (:math:`B = 1`) gives
         :math:`L_{\max}`, all rows :math:`L`. Unlike the mean of the rows'
         bounds it sees that :math:`B` nearly orthogonal rows do not add up in
         one direction: on 1000 standardized features :math:`\mathcal L_B` of

@@ -37,13 +37,15 @@ _COMMON_PARAMETERS = r"""
         units of the features. ``"auto"`` for ``"gd"`` is :math:`1/\lambda_{\max}`,
         :math:`\lambda_{\max}` the largest eigenvalue of the Hessian (never diverges);
         for non-smooth losses a step that decays as :math:`1/\sqrt{1+t}`.
-        ``"auto"`` for ``"sgd"`` is :math:`\min(0.01, 1/\mathcal L_B)` in ``fit``,
-        :math:`\mathcal L_B` the expected smoothness of a batch of :math:`B`
-        rows (``LinearObjective.batch_smoothness``), decayed per epoch as
-        :math:`\eta/\sqrt{1+e}`, and :math:`1/(2(D+1))` in ``partial_fit``,
+        ``"auto"`` for ``"sgd"`` with a smooth loss is
+        :math:`\min(0.01, 1/(2\mathcal L_B))` in ``fit``, :math:`\mathcal L_B` the
+        expected smoothness constant of a batch of :math:`B` rows
+        (``LinearObjective.batch_smoothness``), decayed per epoch as
+        :math:`\eta/\sqrt{1+e}`, and :math:`1/(\sigma(D+1))` in ``partial_fit``
+        (:math:`\sigma` the loss's largest curvature, 2 for the squared loss),
         decayed per sample, where no batch steps beyond its own safe step (one
-        over its curvature); with a bounded-gradient loss the step is scaled
-        by the spread of ``y``. A step that makes the objective blow up, or end above twice its
+        over its curvature); with a non-smooth loss (absolute, MAPE) it is
+        :math:`\min(0.01, 1/(2(D+1)))` scaled by the spread of ``y``. A step that makes the objective blow up, or end above twice its
         start, raises ``course_lib.optim.DivergenceError``.
     max_iter : int, default=1000
         Iterations of ``"gd"``, epochs of ``"sgd"``, sweeps of ``"cd"``.
