@@ -455,8 +455,9 @@ def test_batch_smoothness_is_gowers_constant_of_b_nice_sampling(weighted):
 def test_sgd_auto_step_is_one_over_twice_the_batch_smoothness(monkeypatch):
     # digits: standardized rare pixels make long rows, so 1/(2 L_B) is below the
     # cap 0.01; L_B computed here from its formula in the solver's coordinates.
-    from course_lib.linear import _base
     from sklearn.datasets import load_digits
+
+    from course_lib.linear import _base
 
     X, y = load_digits(return_X_y=True)
     first_steps = []
