@@ -288,8 +288,8 @@ class LinearObjective:
         (:meth:`smoothness`), :math:`L_{\max}` of its heaviest (weighted) row
         (:meth:`smallest_safe_step`), both upper bounds as their methods say.
         For the squared loss :math:`\mathbb E\,H_S^2 \preceq \mathcal L_B H`
-        over the batches :math:`S`, on average, not batch by batch. One row (:math:`B = 1`) gives
-        :math:`L_{\max}`, all rows :math:`L`. Unlike the mean of the rows'
+        over the batches :math:`S`, on average, not batch by batch. One row
+        (:math:`B = 1`) gives :math:`L_{\max}`, all rows :math:`L`. Unlike the mean of the rows'
         bounds it sees that :math:`B` nearly orthogonal rows do not add up in
         one direction: on 1000 standardized features :math:`\mathcal L_B` of
         32 rows is ~1/25 of the trace bound.

@@ -45,8 +45,8 @@ _COMMON_PARAMETERS = r"""
         (:math:`\sigma` the loss's largest curvature, 2 for the squared loss),
         decayed per sample, where no batch steps beyond its own safe step (one
         over its curvature); with a non-smooth loss (absolute, MAPE) it is
-        :math:`\min(0.01, 1/(2(D+1)))` scaled by the spread of ``y``. A step that makes the objective blow up, or end above twice its
-        start, raises ``course_lib.optim.DivergenceError``.
+        :math:`\min(0.01, 1/(2(D+1)))` scaled by the spread of ``y``. A step
+        that makes the objective blow up, or end above twice its start, raises ``course_lib.optim.DivergenceError``.
     max_iter : int, default=1000
         Iterations of ``"gd"``, epochs of ``"sgd"``, sweeps of ``"cd"``.
     batch_size : int, default=32
