@@ -157,6 +157,29 @@ def test_layer_errors_name_the_problem():
         Linear(2, 3, init="xavier")
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+def test_linear_finds_a_non_finite_input_through_its_output_even_where_its_weight_is_zero(bad):
+    # forward checks Z = XW + b, not X: every output of a row depends on every input
+    # of the row (inf * 0 is NaN), so no NaN or infinity of X passes unnoticed
+    layer = Linear(4, 3, random_state=0)
+    layer.params["W"][2] = 0.0
+    for row, column in [(0, 0), (1, 2), (2, 3)]:
+        X = batch()
+        X[row, column] = bad
+        with pytest.raises(ValueError, match=r"input of Linear\(4, 3\) contains NaN or infinity"):
+            layer.forward(X)
+        with pytest.raises(RuntimeError, match="forward before backward"):
+            layer.backward(np.ones((len(X), 3)))  # no cache of the refused input
+
+
+def test_linear_names_an_output_that_overflowed_from_finite_input():
+    layer = Linear(4, 3, random_state=0)
+    layer.params["W"] = np.full((4, 3), 1e308)  # 4 inputs near 10: sums of 4e309
+    with np.errstate(over="ignore"), pytest.raises(  # training raises on the overflow itself
+            ValueError, match=r"output of Linear\(4, 3\) overflowed.*learning rate"):
+        layer.forward(batch() + 10.0)
+
+
 # -- losses ---------------------------------------------------------------------
 def test_mse_loss_value_and_gradient():
     out, y = batch(5, 3), batch(5, 3, seed=1)

@@ -23,6 +23,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.utils._param_validation import Interval, Options, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._compiled import njit
 from .._random import RANDOM_STATE_CONSTRAINT, as_generator
 from .._validation import check_sample_weight, python_scalars
 from ..optim import DivergenceError
@@ -49,6 +50,14 @@ _PENALTY_LIMIT = 1e100
 
 
 _ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "logistic": Sigmoid}
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def _add_scaled(grad: Array, W: Array, factor: float) -> None:
+    """``grad += factor * W`` in place: one pass, without numpy's temporary ``factor * W``."""
+    for i in range(W.shape[0]):
+        for j in range(W.shape[1]):
+            grad[i, j] += factor * W[i, j]
 
 
 class _BaseMLP(BaseEstimator):
@@ -322,10 +331,10 @@ class _BaseMLP(BaseEstimator):
         if self.alpha == 0:
             return 0.0
         penalty = 0.0
-        for layer in self._linear_layers:
-            W = layer.params["W"].ravel()
-            penalty += W @ W
-            layer.grads["W"] += factor * layer.params["W"]  # a fresh array from backward
+        for layer in self._linear_layers:  # grads: fresh arrays from backward
+            W = layer.params["W"]
+            penalty += np.vdot(W, W)
+            _add_scaled(layer.grads["W"], W, factor)
         return 0.5 * factor * penalty
 
     def _split_validation(self, X, targets, weights, rng):

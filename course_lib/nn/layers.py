@@ -219,15 +219,24 @@ class Linear(Layer):
                 f"{self.in_features}), got "
                 f"{X.shape}: shape mismatch with the data or the previous layer"
             )
-        if not np.isfinite(X).all():
-            raise ValueError(
-                f"input of {self!r} contains NaN or infinity (in the data, or "
-                "an "
-                "earlier layer overflowed: lower the learning rate)"
-            )
-        self._X = X
         Z = X @ self.params["W"]
         Z += self.params["b"]
+        # A NaN or infinity in a row of X makes that whole row of Z
+        # non-finite, so checking Z (k numbers a row, not d) catches it
+        if not np.isfinite(Z).all():
+            self._X = None
+            if not np.isfinite(X).all():
+                raise ValueError(
+                    f"input of {self!r} contains NaN or infinity (in the "
+                    "data, or an earlier layer overflowed: lower the "
+                    "learning rate)"
+                )
+            raise ValueError(
+                f"output of {self!r} overflowed (its weights or its input "
+                "are too large: lower the learning rate or standardize "
+                "the features)"
+            )
+        self._X = X
         return Z
 
     def backward(

@@ -201,11 +201,16 @@ def _adam_delta(grad: Array, m: Array, v: Array, rate: float, beta_1: float, bet
     ``m`` and ``v`` are updated in place. In numpy the same formulas take eleven
     passes over the parameters, and a step of a small network costs twice as
     much (``np.sqrt`` alone is slower than this loop); the order of the
-    operations is numpy's, so the numbers are the same to the last bit.
+    operations is numpy's, so the numbers are the same to the last bit. The
+    new moments are kept in locals: reading ``m[i]`` back after storing it
+    would be a load the compiler cannot drop (``m`` might share memory with
+    ``grad``), and that doubled the time of the loop.
     """
+    keep_1, keep_2 = 1.0 - beta_1, 1.0 - beta_2
     for i in range(grad.size):
         g = grad[i]
-        m[i] = beta_1 * m[i] + (1.0 - beta_1) * g
-        v[i] = beta_2 * v[i] + g * g * (1.0 - beta_2)
-        grad[i] = m[i] / (math.sqrt(v[i]) + epsilon) * -rate
+        m_i = beta_1 * m[i] + keep_1 * g
+        v_i = beta_2 * v[i] + g * g * keep_2
+        m[i], v[i] = m_i, v_i
+        grad[i] = m_i / (math.sqrt(v_i) + epsilon) * -rate
     return grad
