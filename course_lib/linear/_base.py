@@ -88,6 +88,8 @@ class LinearModel(BaseEstimator):
     """
 
     _penalty: str | None = None
+    #: Does the "auto" SGD step's cap scale with a smooth loss's curvature (classifiers)?
+    _sgd_cap_per_curvature = False
 
     # -- parameters ---------------------------------------------------------
     def _resolve(self) -> tuple[Loss, str]:
@@ -331,6 +333,9 @@ class LinearModel(BaseEstimator):
     ) -> float:
         r"""SGD step: ``learning_rate`` or, for "auto", :math:`\min(0.01, 1/\mathcal C)`.
 
+        (Classifiers with a smooth loss of curvature :math:`\sigma` cap at
+        :math:`0.01 \cdot 2/\sigma` instead: logistic 0.08.)
+
         ``fit`` with a smooth loss passes :math:`\mathcal C = 2\mathcal L_B`
         (:meth:`_sgd_batch_curvature`), :math:`\mathcal L_B` the expected
         smoothness constant of a batch of :math:`B` rows: the largest step
@@ -365,7 +370,13 @@ class LinearModel(BaseEstimator):
         if self.learning_rate != "auto":
             return float(self.learning_rate)
         smooth = bool(objective.loss.smoothness)
-        cap = 1.0 if streaming and smooth else SGD_MAX_LEARNING_RATE
+        if smooth and self._sgd_cap_per_curvature:
+            # the cap 0.01 is made for the squared loss (curvature 2); what keeps
+            # the noise of SGD small is step * curvature, so a flatter loss
+            # (logistic: 1/4) may take a proportionally longer step
+            cap = SGD_MAX_LEARNING_RATE * SquaredLoss.smoothness / objective.loss.smoothness
+        else:
+            cap = 1.0 if streaming and smooth else SGD_MAX_LEARNING_RATE
         curvature = batch_curvature or scaling.mean_curvature(objective)
         if not smooth:  # the penalty's curvature is in other units (1/y^2 with y): capped below
             curvature -= objective.penalty_curvature()

@@ -18,8 +18,8 @@ from sklearn.base import ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._validation import check_sample_weight, encode_classes, fit_method
-from ..losses import Loss, SquaredLoss
-from ._base import COMMON_CONSTRAINTS, SGD_MAX_LEARNING_RATE, LinearModel
+from ..losses import Loss
+from ._base import COMMON_CONSTRAINTS, LinearModel
 from ._data import as_float
 
 Array = NDArray[np.float64]
@@ -48,18 +48,7 @@ class _LinearClassifier(ClassifierMixin, LinearModel):
     def _resolve(self) -> tuple[Loss, str]:
         return self._loss(), self._auto_solver if self.solver == "auto" else self.solver
 
-    def _sgd_learning_rate(
-        self, scaling, objective, y: Array, streaming: bool, batch_curvature: float | None = None
-    ) -> float:
-        # The core caps the "auto" step at 0.01 for the squared loss (curvature
-        # 2); what keeps the noise of SGD small is step * curvature, so a
-        # flatter loss (logistic: 1/4) may take a proportionally longer step.
-        rate = super()._sgd_learning_rate(scaling, objective, y, streaming, batch_curvature)
-        smoothness = objective.loss.smoothness
-        if self.learning_rate != "auto" or not smoothness:
-            return rate
-        cap = SGD_MAX_LEARNING_RATE * SquaredLoss.smoothness / smoothness
-        return min(cap, 1.0 / (batch_curvature or scaling.mean_curvature(objective)))
+    _sgd_cap_per_curvature = True  # logistic: 0.08
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
