@@ -350,10 +350,10 @@ class LinearModel(BaseEstimator):
         step on most data (diabetes, 10 features: :math:`\mathcal L_B = 10.7`;
         standardized Gaussian features: :math:`2\mathcal L_B < 100` up to
         ~600 of them); :math:`1/(2\mathcal L_B)` on very long rows (digits, 64:
-        :math:`\mathcal L_B = 158`) or more features. The mean
-        curvature of a row, :math:`2(D + 1)` (the trace bound), also bounds
-        every batch's curvature, but for :math:`B` nearly orthogonal rows it
-        is ~25 times :math:`\mathcal L_B` at :math:`D = 1000`.
+        :math:`\mathcal L_B = 158`) or more features. A batch's
+        curvature is at most the mean curvature of its rows (the trace bound),
+        on average :math:`2(D + 1)`; but for :math:`B` nearly orthogonal rows
+        that is ~25 times :math:`\mathcal L_B` at :math:`D = 1000`.
         Otherwise :math:`\mathcal C` is the mean curvature of one sample: in
         the solver's standardized coordinates :math:`2(D + 1)` for the squared
         loss whatever the data, so the step depends on the number of features
