@@ -1,7 +1,8 @@
 """numba's ``njit``, or, without numba, a stand-in that leaves the function plain Python.
 
 The package's few compiled loops (:mod:`course_lib.linear._perceptron`,
-:mod:`course_lib.linear._sgd_epoch`, Adam's step in :mod:`course_lib.nn.optim`)
+:mod:`course_lib.linear._sgd_epoch`, Adam's step in :mod:`course_lib.nn.optim`,
+the networks' L2 penalty in ``course_lib.nn._mlp_base``)
 are written in plain Python over arrays; numba (a dependency) compiles them to
 machine code, and without it they still run, only much slower (Adam: a Python
 loop over every parameter at every step).
