@@ -1,5 +1,7 @@
 """The compiled epoch of sgd (course_lib/linear/_sgd_epoch.py) takes the Python loop's steps.
 
+(And the objective's compiled one-pass sum gives numpy's numbers: at the end.)
+
 ``sgd`` hands a whole epoch to ``LinearObjective.compiled_epoch`` for the squared
 and the logistic loss (L2 or no penalty); every other case runs the loop the
 book shows. Each test fits twice, compiled and with the compiled epoch switched
@@ -17,7 +19,7 @@ from sklearn.exceptions import ConvergenceWarning
 
 from course_lib.linear import LinearRegression, LogisticRegression, Ridge
 from course_lib.linear._objective import LinearObjective
-from course_lib.linear._sgd_epoch import linear_sgd_epoch
+from course_lib.linear._sgd_epoch import linear_objective_pass, linear_sgd_epoch
 from course_lib.losses import SoftmaxCrossEntropyLoss, get_loss
 from course_lib.losses._kernels import LOGISTIC, SQUARED, loss_and_derivative
 from course_lib.optim import DivergenceError, sgd
@@ -174,3 +176,52 @@ def test_the_compiled_loss_is_the_books_loss(code, name):
         got = np.array([loss_and_derivative(code, label, score) for score in z])
         np.testing.assert_allclose(got[:, 0], loss.value(y, z), rtol=1e-13, atol=1e-300)
         np.testing.assert_allclose(got[:, 1], loss.gradient(y, z), rtol=1e-13, atol=1e-300)
+
+
+@pytest.mark.parametrize("name", ["logistic", "squared"])
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("n, d", [(1, 3), (3, 1), (4, 5), (7, 600), (50, 17)])
+def test_the_one_pass_sum_is_the_blocks_sum(name, weighted, fit_intercept, n, d):
+    # rows four at a time and the rest one by one: every remainder 0-3, with
+    # and without weights and bias, scores up to |z| ~ 800 (exp would overflow)
+    rng = np.random.default_rng(n * d)
+    X = rng.normal(size=(n, d)) * np.logspace(-1, 1, d)
+    y = np.sign(rng.normal(size=n)) if name == "logistic" else rng.normal(size=n)
+    weight = rng.uniform(0.1, 3.0, size=n) if weighted else None
+    objective = LinearObjective(get_loss(name), get_penalty("l2"), 1.0, n, fit_intercept)
+    for size in (0.1, 800.0 / np.sqrt(d)):
+        theta = rng.normal(size=d + fit_intercept) * size
+        expected = np.zeros_like(theta)
+        total, scores = objective._sum_by_blocks(theta, X, y, weight, expected)
+        code = {"logistic": LOGISTIC, "squared": SQUARED}[name]
+        for kernel in (linear_objective_pass, linear_objective_pass.py_func):
+            got, got_scores = np.zeros_like(theta), np.empty(n)
+            got_total = kernel(X, y, np.ones(n) if weight is None else weight, theta, code,
+                               fit_intercept, got, got_scores)
+            np.testing.assert_allclose(got_scores, np.concatenate(scores), rtol=1e-12,
+                                       atol=1e-12 * np.abs(scores[0]).max())
+            np.testing.assert_allclose(got_total, total, rtol=1e-12)
+            np.testing.assert_allclose(got, expected, rtol=1e-10,
+                                       atol=1e-12 * np.abs(expected).max())
+
+
+def test_the_objective_sums_in_one_pass_on_long_contiguous_rows_of_one_score_column():
+    rng = np.random.default_rng(3)
+    y = np.sign(rng.normal(size=40))
+    logistic = LinearObjective(get_loss("logistic"), get_penalty("l2"), 1.0, 40, True)
+    softmax = LinearObjective(SoftmaxCrossEntropyLoss(3), get_penalty("l2"), 1.0, 40, True)
+    wide = rng.normal(size=(40, 512))
+    assert logistic._one_pass_loss(wide) == LOGISTIC
+    assert logistic._one_pass_loss(wide[:, :511].copy()) is None  # short rows: numpy
+    assert logistic._one_pass_loss(np.asfortranarray(wide)) is None  # columns in memory
+    assert softmax._one_pass_loss(wide) is None  # K score columns
+    # and __call__ gives the same objective either way
+    theta = rng.normal(size=513) * 0.05
+    one_pass = logistic(theta, wide, y)
+    blocks = logistic(theta, np.asfortranarray(wide), y)
+    np.testing.assert_allclose(one_pass[0], blocks[0], rtol=1e-12)
+    np.testing.assert_allclose(one_pass[1], blocks[1], rtol=1e-10, atol=1e-14)
+    logistic(theta, wide, y)  # the scores of the pass are remembered for the check
+    np.testing.assert_allclose(logistic.scores(theta, wide), wide @ theta[:-1] + theta[-1],
+                               rtol=1e-12, atol=1e-14)

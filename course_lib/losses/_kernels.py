@@ -2,10 +2,11 @@ r"""Compiled per-sample losses: the formulas of the compiled SGD epoch, one samp
 
 The numpy spellings of :mod:`course_lib.losses` are what the book explains;
 :func:`loss_and_derivative` computes the same numbers for one sample, compiled
-by numba (:mod:`course_lib._compiled`), for the epoch loop of
-:mod:`course_lib.linear._sgd_epoch`. (On whole arrays numpy's vectorized
-``exp`` and ``log1p`` are as fast as this loop, so the losses keep their
-numpy spelling there.)
+by numba (:mod:`course_lib._compiled`), for the loops of
+:mod:`course_lib.linear._sgd_epoch` (the SGD epoch and the objective's one-pass
+sum over long rows). (On whole arrays numpy's vectorized ``exp`` and ``log1p``
+are faster than this function called per sample, so the losses keep their
+numpy spelling, and the objective its numpy blocks on short rows.)
 """
 
 from __future__ import annotations
