@@ -38,6 +38,8 @@ from course_lib.linear import (
     SoftmaxRegression,
     _second_order,
 )
+from course_lib.losses import get_loss
+from course_lib.penalties import get_penalty
 
 TOL = 1e-4
 DATASETS = {
@@ -392,3 +394,26 @@ def test_steps_chasing_a_step_end_after_the_point_is_proven_uncertified_are_boun
     unbounded = LogisticRegression(alpha=0.5).fit(X, y)
     assert model.n_iter_ == unbounded.n_iter_
     np.testing.assert_array_equal(model.coef_, unbounded.coef_)
+
+
+@pytest.mark.parametrize("fit_intercept", [True, False])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_conjugate_gradients_on_long_rows_take_numpys_steps(fit_intercept, weighted):
+    # 520 features: each product in one compiled pass, the bias's share as the target
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(300, 520)) * np.linspace(0.5, 2.0, 520)
+    y = np.where(X[:, :5].sum(axis=1) + rng.normal(size=300) > 0, 1.0, -1.0)
+    data = (X, y, rng.uniform(0.2, 3.0, 300)) if weighted else (X, y)
+    objective = LinearObjective(get_loss("logistic"), get_penalty("l2"), 3.0, 300, fit_intercept)
+    assert objective._one_pass_loss(X) is not None
+    theta = rng.normal(size=520 + fit_intercept) * 0.05
+    gradient = objective(theta, *data)[1]
+    one_pass = [item for _, item in zip(range(8), objective.krylov_model(theta, gradient, *data))]
+    objective._one_pass_loss = lambda X: None  # numpy's two products a step
+    blocks = [item for _, item in zip(range(8), objective.krylov_model(theta, gradient, *data))]
+    assert len(one_pass) == len(blocks) == 8
+    for (excess, step, line, lower), (excess2, step2, line2, lower2) in zip(one_pass, blocks):
+        assert excess == pytest.approx(excess2, rel=1e-10)
+        assert lower == pytest.approx(lower2, rel=1e-10, abs=1e-15)
+        np.testing.assert_allclose(step, step2, rtol=1e-9, atol=1e-12 * np.abs(step2).max())
+        assert line(1.0) == pytest.approx(line2(1.0), rel=1e-12)

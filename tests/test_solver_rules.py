@@ -651,7 +651,9 @@ def test_column_sums_in_every_layout(layout, weighted):
     X = {"C": X, "F": np.asfortranarray(X), "strided": X[:, ::2],
          "one column": X[:, :1]}[layout]
     weights = rng.uniform(0.0, 2.0, size=len(X)) if weighted else None
-    sums, squares = column_sums(X, weights)
     v = np.ones(len(X)) if weights is None else weights
-    np.testing.assert_allclose(sums, v @ X, rtol=1e-12)
-    np.testing.assert_allclose(squares, v @ X**2, rtol=1e-12)
+    for shift in (None, X.mean(axis=0) + 0.1):  # about the mean, where the second sum keeps digits
+        sums, squares = column_sums(X, weights, shift)
+        centred = X if shift is None else X - shift
+        np.testing.assert_allclose(sums, v @ centred, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(squares, v @ centred**2, rtol=1e-12)

@@ -429,7 +429,10 @@ class LinearObjective:
         Needs a penalty that curves every weight, by at least :math:`\mu > 0` (the
         smallest entry of :meth:`penalty_diagonal`), and the bias's gradient in
         the range of :math:`B` (below); else it yields nothing. A step
-        costs two products with ``X`` (a Hessian-vector product), not a Gram matrix.
+        costs two products with ``X`` (a Hessian-vector product), not a Gram matrix;
+        for one score column on long rows one compiled pass
+        (:func:`linear_objective_pass` of the squared loss with weights :math:`c_i/2`
+        and target the bias's share: each row read once).
 
         :math:`H` is the Hessian of the mean objective with the loss's curvature
         :math:`A_i` in the scores of row :math:`i` (the ``curvature_floor`` for one
@@ -473,6 +476,8 @@ class LinearObjective:
         penalty = self.penalty_diagonal(X.shape[1])[:, None]
         g = gradient[:n_weights].reshape(-1, columns)
         bias_part, to_bias = 0.0, None
+        # one score column on long rows: R V in one compiled pass (the squared loss, weights c/2)
+        halves = curve(np.full((len(y), 1), 0.5))[:, 0] if self._one_pass_loss(X) else None
         if self.fit_intercept:  # B^+ and the bias's share of the model
             g_b = gradient[n_weights:]
             solve = _inverse(total, flat_allowed=True)  # B = total
@@ -484,13 +489,24 @@ class LinearObjective:
             missed = total @ shift - g_b  # B B^+ g_b - g_b
             if np.linalg.norm(missed) > 1e-6 * np.linalg.norm(g_b):
                 return  # a bias gradient no curvature answers (Huber, every residual beyond delta)
-            shifted = curve(np.broadcast_to(shift, (len(y), columns)))  # rows A_i B^+ g_b
-            g, bias_part = g - times_transposed(X, shifted), float(g_b @ shift)
+            if halves is None:
+                shifted = curve(np.broadcast_to(shift, (len(y), columns)))  # rows A_i B^+ g_b
+                g, bias_part = g - times_transposed(X, shifted), float(g_b @ shift)
+            else:  # X^T c, kept: the bias's share of each product is (X^T c)^T v
+                curved = times_transposed(X, 2.0 * halves[:, None])
+                g, bias_part = g - curved * shift, float(g_b @ shift)
 
         def product(V: Array) -> tuple[Array, Array]:  # R V, and X V
-            XV = times(X, V)
-            centred = XV - to_bias(curve(XV).sum(axis=0)) if to_bias else XV
-            return times_transposed(X, curve(centred)) + penalty * V, XV
+            if halves is None:
+                XV = times(X, V)
+                centred = XV - to_bias(curve(XV).sum(axis=0)) if to_bias else XV
+                return times_transposed(X, curve(centred)) + penalty * V, XV
+            # sum_i c_i (x_i^T v - bias) x_i, bias = B^+ c^T X v: a residual of the squared loss
+            bias = float(to_bias(curved.T @ V[:, 0])[0]) if to_bias else 0.0
+            RV, XV = np.zeros(len(V)), np.empty(len(y))
+            linear_objective_pass(X, np.full(len(y), bias), halves, V[:, 0], SQUARED, False,
+                                  RV, XV)
+            return RV[:, None] + penalty * V, XV[:, None]
 
         x, residual, scores = np.zeros_like(g), g.copy(), np.zeros((len(y), columns))
         direction, squared = residual.copy(), float(np.sum(residual**2))
