@@ -431,7 +431,7 @@ class LinearObjective:
         the range of :math:`B` (below); else it yields nothing. A step
         costs two products with ``X`` (a Hessian-vector product), not a Gram matrix;
         for one score column on long rows one compiled pass
-        (:func:`linear_objective_pass` of the squared loss with weights :math:`c_i/2`
+        (``linear_objective_pass`` of the squared loss with weights :math:`c_i/2`
         and target the bias's share: each row read once).
 
         :math:`H` is the Hessian of the mean objective with the loss's curvature
