@@ -147,8 +147,10 @@ class LinearObjective:
         one_pass = self._one_pass_loss(X)
         if one_pass is None:
             total, scores = self._sum_by_blocks(theta, X, y, sample_weight, grad)
-        else:  # the same sums, compiled: each row read once (see _sum_in_one_pass)
-            total, scores = self._sum_in_one_pass(one_pass, theta, X, y, sample_weight, grad)
+        else:  # the same sums, compiled: each row read once
+            total, scores = self._sum_in_one_pass(
+                one_pass, theta, X, y, sample_weight, grad
+            )
         # kept with the point: L-BFGS's check starts from these scores
         self._last_scores = (X, theta.copy(), scores)
         grad_w = grad[: w.size].reshape(w.shape)
@@ -164,7 +166,8 @@ class LinearObjective:
         return value, grad
 
     def _sum_by_blocks(
-        self, theta: Array, X: Array, y: Array, sample_weight: Array | None, grad: Array,
+        self, theta: Array, X: Array, y: Array,
+        sample_weight: Array | None, grad: Array,
     ) -> tuple[float, list[Array]]:
         """The sum of the (weighted) losses and the scores by blocks of rows; their gradient added to ``grad``."""
         w, b = self.split(theta)
