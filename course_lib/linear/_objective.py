@@ -50,8 +50,11 @@ def times_transposed(X: Array, M: Array) -> Array:
     return M.T.dot(X).T
 
 
-#: The fewest features for which one compiled pass beats numpy's blocks (measured:
-#: 500 features a tie, 1 000 features 1.2-1.4x faster, 100 features 1.4x slower).
+#: The fewest features for which one compiled pass beats numpy's blocks
+#: (``benchmarks/objective_paths.py``, one BLAS thread: 500 to 1 000 features
+#: 1.1-1.4x faster for both losses; the logistic 1.3x slower at 100 features,
+#: 1.9x at 20, its exp and log1p one sample at a time; the squared faster there
+#: too, but one threshold keeps one rule).
 _ONE_PASS_FEATURES = 512
 
 #: The losses whose per-sample formula the compiled SGD epoch knows, by its code.
@@ -147,7 +150,7 @@ class LinearObjective:
         one_pass = self._one_pass_loss(X)
         if one_pass is None:
             total, scores = self._sum_by_blocks(theta, X, y, sample_weight, grad)
-        else:  # the same sums, compiled: each row read once
+        else:  # the same sums, compiled: each row fetched once
             total, scores = self._sum_in_one_pass(
                 one_pass, theta, X, y, sample_weight, grad
             )
@@ -210,7 +213,7 @@ class LinearObjective:
         self, loss: int, theta: Array, X: Array, y: Array, sample_weight: Array | None,
         grad: Array,
     ) -> tuple[float, list[Array]]:
-        """What :meth:`_sum_by_blocks` returns, by :func:`linear_objective_pass`: one read of each row."""
+        """What :meth:`_sum_by_blocks` returns, by ``linear_objective_pass``: each row fetched once."""
         weight = np.ones(len(y)) if sample_weight is None else sample_weight
         scores = np.empty(len(y))
         total = linear_objective_pass(X, np.asarray(y, dtype=float), weight, theta, loss,
@@ -435,7 +438,7 @@ class LinearObjective:
         costs two products with ``X`` (a Hessian-vector product), not a Gram matrix;
         for one score column on long rows one compiled pass
         (``linear_objective_pass`` of the squared loss with weights :math:`c_i/2`
-        and target the bias's share: each row read once).
+        and target the bias's share: each row fetched from memory once).
 
         :math:`H` is the Hessian of the mean objective with the loss's curvature
         :math:`A_i` in the scores of row :math:`i` (the ``curvature_floor`` for one
