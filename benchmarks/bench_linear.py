@@ -63,12 +63,12 @@ def main() -> int:
         ("Lasso (cd)", Lasso(alpha=alpha_lasso), sk.Lasso(alpha=alpha_sk_lasso), 2.0),
     ]
     algorithms = {
-        "LinearRegression normal": ("X^T X + Cholesky", "SVD-based lstsq (scipy gelsd)"),
-        "LinearRegression lstsq": ("SVD-based lstsq", "SVD-based lstsq (scipy gelsd)"),
-        "Ridge (normal)": ("X^T X + alpha I, Cholesky", "Cholesky (solver auto)"),
-        "Ridge lstsq (no target)": ("SVD of the augmented [X; sqrt(alpha) I]",
-                                    "Cholesky (solver auto)"),
-        "Lasso (cd)": ("coordinate descent on the Gram matrix", "coordinate descent (Cython)"),
+        "LinearRegression normal": ("XᵀX и разложение Холецкого", "МНК через SVD (scipy gelsd)"),
+        "LinearRegression lstsq": ("МНК через SVD (scipy gelsd)", "МНК через SVD (scipy gelsd)"),
+        "Ridge (normal)": ("XᵀX + αI, разложение Холецкого", "разложение Холецкого (solver auto)"),
+        "Ridge lstsq (no target)": ("SVD расширенной матрицы [X; √α I]",
+                                    "разложение Холецкого (solver auto)"),
+        "Lasso (cd)": ("покоординатный спуск по матрице Грама", "покоординатный спуск (Cython)"),
     }
     rows = []
     for name, ours, theirs, target in pairs:

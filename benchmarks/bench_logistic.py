@@ -81,7 +81,7 @@ def second_order_rows(X, y, data: str) -> list[dict]:
          1.0 if data == "std" else 0.2, ("L-BFGS-B (scipy)", "lbfgs (scipy L-BFGS-B)")),
         ("LogisticRegression newton", LogisticRegression(alpha=ALPHA, solver="newton"),
          sk.LogisticRegression(C=C, solver="newton-cholesky"), None,
-         ("Newton, exact Hessian, Cholesky", "newton-cholesky")),
+         ("метод Ньютона, точный гессиан, Холецкий", "newton-cholesky")),
     ]:
         ours_s, theirs_s = paired_median_times(lambda: ours.fit(X, y), lambda: theirs.fit(X, y),
                                                REPEATS)
@@ -119,7 +119,7 @@ def sgd_row(X, y, data: str) -> dict:
     return {
         "name": "LogisticRegression sgd, per epoch", "data": data, "ours": ours_s,
         "reference": theirs_s, "target": 3.0,
-        "algorithm": "minibatch SGD, B = 32 (numba loop)",
+        "algorithm": "SGD по мини-батчам, B = 32 (цикл numba)",
         "reference_name": "scikit-learn SGDClassifier(log_loss), B = 1 (Cython)",
         "accuracy_gap": accuracy[1] - accuracy[0],
         "quality": f"точность после {EPOCHS} эпох: {accuracy[0]:.3f} и {accuracy[1]:.3f}",

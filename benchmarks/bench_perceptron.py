@@ -66,7 +66,7 @@ def main() -> int:
         rows.append({
             "name": "Perceptron sgd, per epoch", "data": data, "ours": ours_s,
             "reference": theirs_s, "target": 3.0,
-            "algorithm": "Rosenblatt, B = 1, numba loop + pocket",
+            "algorithm": "правило Розенблатта, B = 1, цикл numba и «карман»",
             "reference_name": "scikit-learn Perceptron, B = 1 (Cython)",
             "accuracy_gap": accuracy[1] - accuracy[0],
             "quality": f"точность после {EPOCHS} эпох: {accuracy[0]:.3f} и {accuracy[1]:.3f}",
