@@ -148,7 +148,7 @@ def per_epoch_row(ours, theirs, X: np.ndarray, y: np.ndarray) -> tuple[float, fl
     epochs = 5 if len(y) >= 10_000 else 50  # small data: 50 passes are few updates
     ours_s, theirs_s = per_epoch_times(ours, theirs, epochs, REPEATS)
     gap = theirs(epochs).score(X, y) - ours(epochs).score(X, y)
-    return ours_s / theirs_s, gap, f"{ours_s * 1e3:.2f} / {theirs_s * 1e3:.2f} мс за эпоху"
+    return ours_s / theirs_s, gap, f"{ours_s * 1e3:.3g} / {theirs_s * 1e3:.3g} мс за эпоху"
 
 
 def mlp_row(X: np.ndarray, y: np.ndarray) -> tuple[float, float, str]:
@@ -177,7 +177,7 @@ def mlp_row(X: np.ndarray, y: np.ndarray) -> tuple[float, float, str]:
         gaps.append(theirs.score(X_test, y_test) - ours.score(X_test, y_test))
     points = -100 * np.array(gaps)  # ours minus scikit-learn's, in points
     note = (f"{times[0] * 1e3:.0f} / {times[1] * 1e3:.0f} мс; разрыв по {len(SEEDS)} "
-            f"зёрнам {points.mean():+.1f} ± {points.std(ddof=1) / np.sqrt(len(SEEDS)):.1f}, "
+            f"начальным состояниям {points.mean():+.1f} ± {points.std(ddof=1) / np.sqrt(len(SEEDS)):.1f}, "
             f"от {points.min():+.1f} до {points.max():+.1f}")
     return times[0] / times[1], float(np.mean(gaps)), note
 
@@ -208,7 +208,7 @@ def main(names: list[str]) -> int:
             for what, ratio, gap, note, goal, limit, default, equal in checks:
                 ok = ratio <= goal and gap <= limit
                 failed += not ok
-                table.append({"case": name, "shape": f"{X.shape[0]} × {X.shape[1]}",
+                table.append({"case": name, "shape": f"{X.shape[0]:,} × {X.shape[1]:,}".replace(",", " "),
                               "comparison": what, "data": data,
                               "ratio": float(f"{ratio:.3g}"),
                               "default_ratio": float(f"{default:.3g}"),
