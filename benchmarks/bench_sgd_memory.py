@@ -85,7 +85,8 @@ def main() -> int:
     record("sgd_memory", f"10⁵ и 10⁷ × {N_FEATURES}, файл на диске", [
         {"name": "partial_fit: пик памяти, МБ", "unit": "МБ", "ours": results[N_MAX][0],
          "reference": results[100_000][0], "target": None,
-         "reference_name": "то же на 10⁵ строк (рост ≤ 50 МБ)", "threads": 1,
+         "algorithm": "потоковый SGD (partial_fit) на 10⁷ строк",
+         "reference_name": "он же на 10⁵ строк (рост ≤ 50 МБ)", "threads": 1,
          "quality": f"max |w − w*| = {results[N_MAX][1]:.4f} после 10⁷ строк"}])
     print(f"peak growth from 1e5 to 1e7 rows: {growth:+.2f} MB (target <= {MAX_GROWTH_MB} MB)"
           f"  {'ok' if ok else 'MISSED'}")
