@@ -52,7 +52,7 @@ def times_transposed(X: Array, M: Array) -> Array:
 
 #: The fewest features for which one compiled pass beats numpy's blocks
 #: (``benchmarks/objective_paths.py``, one BLAS thread: 500 to 1 000 features
-#: 1.1-1.4x faster for both losses; the logistic 1.3x slower at 100 features,
+#: 1.1-1.5x faster for both losses; the logistic 1.3x slower at 100 features,
 #: 1.9x at 20, its exp and log1p one sample at a time; the squared faster there
 #: too, but one threshold keeps one rule).
 _ONE_PASS_FEATURES = 512
