@@ -73,8 +73,9 @@ def machine() -> dict[str, object]:
         names = [line.split(":", 1)[1].strip() for line in cpuinfo.read_text().splitlines()
                  if line.startswith("model name")]
         cpu = names[0] if names else cpu
-    blas = [f"{pool.get('internal_api')} {pool.get('version')}, потоков: {pool.get('num_threads')}"
-            for pool in threadpool_info() if pool.get("user_api") == "blas"]
+    blas = sorted(  # threadpoolctl's order varies from run to run
+        f"{pool.get('internal_api')} {pool.get('version')}, потоков: {pool.get('num_threads')}"
+        for pool in threadpool_info() if pool.get("user_api") == "blas")
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),

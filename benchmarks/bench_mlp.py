@@ -121,17 +121,17 @@ def main() -> int:
     print(f"digits x{COPIES} with jitter: {X_train.shape[0]} x {X_train.shape[1]} float64, "
           f"64-128-10 relu, adam, batch 128, {EPOCHS} epochs; median of >= {REPEATS} alternating "
           f"fits, {THREADS} BLAS thread(s); the gap is sklearn's test accuracy - ours")
-    rows = [comparison(data, X, X_test_kind, y_train, y_test)
-            for data, (X, X_test_kind) in kinds.items()]
+    rows = {data: comparison(data, X, X_test_kind, y_train, y_test)
+            for data, (X, X_test_kind) in kinds.items()}
     seconds = torch_seconds(kinds["std"][0], y_train)
     if seconds is not None:  # for information: no target, no quality rule
-        rows.append({"name": "MLPClassifier (adam)", "data": "std", "ours": rows[1]["ours"],
+        rows["torch"] = {"name": "MLPClassifier (adam)", "data": "std", "ours": rows["std"]["ours"],
                      "reference": seconds, "target": None, "algorithm": ALGORITHM,
-                     "reference_name": "PyTorch (CPU, float64)", "quality": "тот же цикл обучения"})
+                     "reference_name": "PyTorch (CPU, float64)", "quality": "тот же цикл обучения"}
     else:
         print("PyTorch not installed: skipped (optional)")
     return finish("mlp", f"{X_train.shape[0]} × {X_train.shape[1]}, 64-128-10, {EPOCHS} эпох",
-                  rows, THREADS)
+                  list(rows.values()), THREADS)
 
 
 if __name__ == "__main__":

@@ -208,7 +208,7 @@ def main(names: list[str]) -> int:
             for what, ratio, gap, note, goal, limit, default, equal in checks:
                 ok = ratio <= goal and gap <= limit
                 failed += not ok
-                table.append({"case": name, "shape": f"{X.shape[0]:,} × {X.shape[1]:,}".replace(",", " "),
+                table.append({"case": name, "shape": f"{X.shape[0]} × {X.shape[1]}",
                               "comparison": what, "data": data,
                               "ratio": float(f"{ratio:.3g}"),
                               "default_ratio": float(f"{default:.3g}"),
