@@ -33,7 +33,7 @@ def path_times(loss_name: str, n_samples: int, n_features: int) -> tuple[float, 
     rng = np.random.default_rng(0)
     X = rng.standard_normal((n_samples, n_features))
     theta = rng.standard_normal(n_features + 1) / np.sqrt(n_features)
-    y = (rng.random(n_samples) < 0.5).astype(float)
+    y = np.where(rng.random(n_samples) < 0.5, -1.0, 1.0)  # the classifiers' labels
     objective = LinearObjective(get_loss(loss_name), None, 0.0, n_samples, True)
     code = _COMPILED_LOSSES[type(objective.loss)]
     return paired_median_times(

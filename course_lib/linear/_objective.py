@@ -52,9 +52,9 @@ def times_transposed(X: Array, M: Array) -> Array:
 
 #: The fewest features for which one compiled pass beats numpy's blocks
 #: (``benchmarks/objective_paths.py``, one BLAS thread: 500 to 1 000 features
-#: 1.1-1.5x faster for both losses; the logistic 1.3x slower at 100 features,
-#: 1.9x at 20, its exp and log1p one sample at a time; the squared faster there
-#: too, but one threshold keeps one rule).
+#: 1.1-1.6x faster for both losses; the logistic a tie at 100 features and 1.6x
+#: slower at 20, its exp and log1p one sample at a time; the squared faster there
+#: too, but one threshold, on the safe side, keeps one rule).
 _ONE_PASS_FEATURES = 512
 
 #: The losses whose per-sample formula the compiled SGD epoch knows, by its code.
@@ -158,7 +158,7 @@ class LinearObjective:
         self._last_scores = (X, theta.copy(), scores)
         grad_w = grad[: w.size].reshape(w.shape)
         value = total / len(y)
-        grad /= len(y)  # the mean: divided here, on D numbers, not on N
+        grad /= len(y)  # the mean: divided here, on D + 1 numbers, not on N
         if self.penalty_scale:
             # one vector (||W||_F for a matrix)
             unscaled = (w / self._scale_of(w)).ravel()

@@ -72,7 +72,7 @@ def linear_objective_pass(
 
     One pass over ``X``: four rows at a time, their scores, then at once
     their shares of the gradient while the four rows (32 KB at 1 000
-    features) are still in the nearest cache; numpy's ``X @ u`` and
+    features) are still in the L2 cache; numpy's ``X @ u`` and
     ``X.T @ g`` read a block of ~8 MB twice, the second time from a farther
     cache, through temporary arrays. Each weight and each entry of the
     gradient is loaded once for four rows (measured on 3 000 x 1 000: 1.3x
